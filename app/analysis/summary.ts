@@ -1,0 +1,125 @@
+/**
+ * The analysis behind `logmill analyze`: one pass, bounded memory, every
+ * part mergeable (counts, a time histogram, pattern counts, top field values,
+ * the first examples), so partial summaries from several workers can be
+ * combined later. Per-record work is a few map updates.
+ */
+import { Severity, SEVERITY_NAMES } from '../../contract/severity.js';
+import type { LogRecord } from '../../contract/processor.js';
+import { patternOf } from './patterns.js';
+
+const MAX_PATTERNS = 50_000;
+const MAX_FIELD_VALUES = 50_000;
+const MAX_BUCKETS = 20_000;
+export const EXAMPLES = 5;
+
+export interface Example {
+  file: string;
+  line: number;
+  offset: number;
+  time: number | null;
+  severity: Severity;
+  message: string;
+}
+
+export interface PatternCount {
+  pattern: string;
+  count: number;
+  example: Example;
+}
+
+export class Summary {
+  records = 0;
+  malformed = 0;
+  readonly severity = new Array<number>(SEVERITY_NAMES.length).fill(0);
+  firstTime: number | null = null;
+  lastTime: number | null = null;
+  untimed = 0;
+  /** Records per time bucket; the bucket width grows (×60, ×24) when there are too many. */
+  bucketUs = 1_000_000;
+  readonly buckets = new Map<number, number>();
+  readonly patterns = new Map<string, PatternCount>();
+  patternOverflow = 0;
+  readonly fieldValues = new Map<string, Map<string, number>>();
+  readonly errors: Example[] = [];
+  readonly malformedExamples: Example[] = [];
+
+  constructor(readonly fields: readonly string[] = []) {
+    for (const f of fields) this.fieldValues.set(f, new Map());
+  }
+
+  add(r: LogRecord, file: string): void {
+    this.records++;
+    this.severity[r.severity]++;
+    if (r.time !== null) {
+      if (this.firstTime === null || r.time < this.firstTime) this.firstTime = r.time;
+      if (this.lastTime === null || r.time > this.lastTime) this.lastTime = r.time;
+      const b = Math.floor(r.time / this.bucketUs);
+      this.buckets.set(b, (this.buckets.get(b) ?? 0) + 1);
+      if (this.buckets.size > MAX_BUCKETS) this.coarsen();
+    } else this.untimed++;
+
+    const pattern = patternOf(r.message);
+    const known = this.patterns.get(pattern);
+    if (known) known.count++;
+    else if (this.patterns.size < MAX_PATTERNS) this.patterns.set(pattern, { pattern, count: 1, example: example(r, file) });
+    else this.patternOverflow++;
+
+    for (const [name, counts] of this.fieldValues) {
+      const v = r.fields[name];
+      if (v === undefined) continue;
+      if (counts.has(v) || counts.size < MAX_FIELD_VALUES) counts.set(v, (counts.get(v) ?? 0) + 1);
+    }
+    if (r.severity >= Severity.Error && this.errors.length < EXAMPLES) this.errors.push(example(r, file));
+  }
+
+  addMalformed(r: LogRecord, file: string): void {
+    this.malformed++;
+    if (this.malformedExamples.length < EXAMPLES) this.malformedExamples.push(example(r, file));
+  }
+
+  private coarsen(): void {
+    const factor = this.bucketUs < 3_600_000_000 ? 60 : 24; // 1s → 1m → 1h → 1d
+    this.bucketUs *= factor;
+    const old = [...this.buckets];
+    this.buckets.clear();
+    for (const [b, n] of old) {
+      const nb = Math.floor(b / factor);
+      this.buckets.set(nb, (this.buckets.get(nb) ?? 0) + n);
+    }
+  }
+
+  topPatterns(n: number): PatternCount[] {
+    return [...this.patterns.values()].sort((a, b) => b.count - a.count || (a.pattern < b.pattern ? -1 : 1)).slice(0, n);
+  }
+
+  topValues(field: string, n: number): { value: string; count: number }[] {
+    const counts = this.fieldValues.get(field);
+    if (!counts) return [];
+    return [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1)).slice(0, n);
+  }
+
+  /**
+   * The histogram re-bucketed to about `target` bars of a round width
+   * (1s, 5s, 1m, 5m, 1h, 1d, ...), covering first to last time.
+   */
+  histogram(target = 24): { widthUs: number; bars: { start: number; count: number }[] } | null {
+    if (this.firstTime === null || this.lastTime === null) return null;
+    const span = this.lastTime - this.firstTime;
+    const widths = [1, 5, 10, 30, 60, 300, 600, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 7 * 86400, 30 * 86400, 365 * 86400].map((s) => s * 1e6);
+    const widthUs = widths.find((w) => w >= this.bucketUs && span / w <= target) ?? widths[widths.length - 1];
+    const first = Math.floor(this.firstTime / widthUs);
+    const last = Math.floor(this.lastTime / widthUs);
+    const bars = Array.from({ length: last - first + 1 }, (_, i) => ({ start: (first + i) * widthUs, count: 0 }));
+    for (const [b, n] of this.buckets) {
+      const i = Math.floor((b * this.bucketUs) / widthUs) - first;
+      if (i >= 0 && i < bars.length) bars[i].count += n;
+    }
+    return { widthUs, bars };
+  }
+}
+
+function example(r: LogRecord, file: string): Example {
+  const message = r.message.length > 500 ? r.message.slice(0, 500) + '…' : r.message;
+  return { file, line: r.line, offset: r.offset, time: r.time, severity: r.severity, message };
+}

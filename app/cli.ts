@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+/**
+ * logmill's command line: flags are declared once here with their help text
+ * (yargs), turned into settings by app/settings.ts, and each command's `run`
+ * function shows its whole flow. One top-level catch turns errors into
+ * `logmill: ...` and an exit code: 0 success, 1 some inputs failed (the rest
+ * were still reported), 2 usage error or a failure before any input was read.
+ */
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { runAnalyze, type AnalyzeFlags } from './commands/analyze.js';
+import { runParse, type ParseFlags } from './commands/parse.js';
+import { runPluginsCheck, runPluginsList } from './commands/plugins.js';
+import { UsageError } from './settings.js';
+
+const MiB = 1 << 20;
+
+function parseSize(flag: string) {
+  return (text: string | number): number => {
+    if (typeof text === 'number') return text;
+    const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i.exec(String(text).trim());
+    if (!m) throw new UsageError(`--${flag} "${text}": expected a size such as 4MiB or 512KiB`);
+    const unit = (m[2] ?? 'b').toLowerCase()[0];
+    return Math.round(Number(m[1]) * ({ b: 1, k: 1024, m: MiB, g: 1024 * MiB } as Record<string, number>)[unit]);
+  };
+}
+
+function commonOptions<T>(y: Argv<T>) {
+  return y
+    .positional('paths', { type: 'string', array: true, describe: 'files, directories (recursive), globs, or - for stdin; .gz is read transparently' })
+    .option('format', { alias: 'f', type: 'string', describe: 'force this processor for every input (see: logmill plugins)' })
+    .option('plugins', { type: 'string', describe: 'plugin directory (default: $LOGMILL_PLUGINS, else ./plugins and the one beside logmill)' })
+    .option('tz', { type: 'string', default: 'UTC', describe: 'zone for timestamps written without one: IANA name, UTC, local, or +02:00' })
+    .option('opt', { type: 'string', array: true, describe: 'processor option NAME.key=value, e.g. csv.delimiter=";" (repeatable)' })
+    .option('level', { alias: 'l', type: 'string', describe: 'only records at this severity or above (trace debug info notice warn error fatal)' })
+    .option('since', { type: 'string', describe: 'only records at or after this time (2026-11-23T05:00:00Z, 2026-11-23, or 2h ago as "2h")' })
+    .option('until', { type: 'string', describe: 'only records before this time' })
+    .option('grep', { alias: 'g', type: 'string', describe: 'only records whose message matches this regular expression' })
+    .option('chunk-size', { type: 'string', default: '4MiB', coerce: parseSize('chunk-size'), describe: 'bytes read and parsed per step (at least 1MiB in normal use)' })
+    .option('max-record', { type: 'string', default: '64MiB', coerce: parseSize('max-record'), describe: 'largest single record accepted; a larger one fails its file' });
+}
+
+function stdinPaths(paths: string[] | undefined): string[] {
+  if (paths && paths.length > 0) return paths;
+  if (!process.stdin.isTTY) return ['-'];
+  throw new UsageError('no input: give files, directories or globs, or pipe a log into logmill');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const cli = yargs(argv)
+    .scriptName('logmill')
+    .usage('$0 <command> [options]\n\nA log analyzer whose parsers are drop-in native plugins.')
+    .command('analyze [paths..]', 'summarize logs: severities, time range, events over time, top patterns, first errors',
+      (y) => commonOptions(y)
+        .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'report format' })
+        .option('field', { type: 'string', array: true, describe: 'also list the top values of this field (repeatable)' })
+        .option('top', { type: 'number', default: 10, describe: 'how many patterns and field values to list' }),
+      async (a) => {
+        code = await runAnalyze({ ...(a as unknown as AnalyzeFlags), paths: stdinPaths(a.paths as string[] | undefined), chunkSize: a['chunk-size'], maxRecord: a['max-record'] });
+      })
+    .command('parse [paths..]', 'print normalized records (NDJSON or CSV) for jq, DuckDB, spreadsheets',
+      (y) => commonOptions(y).option('output', { alias: 'o', choices: ['ndjson', 'csv'] as const, default: 'ndjson' as const, describe: 'record format' }),
+      async (a) => {
+        code = await runParse({ ...(a as unknown as ParseFlags), paths: stdinPaths(a.paths as string[] | undefined), chunkSize: a['chunk-size'], maxRecord: a['max-record'] });
+      })
+    .command('plugins', 'list loaded and rejected plugins; `plugins check FILE` validates one',
+      (y) => y
+        .option('plugins', { type: 'string', describe: 'plugin directory' })
+        .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as const })
+        .command('check <file>', 'check one .so against the plugin contract and say why it fails',
+          (c) => c.positional('file', { type: 'string', demandOption: true }),
+          (c) => { code = runPluginsCheck({ file: c.file }); })
+        .command('$0', false, () => {}, (l) => { code = runPluginsList({ plugins: l.plugins, output: l.output }); }),
+      () => {})
+    .demandCommand(1, 'name a command: analyze, parse or plugins')
+    .recommendCommands()
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new UsageError(`${msg}\nRun \`logmill --help\` for usage.`);
+    });
+  await cli.parseAsync();
+  return code;
+}
+
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  // A closed pipe (`logmill parse x | head`) is the reader saying "enough".
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
+main(hideBin(process.argv)).then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`logmill: ${err.message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`logmill: error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      process.exitCode = 2;
+    }
+  },
+);

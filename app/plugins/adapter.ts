@@ -1,0 +1,132 @@
+/**
+ * Adapts one validated native plugin to the Processor interface: a fresh
+ * NewProcessor handle per input stream, the ProcessorParse loop with the
+ * host-owned output buffer, batch decoding, and severity normalization for
+ * records that leave it to the host. Every error is tagged with the plugin.
+ */
+import { decodeBatch, readBatchHeader } from '../../contract/batch.js';
+import { normalizeSeverity, Severity } from '../../contract/severity.js';
+import type { LogRecord, ParseStream, Processor, ProcessorOrigin, RecordSink, StreamOptions } from '../../contract/processor.js';
+import { ProcessorError } from '../../contract/processor.js';
+import type { NativeHandle, NativeLibrary } from './native.js';
+
+const PARSE_NEED_SPACE = -2;
+const OUT_INITIAL = 4 << 20;
+const OUT_MAX = 1 << 30;
+
+export interface PluginMeta {
+  name: string;
+  extensions: string[];
+  origin: Extract<ProcessorOrigin, { kind: 'plugin' }>;
+  hasDetect: boolean;
+}
+
+export class NativeProcessor implements Processor {
+  readonly name: string;
+  readonly extensions: readonly string[];
+  readonly origin: ProcessorOrigin;
+  readonly detect?: (head: Buffer) => number;
+
+  constructor(
+    private readonly lib: NativeLibrary,
+    meta: PluginMeta,
+    /** A long-lived handle used only for Detect, which must not touch parse state. */
+    private readonly probe: NativeHandle,
+  ) {
+    this.name = meta.name;
+    this.extensions = meta.extensions;
+    this.origin = meta.origin;
+    if (meta.hasDetect) this.detect = (head) => Math.max(0, Math.min(100, lib.detect(this.probe, head)));
+  }
+
+  open(options: StreamOptions): ParseStream {
+    const made = this.lib.newProcessor();
+    if ('failure' in made) {
+      throw new ProcessorError(`NewProcessor returned NULL${made.failure ? `: ${made.failure}` : ''}`, this.name, options.source);
+    }
+    const h = made.handle;
+    try {
+      // The zone is advisory: a plugin that does not read times may refuse it.
+      this.lib.configure(h, 'tz', options.zone.label);
+      for (const [key, value] of Object.entries(options.options)) {
+        if (this.lib.configure(h, key, value) !== 0) {
+          const why = this.lib.lastError(h) || 'rejected';
+          throw new ProcessorError(`option ${this.name}.${key}=${value}: ${why}`, this.name, options.source);
+        }
+      }
+    } catch (err) {
+      this.lib.free(h);
+      throw err;
+    }
+    return new NativeStream(this.lib, h, this.name, options.source);
+  }
+
+  /** Releases the probe handle and the library; no stream may be open. */
+  unload(): void {
+    this.lib.free(this.probe);
+    this.lib.close();
+  }
+}
+
+class NativeStream implements ParseStream {
+  private out = Buffer.allocUnsafe(OUT_INITIAL);
+  private consumedTotal = 0;
+  private closed = false;
+
+  constructor(
+    private readonly lib: NativeLibrary,
+    private readonly handle: NativeHandle,
+    private readonly name: string,
+    private readonly source: string,
+  ) {}
+
+  parse(input: Buffer, eof: boolean, emit: RecordSink): number {
+    const normalize = (r: LogRecord) => {
+      if (r.severity === Severity.Unknown && r.severityText !== '') r.severity = normalizeSeverity(r.severityText);
+      emit(r);
+    };
+    let pos = 0;
+    for (;;) {
+      const rest = input.subarray(pos);
+      const result = this.lib.parse(this.handle, rest, eof, this.out);
+      if (result === PARSE_NEED_SPACE) {
+        this.grow(readBatchHeader(this.out).byteLength);
+        continue;
+      }
+      if (result < 0) {
+        const why = this.lib.lastError(this.handle);
+        throw new ProcessorError(why || `ProcessorParse failed with code ${result}`, this.name, this.source);
+      }
+      if (result > rest.length) {
+        throw new ProcessorError(`ProcessorParse consumed ${result} bytes of ${rest.length} (a plugin bug)`, this.name, this.source);
+      }
+      let count: number;
+      try {
+        count = decodeBatch(this.out, this.consumedTotal + pos, normalize);
+      } catch (err) {
+        throw new ProcessorError(`malformed record batch: ${(err as Error).message} (a plugin bug)`, this.name, this.source);
+      }
+      pos += result;
+      if (pos === input.length) break;
+      if (result === 0 && count === 0) {
+        if (eof) throw new ProcessorError(`left ${input.length - pos} bytes unconsumed at end of input (a plugin bug: at eof a plugin must consume everything)`, this.name, this.source);
+        break; // needs more input
+      }
+    }
+    this.consumedTotal += pos;
+    return pos;
+  }
+
+  private grow(needed: number): void {
+    if (needed <= this.out.length || needed > OUT_MAX) {
+      throw new ProcessorError(`asked for a ${needed}-byte output buffer (have ${this.out.length}, limit ${OUT_MAX})`, this.name, this.source);
+    }
+    this.out = Buffer.allocUnsafe(Math.max(needed, this.out.length * 2));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.lib.free(this.handle);
+  }
+}

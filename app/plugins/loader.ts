@@ -1,0 +1,184 @@
+/**
+ * Finds plugins (`*.so` in the plugin directories, with fast-glob), checks
+ * each against the contract of contract/logmill.h in the order that header
+ * gives, and returns the processors that passed and the rejections, each a
+ * PostgreSQL-style headline / detail / hint naming the file. One rejected
+ * plugin never stops the others.
+ */
+import fg from 'fast-glob';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PROCESSOR_NAME } from '../../contract/processor.js';
+import { NativeProcessor } from './adapter.js';
+import { ElfError, readElf } from './elf.js';
+import { openLibrary, type NativeLibrary } from './native.js';
+
+/** The ABI version this host speaks: LOGMILL_ABI_VERSION in contract/logmill.h. */
+export const ABI_VERSION = 1;
+
+export const REQUIRED_EXPORTS = [
+  'LogmillAbiVersion', 'NewProcessor', 'ProcessorName', 'ProcessorParse', 'ProcessorLastError', 'ProcessorFree',
+] as const;
+
+export class Rejection extends Error {
+  constructor(
+    readonly file: string,
+    readonly headline: string,
+    readonly detail?: string,
+    readonly hint?: string,
+  ) {
+    super(headline);
+  }
+
+  /** The three layers, each on its own line, as `logmill plugins` prints them. */
+  describe(): string {
+    return [this.headline, this.detail && `DETAIL: ${this.detail}`, this.hint && `HINT: ${this.hint}`].filter(Boolean).join('\n');
+  }
+}
+
+export interface PluginSet {
+  dirs: string[];
+  loaded: NativeProcessor[];
+  rejected: Rejection[];
+}
+
+/**
+ * The plugin directories, in order: `--plugins` if given, else
+ * $LOGMILL_PLUGINS (colon-separated), else `plugins/` in the working
+ * directory and `plugins/` beside the installed logmill (deduplicated).
+ */
+export function pluginDirs(flag: string | undefined, env = process.env): string[] {
+  if (flag) return [path.resolve(flag)];
+  if (env.LOGMILL_PLUGINS) return env.LOGMILL_PLUGINS.split(':').filter(Boolean).map((d) => path.resolve(d));
+  const beside = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../plugins');
+  return [...new Set([path.resolve('plugins'), beside])];
+}
+
+/** Lists `*.so` files directly in the directories, sorted so that duplicate names resolve the same way every run. */
+export function scanPlugins(dirs: string[]): string[] {
+  const files = dirs.flatMap((dir) => fg.sync('*.so', { cwd: dir, absolute: true, onlyFiles: true, followSymbolicLinks: true }));
+  return [...new Set(files)].sort();
+}
+
+export function loadPlugins(dirs: string[], reserved: ReadonlySet<string>): PluginSet {
+  const set: PluginSet = { dirs, loaded: [], rejected: [] };
+  const byName = new Map<string, NativeProcessor>();
+  for (const file of scanPlugins(dirs)) {
+    let processor: NativeProcessor;
+    try {
+      processor = loadPlugin(file);
+    } catch (err) {
+      set.rejected.push(err instanceof Rejection ? err : new Rejection(file, `could not load plugin "${display(file)}"`, (err as Error).message));
+      continue;
+    }
+    const taken = byName.get(processor.name);
+    if (taken || reserved.has(processor.name)) {
+      const owner = taken ? `"${display((taken.origin as { file: string }).file)}"` : 'the built-in processor';
+      set.rejected.push(new Rejection(file, `plugin "${display(file)}" not loaded: name "${processor.name}" is already taken by ${owner}`,
+        undefined, taken ? 'Remove or rename one of the two; when plugin names collide, the file whose path sorts first wins.' : 'Built-in processor names (json, text) are reserved; give the plugin another name.'));
+      processor.unload();
+      continue;
+    }
+    byName.set(processor.name, processor);
+    set.loaded.push(processor);
+  }
+  return set;
+}
+
+/** Checks one file against the contract and returns its processor, or throws a Rejection. */
+export function loadPlugin(file: string): NativeProcessor {
+  const shown = display(file);
+  let bytes: Buffer;
+  try {
+    if (!statSync(file).isFile()) throw new Error('not a regular file');
+    bytes = readFileSync(file);
+  } catch (err) {
+    throw new Rejection(file, `could not read plugin "${shown}"`, (err as Error).message);
+  }
+  let exports: Set<string> | null;
+  try {
+    exports = readElf(bytes).exports;
+  } catch (err) {
+    if (!(err instanceof ElfError)) throw err;
+    throw new Rejection(file, `could not load plugin "${shown}"`, err.message,
+      'A plugin is a shared library: build it with `go build -buildmode=c-shared` or `gcc -shared -fPIC` (see README, "Writing a plugin").');
+  }
+  const missing = exports ? REQUIRED_EXPORTS.filter((name) => !exports!.has(name)) : [];
+  if (missing.length > 0) {
+    throw new Rejection(file, `plugin "${shown}" does not implement the logmill contract`,
+      `missing required export${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+      'Export every REQUIRED function of contract/logmill.h with C linkage (//export in Go, #[no_mangle] pub extern "C" in Rust, extern "C" in C++).');
+  }
+  let lib: NativeLibrary;
+  try {
+    lib = openLibrary(file, exports);
+  } catch (err) {
+    throw new Rejection(file, `could not load plugin "${shown}"`, (err as Error).message.trim(),
+      /undefined symbol/.test((err as Error).message) ? 'The plugin needs a symbol no loaded library provides: link it against its dependencies, or install them.' : undefined);
+  }
+  try {
+    return validate(lib, file, shown, exports);
+  } catch (err) {
+    lib.close();
+    throw err;
+  }
+}
+
+function validate(lib: NativeLibrary, file: string, shown: string, exports: Set<string> | null): NativeProcessor {
+  // The version first: in another ABI version nothing else may mean the same thing.
+  const version = lib.abiVersion();
+  if (version !== ABI_VERSION) {
+    throw new Rejection(file, `incompatible plugin "${shown}": ABI version mismatch`,
+      `logmill speaks ABI version ${ABI_VERSION}, the plugin was built for version ${version}.`,
+      'Rebuild the plugin against contract/logmill.h of this logmill (for the bundled plugins: make -C plugins).');
+  }
+  const made = lib.newProcessor();
+  if ('failure' in made) {
+    throw new Rejection(file, `plugin "${shown}" failed to start: NewProcessor returned NULL`,
+      made.failure ? `the plugin says: ${made.failure}` : 'the plugin gave no reason (ProcessorLastError(NULL) is empty)');
+  }
+  const h = made.handle;
+  try {
+    const name = lib.name(h) ?? '';
+    if (!PROCESSOR_NAME.test(name)) {
+      throw new Rejection(file, `plugin "${shown}" has an invalid name "${name}"`, 'a processor name must match [a-z0-9_-]{1,32}',
+        'Return a lower-case name from ProcessorName: it is what users type after --format.');
+    }
+    const out = Buffer.alloc(64 << 10);
+    const result = lib.parse(h, Buffer.alloc(0), true, out);
+    if (result < 0) {
+      throw new Rejection(file, `plugin "${shown}" (${name}) failed its self-test: parsing empty input failed`,
+        lib.lastError(h) || `ProcessorParse returned ${result} and ProcessorLastError gave no reason`,
+        'ProcessorParse must accept input_len 0 with eof 1 and return 0 with an empty batch.');
+    }
+    if (result !== 0 || out.readUInt32LE(0) !== 0x31424d4c || out.readUInt32LE(4) !== 0) {
+      throw new Rejection(file, `plugin "${shown}" (${name}) failed its self-test: parsing empty input must consume 0 bytes and emit an empty batch`,
+        `ProcessorParse returned ${result}; batch magic 0x${out.readUInt32LE(0).toString(16)}, ${out.readUInt32LE(4)} records`);
+    }
+    const about = parseAbout(lib.about(h) ?? '');
+    const extensions = (lib.extensions(h) ?? '').split(',').map((e) => e.trim().toLowerCase().replace(/^\./, '')).filter(Boolean);
+    return new NativeProcessor(lib, {
+      name, extensions, hasDetect: exports === null || exports.has('ProcessorDetect'),
+      origin: { kind: 'plugin', file, version: about.version, language: about.language, description: about.description, about },
+    }, h);
+  } catch (err) {
+    lib.free(h);
+    throw err;
+  }
+}
+
+function parseAbout(text: string): Record<string, string> {
+  const about: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) about[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+  }
+  return about;
+}
+
+/** A path as users should see it: relative to the working directory when inside it. */
+export function display(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}

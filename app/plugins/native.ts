@@ -1,0 +1,90 @@
+/**
+ * The only module that touches ffi-rs: a typed face over one opened plugin
+ * library and its processor handles, exactly the exports of
+ * contract/logmill.h. Everything above it (validation, the Processor adapter)
+ * speaks this interface, so moving plugin execution into worker processes is
+ * a change here and in its caller, nowhere else.
+ *
+ * ffi-rs facts this relies on (../shared/notes/ffi-rs.md): U8Array arguments
+ * are zero-copy; a `char *` return of NULL crashes when read as a String, so
+ * strings come back as External pointers and are read only when non-NULL;
+ * `freeResultMemory` is never used (the plugin owns its memory); a library key
+ * is opened once and never reused for another path.
+ */
+import ffi from 'ffi-rs';
+
+const { open, close, load, DataType, isNullPointer, restorePointer, wrapPointer } = ffi;
+type Pointer = ffi.JsExternal;
+
+/** An opaque processor handle returned by NewProcessor. */
+export interface NativeHandle {
+  readonly pointer: Pointer;
+}
+
+export interface NativeLibrary {
+  readonly file: string;
+  abiVersion(): number;
+  /** NewProcessor(); when it returns NULL, the plugin's ProcessorLastError(NULL) text instead. */
+  newProcessor(): { handle: NativeHandle } | { failure: string | null };
+  name(h: NativeHandle): string | null;
+  lastError(h: NativeHandle): string | null;
+  parse(h: NativeHandle, input: Buffer, eof: boolean, out: Buffer): number;
+  free(h: NativeHandle): void;
+  extensions(h: NativeHandle): string | null;
+  about(h: NativeHandle): string | null;
+  detect(h: NativeHandle, head: Buffer): number;
+  configure(h: NativeHandle, key: string, value: string): number;
+  close(): void;
+}
+
+let nextKey = 0;
+
+/**
+ * dlopens `file` under a fresh key. `exports` (from the ELF symbol table)
+ * decides which optional exports exist; calling a missing one returns the
+ * documented "not supported" value instead of throwing.
+ */
+export function openLibrary(file: string, exports: Set<string> | null): NativeLibrary {
+  const library = `logmill-plugin-${nextKey++}`;
+  open({ library, path: file });
+  const has = (name: string) => exports === null || exports.has(name);
+  const call = <T>(funcName: string, retType: ffi.DataType, paramsType: ffi.DataType[], paramsValue: unknown[]): T =>
+    load({ library, funcName, retType, paramsType, paramsValue } as Parameters<typeof load>[0]) as T;
+  const cString = (p: Pointer): string | null =>
+    isNullPointer(p) ? null : (restorePointer({ retType: [DataType.String], paramsValue: wrapPointer([p]) })[0] as string);
+  // Takes a pointer, not a handle: ProcessorLastError(NULL) is called with the
+  // NULL that NewProcessor returned, the only NULL External ffi-rs can make.
+  const stringCall = (funcName: string, p: Pointer): string | null =>
+    has(funcName) ? cString(call<Pointer>(funcName, DataType.External, [DataType.External], [p])) : null;
+
+  return {
+    file,
+    abiVersion: () => call<number>('LogmillAbiVersion', DataType.I32, [], []),
+    newProcessor() {
+      const pointer = call<Pointer>('NewProcessor', DataType.External, [], []);
+      if (!isNullPointer(pointer)) return { handle: { pointer } };
+      return { failure: stringCall('ProcessorLastError', pointer) };
+    },
+    name: (h) => stringCall('ProcessorName', h.pointer),
+    lastError: (h) => stringCall('ProcessorLastError', h.pointer),
+    parse: (h, input, eof, out) =>
+      call<number>(
+        'ProcessorParse',
+        DataType.I64,
+        [DataType.External, DataType.U8Array, DataType.I64, DataType.I32, DataType.U8Array, DataType.I64],
+        [h.pointer, input, input.length, eof ? 1 : 0, out, out.length],
+      ),
+    free: (h) => call<undefined>('ProcessorFree', DataType.Void, [DataType.External], [h.pointer]),
+    extensions: (h) => stringCall('ProcessorExtensions', h.pointer),
+    about: (h) => stringCall('ProcessorAbout', h.pointer),
+    detect: (h, head) =>
+      has('ProcessorDetect')
+        ? call<number>('ProcessorDetect', DataType.I32, [DataType.External, DataType.U8Array, DataType.I64], [h.pointer, head, head.length])
+        : 0,
+    configure: (h, key, value) =>
+      has('ProcessorConfigure')
+        ? call<number>('ProcessorConfigure', DataType.I32, [DataType.External, DataType.String, DataType.String], [h.pointer, key, value])
+        : -1,
+    close: () => close(library),
+  };
+}

@@ -1,0 +1,234 @@
+/**
+ * The built-in `json` processor: newline-delimited JSON (one object per line)
+ * and, when the input starts with `[`, one top-level array of objects; also
+ * pretty-printed objects one after another. Time, severity and message come
+ * from the usual key names (below); every other key becomes a field, nested
+ * objects flattened with dots (`http.status`).
+ *
+ * NDJSON is parsed line by line, so one bad line is one malformed record and
+ * the next line is fine. Arrays and pretty-printed objects go through a small
+ * scanner that finds where each top-level value ends, so neither needs the
+ * whole file in memory.
+ */
+import { normalizeSeverity, Severity } from '../../contract/severity.js';
+import { epochNumber, parseTimeField, type Zone } from '../../contract/timestamps.js';
+import type { LogRecord, ParseStream, Processor, RecordSink, StreamOptions } from '../../contract/processor.js';
+import { ProcessorError } from '../../contract/processor.js';
+import { LineCursor } from './lines.js';
+
+const TIME_KEYS = ['time', 'ts', 'timestamp', '@timestamp', 'datetime', 'date', 't', 'eventTime', 'event_time', 'time_local', 'asctime'];
+const LEVEL_KEYS = ['level', 'severity', 'lvl', 'loglevel', 'log_level', 'levelname', 'log.level', '@level', 'severity_text', 'priority'];
+const MESSAGE_KEYS = ['msg', 'message', 'text', 'log', '@message', 'event', 'body'];
+
+export const jsonProcessor: Processor = {
+  name: 'json',
+  extensions: ['json', 'ndjson', 'jsonl'],
+  origin: { kind: 'builtin' },
+  detect(head: Buffer): number {
+    const text = head.toString('utf8', 0, Math.min(head.length, 4096)).replace(/^\uFEFF/, '').trimStart();
+    if (text.startsWith('[')) return /^\[\s*(\{|\]|$)/.test(text) ? 90 : 0;
+    if (!text.startsWith('{')) return 0;
+    const firstLine = text.split('\n', 1)[0].trim();
+    try {
+      JSON.parse(firstLine);
+      return 90;
+    } catch {
+      return /^\{\s*("|$)/.test(text) ? 60 : 0;
+    }
+  },
+  open(options: StreamOptions): ParseStream {
+    const unknown = Object.keys(options.options);
+    if (unknown.length > 0) throw new ProcessorError(`unknown option "${unknown[0]}" (json takes no options)`, 'json', options.source);
+    return new JsonStream(options.zone);
+  },
+};
+
+type Mode = 'undecided' | 'lines' | 'values';
+
+export class JsonStream implements ParseStream {
+  private mode: Mode = 'undecided';
+  private readonly cursor = new LineCursor();
+  private consumedTotal = 0;
+  private readonly refMs = Date.now();
+  // State of the value scanner (mode 'values'), kept across calls.
+  private line = 1;
+  private inArray = false;
+  private arrayClosed = false;
+
+  constructor(private readonly zone: Zone) {}
+
+  parse(input: Buffer, eof: boolean, emit: RecordSink): number {
+    if (this.mode === 'undecided') {
+      const start = skipSpace(input, 0);
+      if (start === input.length && !eof) return 0;
+      this.mode = input[start] === 0x5b /* [ */ ? 'values' : this.firstLineIsComplete(input, start, eof) ? 'lines' : 'values';
+    }
+    const consumed = this.mode === 'lines' ? this.parseLines(input, eof, emit) : this.parseValues(input, eof, emit);
+    this.consumedTotal += consumed;
+    return consumed;
+  }
+
+  notes(): string[] {
+    return this.cursor.notes();
+  }
+
+  close(): void {}
+
+  /** NDJSON when the first line holds a whole JSON value on its own. */
+  private firstLineIsComplete(input: Buffer, start: number, eof: boolean): boolean {
+    const nl = input.indexOf(10, start);
+    if (nl < 0 && !eof) return false; // a first line longer than a chunk: the value scanner copes
+    try {
+      JSON.parse(input.toString('utf8', start, nl < 0 ? input.length : nl));
+      return true;
+    } catch {
+      return input[start] !== 0x7b; // not an object start: lines it is, each bad line malformed
+    }
+  }
+
+  private parseLines(input: Buffer, eof: boolean, emit: RecordSink): number {
+    let consumed = 0;
+    let next = -1;
+    for (const line of this.cursor.lines(input, eof)) {
+      consumed = line.next;
+      next = line.number + 1;
+      if (line.text.trim() === '') continue;
+      emit(this.toRecord(line.text, line.number, this.consumedTotal + line.start));
+    }
+    if (next > 0) this.cursor.resumeAt(next, true);
+    return eof ? input.length : consumed;
+  }
+
+  /** Scans top-level values (or the elements of one top-level array). */
+  private parseValues(input: Buffer, eof: boolean, emit: RecordSink): number {
+    let pos = this.consumedTotal === 0 && hasBom(input) ? 3 : 0;
+    let consumed = 0;
+    for (;;) {
+      // Skip whitespace, the array's brackets and separating commas, counting lines.
+      while (pos < input.length) {
+        const c = input[pos];
+        if (c === 10) this.line++;
+        else if (c === 0x5b && !this.inArray && !this.arrayClosed) this.inArray = true;
+        else if (c === 0x5d && this.inArray) { this.inArray = false; this.arrayClosed = true; }
+        else if (!(c === 32 || c === 9 || c === 13 || c === 0x2c)) break;
+        pos++;
+      }
+      consumed = pos;
+      if (pos >= input.length) return eof ? input.length : consumed;
+      const end = valueEnd(input, pos);
+      const startLine = this.line;
+      if (end < 0) {
+        if (!eof) return consumed;
+        emit(malformed('unterminated JSON value at end of input', input.toString('utf8', pos, Math.min(input.length, pos + 200)), startLine, this.consumedTotal + pos));
+        return input.length;
+      }
+      const text = input.toString('utf8', pos, end);
+      for (let i = pos; i < end; i++) if (input[i] === 10) this.line++;
+      emit(this.toRecord(text, startLine, this.consumedTotal + pos));
+      pos = end;
+    }
+  }
+
+  private toRecord(text: string, line: number, offset: number): LogRecord {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      return malformed(`invalid JSON: ${(err as Error).message}`, text.slice(0, 200), line, offset);
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      return malformed(`expected a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`, text.slice(0, 200), line, offset);
+    }
+    const fields: Record<string, string> = {};
+    flatten(value as Record<string, unknown>, '', fields);
+    const timeKey = pick(fields, TIME_KEYS);
+    const levelKey = pick(fields, LEVEL_KEYS);
+    const messageKey = pick(fields, MESSAGE_KEYS);
+    let time: number | null = null;
+    if (timeKey) {
+      const raw = (value as Record<string, unknown>)[timeKey];
+      time = typeof raw === 'number' ? epochNumber(raw) : parseTimeField(fields[timeKey], this.zone, this.refMs);
+      if (time !== null) delete fields[timeKey];
+    }
+    const severityText = levelKey ? fields[levelKey] : '';
+    if (levelKey) delete fields[levelKey];
+    const message = messageKey ? fields[messageKey] : '';
+    if (messageKey) delete fields[messageKey];
+    return {
+      time, severity: severityText ? normalizeSeverity(severityText) : Severity.Unknown, severityText,
+      message, fields, line, offset, malformed: false,
+    };
+  }
+}
+
+function pick(fields: Record<string, string>, keys: string[]): string | undefined {
+  for (const k of keys) if (fields[k] !== undefined) return k;
+  // Case-insensitive second pass (`Level`, `MESSAGE`), rarely needed.
+  const lower = new Map(Object.keys(fields).map((k) => [k.toLowerCase(), k]));
+  for (const k of keys) {
+    const hit = lower.get(k.toLowerCase());
+    if (hit !== undefined) return hit;
+  }
+  return undefined;
+}
+
+function flatten(obj: Record<string, unknown>, prefix: string, out: Record<string, string>): void {
+  for (const key of Object.keys(obj)) {
+    const v = obj[key];
+    const name = prefix + key;
+    if (v === null || v === undefined) continue;
+    if (typeof v === 'object' && !Array.isArray(v)) flatten(v as Record<string, unknown>, name + '.', out);
+    else out[name] = typeof v === 'string' ? v : JSON.stringify(v);
+  }
+}
+
+function malformed(reason: string, raw: string, line: number, offset: number): LogRecord {
+  return { time: null, severity: Severity.Unknown, severityText: '', message: reason, fields: { raw }, line, offset, malformed: true };
+}
+
+function skipSpace(buf: Buffer, pos: number): number {
+  if (hasBom(buf)) pos = 3;
+  while (pos < buf.length && (buf[pos] === 32 || buf[pos] === 9 || buf[pos] === 10 || buf[pos] === 13)) pos++;
+  return pos;
+}
+
+function hasBom(buf: Buffer): boolean {
+  return buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+}
+
+/**
+ * Index just past the JSON value starting at `pos`, or -1 if the input ends
+ * first. Only tracks strings and nesting; JSON.parse judges validity after.
+ * A scalar at top level ends at the next separator.
+ */
+function valueEnd(buf: Buffer, pos: number): number {
+  const first = buf[pos];
+  if (first !== 0x7b && first !== 0x5b) {
+    if (first === 0x22) return stringEnd(buf, pos);
+    let i = pos;
+    while (i < buf.length && ![10, 13, 32, 9, 0x2c, 0x5d].includes(buf[i])) i++;
+    return i < buf.length ? i : -1;
+  }
+  let depth = 0;
+  for (let i = pos; i < buf.length; i++) {
+    const c = buf[i];
+    if (c === 0x22) {
+      const e = stringEnd(buf, i);
+      if (e < 0) return -1;
+      i = e - 1;
+    } else if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) {
+      if (--depth === 0) return i + 1;
+    }
+  }
+  return -1;
+}
+
+function stringEnd(buf: Buffer, quote: number): number {
+  for (let i = quote + 1; i < buf.length; i++) {
+    const c = buf[i];
+    if (c === 0x5c) i++;
+    else if (c === 0x22) return i + 1;
+  }
+  return -1;
+}

@@ -1,0 +1,146 @@
+/**
+ * The built-in `text` processor: plain log lines. A line that starts with a
+ * timestamp (any shape of TIMESTAMPS.md) starts a record; in a file whose
+ * records have timestamps, a line without one (a stack trace, a Python
+ * traceback, PostgreSQL's DETAIL without a prefix) continues the previous
+ * record, as lnav does. A file without timestamps is one record per line.
+ * Severity is the first severity word near the start of the line, when it is
+ * written like one: `ERROR`, `[error]`, `<warn>`, `Error:`, `level=info`.
+ */
+import { normalizeSeverity, Severity } from '../../contract/severity.js';
+import { findLeadingTime, type Zone } from '../../contract/timestamps.js';
+import type { LogRecord, ParseStream, Processor, RecordSink, StreamOptions } from '../../contract/processor.js';
+import { ProcessorError } from '../../contract/processor.js';
+import { LineCursor } from './lines.js';
+
+/** A runaway "record" (a timestamped line followed by endless unstamped ones) is cut here. */
+const MAX_CONTINUATION_LINES = 2000;
+
+export const textProcessor: Processor = {
+  name: 'text',
+  extensions: ['txt', 'text'],
+  origin: { kind: 'builtin' },
+  detect: () => 1,
+  open(options: StreamOptions): ParseStream {
+    const unknown = Object.keys(options.options);
+    if (unknown.length > 0) throw new ProcessorError(`unknown option "${unknown[0]}" (text takes no options)`, 'text', options.source);
+    return new TextStream(options.zone);
+  },
+};
+
+interface OpenRecord {
+  record: LogRecord;
+  start: number;
+  lines: number;
+  firstLine: number;
+}
+
+export class TextStream implements ParseStream {
+  private readonly cursor = new LineCursor();
+  private consumedTotal = 0;
+  private readonly refMs = Date.now();
+
+  constructor(private readonly zone: Zone) {}
+
+  notes(): string[] {
+    return this.cursor.notes();
+  }
+
+  parse(input: Buffer, eof: boolean, emit: RecordSink): number {
+    let open: OpenRecord | null = null;
+    let consumed = 0;
+    let nextLine = -1;
+    const flush = () => {
+      if (!open) return;
+      emit(open.record);
+      open = null;
+    };
+    for (const line of this.cursor.lines(input, eof)) {
+      if (nextLine < 0) nextLine = line.number;
+      const text = line.text;
+      if (text.trim() === '') {
+        // Blank lines never make records; inside a record they are kept only if more follows.
+        if (!open) {
+          consumed = line.next;
+          nextLine = line.number + 1;
+        }
+        continue;
+      }
+      const found = findLeadingTime(text, this.zone, this.refMs);
+      const o = open as OpenRecord | null;
+      if (o && !found && o.record.time !== null && o.lines < MAX_CONTINUATION_LINES) {
+        o.record.message += '\n' + text;
+        o.lines++;
+        continue;
+      }
+      flush();
+      // Everything before this line belongs to emitted records: consumed.
+      consumed = line.start;
+      nextLine = line.number;
+      open = { record: this.record(text, found?.us ?? null, found?.length ?? 0, line.number, line.start), start: line.start, lines: 1, firstLine: line.number };
+      if (!found) {
+        // A record without a time never takes continuation lines: emit it now.
+        flush();
+        consumed = line.next;
+        nextLine = line.number + 1;
+      }
+    }
+    if (open && eof) {
+      flush();
+      consumed = input.length;
+    } else if (eof) {
+      consumed = input.length;
+    }
+    // An open record stays unconsumed: the next call sees it again with more lines.
+    if (nextLine >= 0) this.cursor.resumeAt(nextLine, consumed > 0);
+    this.consumedTotal += consumed;
+    return consumed;
+  }
+
+  private record(text: string, time: number | null, stampLength: number, line: number, start: number): LogRecord {
+    let rest = stampLength > 0 ? text.slice(stampLength) : text;
+    let severityText = '';
+    let severity = Severity.Unknown;
+    const sev = findSeverity(rest);
+    if (sev) {
+      severityText = sev.text;
+      severity = sev.severity;
+      if (sev.leading) rest = rest.slice(sev.end);
+    }
+    return {
+      time, severity, severityText, message: rest.replace(/^[\s:\-|\]]+/, ''), fields: {},
+      line, offset: this.consumedTotal + start, malformed: false,
+    };
+  }
+
+  close(): void {}
+}
+
+// A severity word as loggers write it. Lower-case bare words ("an error
+// occurred") are prose, not a level, so they need brackets, a colon or `level=`.
+const SEVERITY_TOKEN = /(?:^|[\s|(])(level=|lvl=|severity=)?([[<]?)([A-Za-z]{3,13}[1-5]?)([\]>:]?)(?=$|[\s|),])/g;
+
+interface FoundSeverity {
+  text: string;
+  severity: Severity;
+  /** True when the word is the first thing on the line: it is then cut from the message. */
+  leading: boolean;
+  end: number;
+}
+
+export function findSeverity(rest: string): FoundSeverity | null {
+  const head = rest.length > 160 ? rest.slice(0, 160) : rest;
+  SEVERITY_TOKEN.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  let tokens = 0;
+  while ((m = SEVERITY_TOKEN.exec(head)) !== null && tokens++ < 8) {
+    const word = m[3];
+    const marked = m[1] !== undefined || m[2] !== '' || m[4] !== '';
+    if (!marked && word !== word.toUpperCase()) continue;
+    const severity = normalizeSeverity(word);
+    if (severity === Severity.Unknown) continue;
+    const leading = head.slice(0, m.index).trim() === '';
+    return { text: word, severity, leading, end: m.index + m[0].length };
+  }
+  return null;
+}

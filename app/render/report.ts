@@ -1,0 +1,174 @@
+/**
+ * The `logmill analyze` report, as text for people and as JSON for programs.
+ * The JSON shape is a documented interface (README, "JSON report"): fields
+ * are only ever added, never renamed, and `schema` changes if that breaks.
+ */
+import { Severity, SEVERITY_NAMES, severityName } from '../../contract/severity.js';
+import { formatTime } from '../../contract/timestamps.js';
+import type { Summary, Example } from '../analysis/summary.js';
+import type { InputReport } from '../pipeline.js';
+import type { Style } from './terminal.js';
+
+export interface AnalyzeResult {
+  inputs: InputReport[];
+  summary: Summary;
+  fields: readonly string[];
+  top: number;
+  filtered: boolean;
+}
+
+export function toJson(res: AnalyzeResult): object {
+  const s = res.summary;
+  const severity: Record<string, number> = {};
+  for (const name of SEVERITY_NAMES) severity[name] = s.severity[SEVERITY_NAMES.indexOf(name)];
+  const hist = s.histogram(48);
+  return {
+    schema: 1,
+    records: s.records,
+    malformed: s.malformed,
+    severity,
+    timeRange: { first: iso(s.firstTime), last: iso(s.lastTime), untimed: s.untimed },
+    files: res.inputs.map((f) => ({
+      path: f.name, format: f.format, reason: f.reason || null, records: f.records, malformed: f.malformed, bytes: f.bytes,
+      firstTime: iso(f.firstTime), lastTime: iso(f.lastTime), error: f.error ?? null, notes: f.notes,
+    })),
+    histogram: hist && { bucketSeconds: hist.widthUs / 1e6, buckets: hist.bars.map((b) => ({ start: iso(b.start), count: b.count })) },
+    patterns: s.topPatterns(res.top).map((p) => ({ pattern: p.pattern, count: p.count, example: exampleJson(p.example) })),
+    fields: Object.fromEntries(res.fields.map((f) => [f, s.topValues(f, res.top)])),
+    errors: s.errors.map(exampleJson),
+    malformedExamples: s.malformedExamples.map(exampleJson),
+  };
+}
+
+function exampleJson(e: Example) {
+  return { file: e.file, line: e.line || null, time: iso(e.time), severity: severityName(e.severity), message: e.message };
+}
+
+function iso(us: number | null): string | null {
+  return us === null ? null : formatTime(us);
+}
+
+const SEVERITY_ORDER = [Severity.Fatal, Severity.Error, Severity.Warn, Severity.Notice, Severity.Info, Severity.Debug, Severity.Trace, Severity.Unknown];
+
+export function toText(res: AnalyzeResult, st: Style, width: number): string {
+  const s = res.summary;
+  const out: string[] = [];
+  const line = (x = '') => out.push(x);
+  const sevColor = (sev: Severity, text: string) =>
+    sev >= Severity.Error ? st.red(text) : sev === Severity.Warn ? st.yellow(text) : sev === Severity.Unknown ? st.dim(text) : text;
+
+  const range = s.firstTime !== null ? `, ${short(s.firstTime)} → ${short(s.lastTime!)} UTC` : '';
+  line(st.bold(`${plural(res.inputs.length, 'file')}, ${plural(s.records, 'record')}${res.filtered ? ' matching the filters' : ''}, ${plural(s.malformed, 'malformed input')}${range}`));
+
+  line();
+  line(st.bold('Files'));
+  const nameWidth = Math.min(48, Math.max(...res.inputs.map((f) => f.name.length), 4));
+  for (const f of res.inputs) {
+    const what = f.error
+      ? st.red(`failed: ${f.error}`)
+      : `${f.records.toString().padStart(7)} records ${f.malformed ? st.yellow(`${f.malformed} malformed`) : '0 malformed'}  ${bytes(f.bytes).padStart(9)}  ${f.firstTime !== null ? `${short(f.firstTime)} → ${short(f.lastTime!)}` : st.dim('no timestamps')}`;
+    line(`  ${f.name.padEnd(nameWidth)}  ${(f.format ?? '-').padEnd(6)}  ${what}`);
+    if (f.format) line(st.dim(`  ${''.padEnd(nameWidth)}  ${f.format} by ${f.reason}`));
+    for (const n of f.notes) line(st.dim(`  ${''.padEnd(nameWidth)}  note: ${n}`));
+    if (f.error && f.records > 0) line(st.dim(`  ${''.padEnd(nameWidth)}  ${f.records} records before the failure are counted`));
+  }
+
+  if (s.records > 0) {
+    line();
+    line(st.bold('Severity'));
+    const max = Math.max(...s.severity);
+    const barWidth = Math.max(10, Math.min(40, width - 30));
+    for (const sev of SEVERITY_ORDER) {
+      const n = s.severity[sev];
+      if (n === 0) continue;
+      line(`  ${sevColor(sev, severityName(sev).padEnd(8))} ${n.toString().padStart(9)}  ${sevColor(sev, bar(n, max, barWidth))}`);
+    }
+  }
+
+  const hist = s.histogram(24);
+  if (hist && hist.bars.length > 1) {
+    line();
+    line(st.bold(`Events over time (${duration(hist.widthUs)} buckets, UTC)`));
+    const max = Math.max(...hist.bars.map((b) => b.count));
+    const barWidth = Math.max(10, Math.min(50, width - 32));
+    for (const b of hist.bars) line(`  ${short(b.start)}  ${b.count.toString().padStart(8)}  ${st.cyan(bar(b.count, max, barWidth))}`);
+  }
+  if (s.untimed > 0 && s.records > 0) line(st.dim(`  ${plural(s.untimed, 'record')} without a timestamp`));
+
+  const patterns = s.topPatterns(res.top);
+  if (patterns.length > 0) {
+    line();
+    line(st.bold('Top message patterns'));
+    for (const p of patterns) {
+      line(`  ${p.count.toString().padStart(8)}  ${clip(p.pattern || '(empty message)', width - 12)}`);
+      line(st.dim(`            e.g. ${where(p.example)}  ${clip(firstLine(p.example.message), width - 30)}`));
+    }
+  }
+
+  for (const field of res.fields) {
+    line();
+    line(st.bold(`Top values of ${field}`));
+    const values = s.topValues(field, res.top);
+    if (values.length === 0) line(st.dim('  (no record has this field)'));
+    for (const v of values) line(`  ${v.count.toString().padStart(8)}  ${clip(v.value, width - 12)}`);
+  }
+
+  if (s.errors.length > 0) {
+    line();
+    line(st.bold(`First errors`));
+    for (const e of s.errors) {
+      line(`  ${where(e)}  ${e.time !== null ? short(e.time) + '  ' : ''}${st.red(severityName(e.severity))}  ${clip(firstLine(e.message), width - 40)}`);
+    }
+  }
+  if (s.malformedExamples.length > 0) {
+    line();
+    line(st.bold(`First malformed input`));
+    for (const e of s.malformedExamples) line(`  ${where(e)}  ${st.yellow(clip(e.message, width - 30))}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+function where(e: Example): string {
+  return e.line ? `${e.file}:${e.line}` : `${e.file}@${e.offset}`;
+}
+
+function firstLine(s: string): string {
+  const nl = s.indexOf('\n');
+  return nl < 0 ? s : s.slice(0, nl) + ' …';
+}
+
+function clip(s: string, n: number): string {
+  const max = Math.max(20, n);
+  return s.length > max ? s.slice(0, max - 1) + '…' : s;
+}
+
+function bar(n: number, max: number, width: number): string {
+  if (n === 0) return '';
+  const w = (n / max) * width;
+  const full = Math.floor(w);
+  const part = ' ▏▎▍▌▋▊▉'[Math.floor((w - full) * 8)];
+  return '█'.repeat(full) + (part === ' ' ? (full === 0 ? '▏' : '') : part);
+}
+
+function short(us: number): string {
+  return formatTime(us).slice(0, 19).replace('T', ' ');
+}
+
+function duration(us: number): string {
+  const s = us / 1e6;
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${s / 60}m`;
+  if (s < 86400) return `${s / 3600}h`;
+  return `${s / 86400}d`;
+}
+
+function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1 << 20) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1 << 30) return `${(n / (1 << 20)).toFixed(1)} MiB`;
+  return `${(n / (1 << 30)).toFixed(2)} GiB`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,72 @@
+/**
+ * Routing: which processor handles an input. In order: `--format NAME`; the
+ * file's extension (after a `.gz`); content detection, where every processor
+ * with a detector scores the first 64 KiB and the best score of at least 50
+ * wins (ties go to the processor listed first: plugins before built-ins);
+ * else `text`, unless the content is binary, which no fallback can read.
+ * The reason travels with the route so reports can say why.
+ */
+import { isUtf8 } from 'node:buffer';
+import path from 'node:path';
+import type { Processor } from '../contract/processor.js';
+import type { Registry } from './processors/registry.js';
+
+export const DETECT_BYTES = 64 << 10;
+const MIN_SCORE = 50;
+
+export type Route = { processor: Processor; reason: string } | { error: string };
+
+export function route(name: string, head: Buffer, registry: Registry, forced?: string): Route {
+  if (forced) {
+    const p = registry.byName(forced);
+    return p ? { processor: p, reason: '--format' } : { error: `unknown format "${forced}" (known: ${registry.names().join(', ')})` };
+  }
+  const ext = extensionOf(name);
+  const byExt = ext ? registry.byExtension(ext) : undefined;
+  if (byExt) return { processor: byExt, reason: `extension .${ext}` };
+
+  let best: Processor | undefined;
+  let bestScore = 0;
+  for (const p of registry.processors) {
+    if (!p.detect) continue;
+    const score = p.detect(head);
+    if (score > bestScore) {
+      best = p;
+      bestScore = score;
+    }
+  }
+  if (best && bestScore >= MIN_SCORE) return { processor: best, reason: `content (${best.name} scored ${bestScore})` };
+  if (looksBinary(head)) {
+    return { error: 'binary data: no processor recognizes this content (use --format NAME to force one, or add a plugin for the format)' };
+  }
+  return { processor: registry.byName('text')!, reason: 'default (no processor recognized the content)' };
+}
+
+/** The extension that names the format: `app.csv.gz` → `csv`; none for `syslog` or `.bashrc`. */
+export function extensionOf(name: string): string | undefined {
+  let base = path.basename(name);
+  if (base.toLowerCase().endsWith('.gz')) base = base.slice(0, -3);
+  // Rotated logs keep their format: app.log.1, app.csv.2
+  base = base.replace(/\.\d+$/, '');
+  const ext = path.extname(base);
+  return ext.length > 1 ? ext.slice(1).toLowerCase() : undefined;
+}
+
+/**
+ * NUL bytes, many control characters, or many bytes that are not UTF-8 in the
+ * head: not a text log. (A Latin-1 log has a few high bytes, not a third.)
+ */
+export function looksBinary(head: Buffer): boolean {
+  const n = Math.min(head.length, 8192);
+  if (n === 0) return false;
+  let control = 0;
+  let high = 0;
+  for (let i = 0; i < n; i++) {
+    const c = head[i];
+    if (c === 0) return true;
+    if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12 && c !== 27) control++;
+    else if (c >= 0x80) high++;
+  }
+  if (control / n > 0.05) return true;
+  return high / n > 0.3 && !isUtf8(head.subarray(0, n - 4));
+}

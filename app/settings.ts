@@ -1,0 +1,107 @@
+/**
+ * From validated flags to the objects a command runs with (ripgrep's
+ * "hiargs"): the plugin set and registry, the zone, per-processor options,
+ * the record filter. Flag values that make no sense fail here as usage
+ * errors, before any input is read.
+ */
+import { severityFromName, SEVERITY_NAMES } from '../contract/severity.js';
+import { parseTimeField, parseZone, type Zone } from '../contract/timestamps.js';
+import type { Filter } from './analysis/filters.js';
+import type { PipelineSettings } from './pipeline.js';
+import { loadPlugins, pluginDirs, type PluginSet } from './plugins/loader.js';
+import { BUILTINS, Registry } from './processors/registry.js';
+
+export class UsageError extends Error {}
+
+export interface CommonFlags {
+  plugins?: string;
+  format?: string;
+  tz: string;
+  opt?: string[];
+  level?: string;
+  since?: string;
+  until?: string;
+  grep?: string;
+  chunkSize: number;
+  maxRecord: number;
+}
+
+export interface RunSettings {
+  plugins: PluginSet;
+  registry: Registry;
+  pipeline: PipelineSettings;
+  filter: Filter;
+}
+
+export function loadPluginSet(flag: string | undefined): PluginSet {
+  return loadPlugins(pluginDirs(flag), new Set(BUILTINS.map((p) => p.name)));
+}
+
+export function buildSettings(flags: CommonFlags): RunSettings {
+  const zone = toZone(flags.tz);
+  const plugins = loadPluginSet(flags.plugins);
+  const registry = Registry.of(plugins.loaded);
+  if (flags.format && !registry.byName(flags.format)) {
+    throw new UsageError(`unknown format "${flags.format}" (known: ${registry.names().join(', ')})`);
+  }
+  return {
+    plugins,
+    registry,
+    pipeline: { format: flags.format, zone, options: parseOptions(flags.opt ?? [], registry), chunkSize: flags.chunkSize, maxRecordBytes: flags.maxRecord },
+    filter: toFilter(flags, zone),
+  };
+}
+
+function toZone(tz: string): Zone {
+  try {
+    return parseZone(tz);
+  } catch (err) {
+    throw new UsageError(`--tz: ${(err as Error).message}`);
+  }
+}
+
+/** `--opt csv.delimiter=;` → options.get('csv') = { delimiter: ';' } */
+export function parseOptions(opts: readonly string[], registry: Registry): Map<string, Record<string, string>> {
+  const map = new Map<string, Record<string, string>>();
+  for (const opt of opts) {
+    const m = /^([a-z0-9_-]+)\.([^=]+)=(.*)$/s.exec(opt);
+    if (!m) throw new UsageError(`--opt "${opt}": expected NAME.key=value, e.g. --opt csv.delimiter=';'`);
+    const [, name, key, value] = m;
+    if (!registry.byName(name)) throw new UsageError(`--opt "${opt}": no processor named "${name}" (known: ${registry.names().join(', ')})`);
+    if (key === 'tz') throw new UsageError(`--opt "${opt}": use --tz to set the time zone`);
+    const entry = map.get(name) ?? {};
+    entry[key] = value;
+    map.set(name, entry);
+  }
+  return map;
+}
+
+function toFilter(flags: CommonFlags, zone: Zone): Filter {
+  const filter: Filter = {};
+  if (flags.level !== undefined) {
+    filter.level = severityFromName(flags.level);
+    if (filter.level === undefined) throw new UsageError(`--level "${flags.level}": expected one of ${SEVERITY_NAMES.slice(1).join(', ')}`);
+  }
+  if (flags.since !== undefined) filter.sinceUs = toInstant('--since', flags.since, zone);
+  if (flags.until !== undefined) filter.untilUs = toInstant('--until', flags.until, zone);
+  if (flags.grep !== undefined) {
+    try {
+      filter.grep = new RegExp(flags.grep);
+    } catch (err) {
+      throw new UsageError(`--grep: ${(err as Error).message}`);
+    }
+  }
+  return filter;
+}
+
+const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+
+/** A timestamp (any shape logmill reads, date alone allowed) or a duration ago: `2h`, `30m`, `7d`. */
+export function toInstant(flag: string, text: string, zone: Zone, nowMs = Date.now()): number {
+  const rel = /^(\d+)([smhdw])$/.exec(text.trim());
+  if (rel) return (nowMs - Number(rel[1]) * UNITS[rel[2]] * 1000) * 1000;
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? `${text.trim()} 00:00:00` : text;
+  const us = parseTimeField(dateOnly, zone, nowMs);
+  if (us === null) throw new UsageError(`${flag} "${text}": expected a time such as 2026-11-23T05:00:00Z, 2026-11-23, or a duration ago such as 2h`);
+  return us;
+}

@@ -1,0 +1,147 @@
+/*
+ * logmill.h — the whole contract between logmill and a processor plugin.
+ *
+ * Who includes this: the author of a logmill plugin, a shared library
+ * (`.so`) that teaches logmill one log format. Include it from exactly one
+ * C file of your plugin (or let the Go SDK in contract/go/logmill do it for
+ * you), implement every REQUIRED export below with C linkage, build with
+ * `-shared -fPIC` (C/Rust) or `go build -buildmode=c-shared` (Go), and drop
+ * the result into logmill's `plugins/` directory. Nothing else is needed: the
+ * record batch layout is in contract/BATCH.md and, for C, in
+ * contract/logmill_batch.h.
+ *
+ * How logmill uses a plugin, in order:
+ *   1. dlopen() the file (with RTLD_NOW when it runs plugins in workers).
+ *   2. LogmillAbiVersion() — checked FIRST, because nothing else in this file
+ *      may mean the same thing in another ABI version. A mismatch rejects the
+ *      plugin with both versions shown.
+ *   3. Every REQUIRED symbol is looked up; one missing rejects the plugin.
+ *   4. NewProcessor() is called once to learn ProcessorName() and the
+ *      optional metadata, and ProcessorParse() is called once with empty input
+ *      and eof=1, which must succeed and emit no records. That processor is
+ *      then freed.
+ *   5. For every input stream (usually one log file) routed to the plugin,
+ *      logmill calls NewProcessor(), then ProcessorConfigure() for each
+ *      user option, then ProcessorParse() repeatedly, then ProcessorFree().
+ *
+ * Versioning: LOGMILL_ABI_VERSION changes whenever the meaning of an existing
+ * export or of the batch layout changes. New OPTIONAL exports may be added at
+ * the end of this file without a version change; a plugin that lacks them
+ * keeps working.
+ *
+ * Threads: one processor handle is only ever used by one thread at a time, but
+ * different handles of the same plugin may be used from different threads
+ * concurrently. Keep per-stream state in the handle, not in globals.
+ *
+ * Strings: every `const char *` crossing this boundary is NUL-terminated
+ * UTF-8. Every pointer returned by the plugin is owned by the plugin; the
+ * comment beside each export says how long it must stay valid. logmill
+ * never frees plugin memory itself (it calls ProcessorFree).
+ */
+#ifndef LOGMILL_H
+#define LOGMILL_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The ABI version this header describes. Return it from LogmillAbiVersion. */
+#define LOGMILL_ABI_VERSION 1
+
+/* Opaque per-stream state owned by the plugin. */
+typedef struct logmill_processor logmill_processor;
+
+/* ProcessorParse return codes (anything >= 0 is a byte count). */
+#define LOGMILL_PARSE_ERROR (-1)     /* fatal for this stream; see ProcessorLastError */
+#define LOGMILL_PARSE_NEED_SPACE (-2) /* the next record does not fit in `out`; the
+                                         batch header's byte_length holds the capacity
+                                         needed. logmill grows `out` and calls again. */
+
+/* ------------------------------------------------------------------------
+ * REQUIRED exports
+ * ---------------------------------------------------------------------- */
+
+/* Returns LOGMILL_ABI_VERSION as compiled into the plugin. Called before any
+ * other export; must not allocate or fail. */
+int32_t LogmillAbiVersion(void);
+
+/* The factory. Returns a new processor for one input stream, or NULL if the
+ * plugin cannot work at all (logmill then rejects the plugin, or fails the
+ * one file, and shows ProcessorLastError(NULL) if that is exported text).
+ * The handle is owned by the plugin and lives until ProcessorFree. */
+logmill_processor *NewProcessor(void);
+
+/* The format name this processor parses, matching [a-z0-9_-]{1,32}. It is
+ * what users pass to --format and what reports show. Must be the same for
+ * every handle. Returned memory is owned by the plugin and must stay valid
+ * until ProcessorFree(p). */
+const char *ProcessorName(logmill_processor *p);
+
+/* Streaming parse. logmill passes the next bytes of the stream:
+ *   input, input_len  the unconsumed bytes, starting where the previous call's
+ *                     consumed count ended. Owned by logmill, valid only during
+ *                     this call, read-only. input_len may be 0.
+ *   eof               1 when no more bytes follow `input`, else 0.
+ *   out, out_cap      a buffer owned by logmill, valid only during this call,
+ *                     into which the plugin writes one record batch (BATCH.md)
+ *                     with a header even if it holds zero records.
+ * Returns the number of bytes of `input` consumed (0..input_len): the bytes of
+ * every complete record in the batch, plus anything deliberately skipped
+ * (blank lines, a file header). A record that is not complete yet must not be
+ * consumed unless eof is 1: logmill will call again with those bytes first
+ * and more appended. Consuming less than input_len with records in the batch
+ * is fine (e.g. `out` filled up); logmill calls again with the rest.
+ * Returning 0 with zero records and eof=0 means "need more input".
+ * With eof=1 the plugin must consume everything, emitting a MALFORMED record
+ * for bytes it cannot parse.
+ * Returns LOGMILL_PARSE_ERROR when the stream cannot continue at all (e.g. an
+ * unsupported encoding); one bad record is never a reason for that: emit it
+ * flagged LOGMILL_REC_MALFORMED and go on.
+ * Never keeps pointers into `input` or `out` after returning. */
+int64_t ProcessorParse(logmill_processor *p, const uint8_t *input, int64_t input_len,
+                       int32_t eof, uint8_t *out, int64_t out_cap);
+
+/* Text describing the last failure of ProcessorParse or ProcessorConfigure on
+ * `p` (or of NewProcessor when p is NULL), or NULL/"" if none. Owned by the
+ * plugin; valid until the next call on `p`. */
+const char *ProcessorLastError(logmill_processor *p);
+
+/* Releases `p` and everything it returned. `p` is never used again. */
+void ProcessorFree(logmill_processor *p);
+
+/* ------------------------------------------------------------------------
+ * OPTIONAL exports (looked up by name; absent means "not supported")
+ * ---------------------------------------------------------------------- */
+
+/* Comma-separated file extensions this format claims, lower case, without
+ * dots, e.g. "csv,tsv". Static or owned by `p` until ProcessorFree. */
+const char *ProcessorExtensions(logmill_processor *p);
+
+/* Scores how likely `head` (the first bytes of a file, at most 64 KiB, maybe
+ * cut mid-record) is this format: 0 = certainly not, 100 = certainly.
+ * Built-in sniffers score json 90 and text 1, so return more than 90 only
+ * when you are sure. `head` is owned by logmill and valid during the call.
+ * Must not change the state used by ProcessorParse. */
+int32_t ProcessorDetect(logmill_processor *p, const uint8_t *head, int64_t head_len);
+
+/* Metadata as "key=value" lines separated by '\n'. Known keys: version,
+ * language (c, rust, go, ...), description. Unknown keys are shown as-is.
+ * Owned by `p` until ProcessorFree. */
+const char *ProcessorAbout(logmill_processor *p);
+
+/* Sets one option before the first ProcessorParse on `p`. Users write
+ * `--opt NAME.key=value` where NAME is the processor name; logmill passes
+ * key and value without the prefix. logmill always passes `tz` (an IANA zone
+ * name, "UTC", or an offset like "+02:00") to say how to read timestamps
+ * that carry no zone. Returns 0 on success, nonzero for an unknown key or bad
+ * value, with the reason in ProcessorLastError(p); logmill fails the run
+ * with that reason for user-given options and ignores the failure for `tz`. */
+int32_t ProcessorConfigure(logmill_processor *p, const char *key, const char *value);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LOGMILL_H */

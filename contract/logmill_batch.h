@@ -1,0 +1,125 @@
+/*
+ * logmill_batch.h — a small helper for C plugins that writes the record batch
+ * described in contract/BATCH.md into the `out` buffer of ProcessorParse.
+ *
+ * Header-only; include it after logmill.h in the one C file that implements
+ * ProcessorParse. Usage:
+ *
+ *     lm_batch b;
+ *     lm_batch_begin(&b, out, out_cap);
+ *     if (!lm_record_begin(&b, LM_SEV_UNKNOWN, flags, time_us, line, offset)
+ *         || !lm_record_str(&b, sev_text, sev_len)
+ *         || !lm_record_str(&b, msg, msg_len)
+ *         || !lm_record_field(&b, "host", 4, host, host_len)
+ *         || !lm_record_end(&b)) {
+ *         lm_record_abort(&b);  // did not fit: stop here, consume only what is done
+ *     }
+ *     lm_batch_end(&b);         // always: writes the header
+ *
+ * Every function returns 1 on success and 0 when the buffer is full; after a
+ * 0, call lm_record_abort to drop the partial record. If not even one record
+ * fits, return LOGMILL_PARSE_NEED_SPACE after lm_batch_need(&b, bytes).
+ */
+#ifndef LOGMILL_BATCH_H
+#define LOGMILL_BATCH_H
+
+#include <stdint.h>
+#include <string.h>
+
+#define LM_BATCH_MAGIC 0x31424D4Cu
+#define LM_BATCH_HEADER 16
+#define LM_RECORD_HEADER 32
+
+enum {
+  LM_SEV_UNKNOWN = 0, LM_SEV_TRACE, LM_SEV_DEBUG, LM_SEV_INFO,
+  LM_SEV_NOTICE, LM_SEV_WARN, LM_SEV_ERROR, LM_SEV_FATAL
+};
+
+#define LM_REC_HAS_TIME 0x01
+#define LM_REC_MALFORMED 0x02
+
+typedef struct {
+  uint8_t *out;
+  uint64_t cap;
+  uint64_t pos;          /* next free byte */
+  uint64_t record_start; /* start of the record being written */
+  uint32_t count;        /* complete records */
+  uint16_t fields;       /* fields of the record being written */
+} lm_batch;
+
+static inline void lm_put32(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+}
+static inline void lm_put64(uint8_t *p, uint64_t v) {
+  lm_put32(p, (uint32_t)v); lm_put32(p + 4, (uint32_t)(v >> 32));
+}
+
+static inline void lm_batch_begin(lm_batch *b, uint8_t *out, int64_t cap) {
+  b->out = out; b->cap = cap < 0 ? 0 : (uint64_t)cap;
+  b->pos = LM_BATCH_HEADER; b->record_start = 0; b->count = 0; b->fields = 0;
+}
+
+/* Writes the batch header. Call once, after the last record. */
+static inline void lm_batch_end(lm_batch *b) {
+  if (b->cap < LM_BATCH_HEADER) return;
+  lm_put32(b->out, LM_BATCH_MAGIC);
+  lm_put32(b->out + 4, b->count);
+  lm_put32(b->out + 8, (uint32_t)b->pos);
+  lm_put32(b->out + 12, 0);
+}
+
+/* For LOGMILL_PARSE_NEED_SPACE: records the capacity needed in the header. */
+static inline void lm_batch_need(lm_batch *b, uint64_t bytes) {
+  if (b->cap < LM_BATCH_HEADER) return;
+  lm_put32(b->out, LM_BATCH_MAGIC);
+  lm_put32(b->out + 4, 0);
+  lm_put32(b->out + 8, (uint32_t)(bytes + LM_BATCH_HEADER));
+  lm_put32(b->out + 12, 0);
+}
+
+static inline int lm_record_begin(lm_batch *b, uint8_t severity, uint8_t flags, int64_t time_us,
+                                  uint64_t line, uint64_t offset) {
+  b->record_start = b->pos;
+  b->fields = 0;
+  if (b->pos + LM_RECORD_HEADER > b->cap) return 0;
+  uint8_t *r = b->out + b->pos;
+  r[4] = severity; r[5] = flags;
+  lm_put64(r + 8, (uint64_t)time_us);
+  lm_put64(r + 16, line);
+  lm_put64(r + 24, offset);
+  b->pos += LM_RECORD_HEADER;
+  return 1;
+}
+
+/* Appends one string: the severity text, then the message, then fields. */
+static inline int lm_record_str(lm_batch *b, const char *s, uint64_t len) {
+  if (b->pos + 4 + len > b->cap) return 0;
+  lm_put32(b->out + b->pos, (uint32_t)len);
+  if (len) memcpy(b->out + b->pos + 4, s, len);
+  b->pos += 4 + len;
+  return 1;
+}
+
+static inline int lm_record_field(lm_batch *b, const char *k, uint64_t klen, const char *v, uint64_t vlen) {
+  if (!lm_record_str(b, k, klen) || !lm_record_str(b, v, vlen)) return 0;
+  b->fields++;
+  return 1;
+}
+
+static inline int lm_record_end(lm_batch *b) {
+  uint8_t *r = b->out + b->record_start;
+  lm_put32(r, (uint32_t)(b->pos - b->record_start));
+  r[6] = (uint8_t)b->fields; r[7] = (uint8_t)(b->fields >> 8);
+  b->count++;
+  return 1;
+}
+
+/* Drops the record being written (after a 0 return). Returns the bytes it
+ * would have needed so far, for lm_batch_need. */
+static inline uint64_t lm_record_abort(lm_batch *b) {
+  uint64_t used = b->pos - b->record_start;
+  b->pos = b->record_start;
+  return used;
+}
+
+#endif /* LOGMILL_BATCH_H */

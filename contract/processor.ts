@@ -1,0 +1,109 @@
+/**
+ * The Processor interface: what the host routes log files to. Built-in
+ * processors (json, text) implement it directly; native plugins are adapted to
+ * it by app/plugins, so nothing downstream knows or cares where a processor
+ * came from. The native ABI itself is logmill.h; this is its TypeScript face.
+ */
+import type { Severity } from './severity.js';
+import type { Zone } from './timestamps.js';
+
+/** One log event, normalized. */
+export interface LogRecord {
+  /** Microseconds since the Unix epoch (UTC), or null when the record has no time. */
+  time: number | null;
+  severity: Severity;
+  /** The severity as written in the log; '' if none. */
+  severityText: string;
+  message: string;
+  /** Other key/value pairs, in the order the processor emitted them. */
+  fields: Record<string, string>;
+  /** 1-based line of the record's first byte; 0 when the format has no lines. */
+  line: number;
+  /** Byte offset of the record's first byte in the (decompressed) stream. */
+  offset: number;
+  /** True for input that could not be parsed: `message` is the reason. */
+  malformed: boolean;
+}
+
+export type RecordSink = (record: LogRecord) => void;
+
+/** Where a processor came from, for `logmill plugins` and reports. */
+export type ProcessorOrigin =
+  | { kind: 'builtin' }
+  | { kind: 'plugin'; file: string; version?: string; language?: string; description?: string; about: Record<string, string> };
+
+export interface StreamOptions {
+  /** Zone for stamps without one (`--tz`). */
+  zone: Zone;
+  /** User options for this processor (`--opt NAME.key=value`, prefix removed). */
+  options: Record<string, string>;
+  /** Display name of the input, for messages. */
+  source: string;
+}
+
+/** A processor: one log format. */
+export interface Processor {
+  /** Format name, `[a-z0-9_-]{1,32}`: what `--format` takes. */
+  readonly name: string;
+  /** Lower-case extensions without dots this format claims. */
+  readonly extensions: readonly string[];
+  readonly origin: ProcessorOrigin;
+  /**
+   * Scores the first bytes of a file (at most 64 KiB, maybe cut mid-record):
+   * 0 = certainly not this format, 100 = certainly. Synchronous, no side effects.
+   */
+  detect?(head: Buffer): number;
+  /**
+   * Starts parsing one input stream. Throws ProcessorError for options the
+   * processor rejects. The stream is used by one caller, in order, then closed.
+   */
+  open(options: StreamOptions): ParseStream;
+}
+
+/** The streaming half of a processor: the contract of ProcessorParse in logmill.h. */
+export interface ParseStream {
+  /**
+   * Parses `input` (the unconsumed bytes of the stream, starting where the
+   * last call's consumed count ended) and emits every complete record.
+   * Returns the number of bytes consumed. With `eof`, everything must be
+   * consumed. Records carry absolute offsets: the stream counts what it has
+   * consumed. Throws ProcessorError when the stream cannot continue at all.
+   */
+  parse(input: Buffer, eof: boolean, emit: RecordSink): number;
+  /** Optional remarks on the stream as a whole, shown with the file (e.g. invalid UTF-8). */
+  notes?(): string[];
+  close(): void;
+}
+
+/**
+ * An error raised by or about a processor. It carries the processor's name
+ * and, when known, the file and line, so that every message reads
+ * `[plugin csv] app.csv:1042: unterminated quote`. Wrapping an error that is
+ * already a ProcessorError keeps its tags.
+ */
+export class ProcessorError extends Error {
+  constructor(
+    message: string,
+    readonly processor: string,
+    readonly source?: string,
+    readonly line?: number,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'ProcessorError';
+  }
+
+  /** `[csv] app.csv:1042: unterminated quote` */
+  describe(): string {
+    const where = this.source ? `${this.source}${this.line ? `:${this.line}` : ''}: ` : '';
+    return `[${this.processor}] ${where}${this.message}`;
+  }
+
+  static tag(err: unknown, processor: string, source?: string, line?: number): ProcessorError {
+    if (err instanceof ProcessorError) return err;
+    const message = err instanceof Error ? err.message : String(err);
+    return new ProcessorError(message, processor, source, line);
+  }
+}
+
+export const PROCESSOR_NAME = /^[a-z0-9_-]{1,32}$/;
