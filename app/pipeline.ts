@@ -55,7 +55,9 @@ export async function processInput(input: Input, registry: Registry, settings: P
     }
     const routed = route(input.name, first.value.subarray(0, DETECT_BYTES), registry, settings.format);
     if ('error' in routed) {
-      report.error = routed.error;
+      // Like ripgrep: binary files met while walking a directory are skipped, not failures.
+      if (routed.binary && !input.explicit) report.notes.push('skipped: binary data (name the file, with --format, to read it anyway)');
+      else report.error = routed.error;
       return report;
     }
     processor = routed.processor;

@@ -14,7 +14,7 @@ import type { Registry } from './processors/registry.js';
 export const DETECT_BYTES = 64 << 10;
 const MIN_SCORE = 50;
 
-export type Route = { processor: Processor; reason: string } | { error: string };
+export type Route = { processor: Processor; reason: string } | { error: string; binary?: true };
 
 export function route(name: string, head: Buffer, registry: Registry, forced?: string): Route {
   if (forced) {
@@ -37,7 +37,7 @@ export function route(name: string, head: Buffer, registry: Registry, forced?: s
   }
   if (best && bestScore >= MIN_SCORE) return { processor: best, reason: `content (${best.name} scored ${bestScore})` };
   if (looksBinary(head)) {
-    return { error: 'binary data: no processor recognizes this content (use --format NAME to force one, or add a plugin for the format)' };
+    return { error: 'binary data: no processor recognizes this content (use --format NAME to force one, or add a plugin for the format)', binary: true };
   }
   return { processor: registry.byName('text')!, reason: 'default (no processor recognized the content)' };
 }

@@ -100,8 +100,10 @@ const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 60480
 export function toInstant(flag: string, text: string, zone: Zone, nowMs = Date.now()): number {
   const rel = /^(\d+)([smhdw])$/.exec(text.trim());
   if (rel) return (nowMs - Number(rel[1]) * UNITS[rel[2]] * 1000) * 1000;
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? `${text.trim()} 00:00:00` : text;
-  const us = parseTimeField(dateOnly, zone, nowMs);
+  // People type less than a full stamp: a date alone is midnight, a missing second is :00.
+  const t = text.trim();
+  const completed = /^\d{4}-\d{2}-\d{2}$/.test(t) ? `${t} 00:00:00` : /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}$/.test(t) ? `${t}:00` : t;
+  const us = parseTimeField(completed, zone, nowMs);
   if (us === null) throw new UsageError(`${flag} "${text}": expected a time such as 2026-11-23T05:00:00Z, 2026-11-23, or a duration ago such as 2h`);
   return us;
 }

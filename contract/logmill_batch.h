@@ -13,12 +13,15 @@
  *         || !lm_record_field(&b, "host", 4, host, host_len)
  *         || !lm_record_end(&b)) {
  *         lm_record_abort(&b);  // did not fit: stop here, consume only what is done
+ *         if (b.count == 0) {   // not even one record fits: ask for room
+ *             lm_batch_need(&b, lm_record_size(3, sev_len + msg_len + 4 + host_len));
+ *             return LOGMILL_PARSE_NEED_SPACE;
+ *         }
  *     }
  *     lm_batch_end(&b);         // always: writes the header
  *
  * Every function returns 1 on success and 0 when the buffer is full; after a
- * 0, call lm_record_abort to drop the partial record. If not even one record
- * fits, return LOGMILL_PARSE_NEED_SPACE after lm_batch_need(&b, bytes).
+ * 0, call lm_record_abort to drop the partial record.
  */
 #ifndef LOGMILL_BATCH_H
 #define LOGMILL_BATCH_H
@@ -114,12 +117,15 @@ static inline int lm_record_end(lm_batch *b) {
   return 1;
 }
 
-/* Drops the record being written (after a 0 return). Returns the bytes it
- * would have needed so far, for lm_batch_need. */
-static inline uint64_t lm_record_abort(lm_batch *b) {
-  uint64_t used = b->pos - b->record_start;
+/* Drops the record being written (after a 0 return). */
+static inline void lm_record_abort(lm_batch *b) {
   b->pos = b->record_start;
-  return used;
+}
+
+/* The bytes a whole record takes: `strings` strings (severity text, message,
+ * and two per field) holding `string_bytes` bytes together. For lm_batch_need. */
+static inline uint64_t lm_record_size(uint64_t strings, uint64_t string_bytes) {
+  return LM_RECORD_HEADER + 4 * strings + string_bytes;
 }
 
 #endif /* LOGMILL_BATCH_H */

@@ -10,7 +10,7 @@ const MASK = new RegExp(
     String.raw`(?<ip>\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b|\b(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{1,4}\b)`,
     String.raw`(?<hex>\b0x[0-9a-fA-F]+\b|\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b)`,
     String.raw`(?<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')`,
-    String.raw`(?<num>[-+]?\b\d+(?:[.,:]\d+)*\b)`,
+    String.raw`(?<num>\b\d+(?:[.,:]\d+)*\b)`,
   ].join('|'),
   'g',
 );

@@ -8,7 +8,8 @@ import fg from 'fast-glob';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 
-export type Input = { kind: 'file'; path: string; name: string } | { kind: 'stdin'; name: string };
+/** `explicit`: named by the user, not found by walking a directory or a glob. */
+export type Input = { kind: 'file'; path: string; name: string; explicit: boolean } | { kind: 'stdin'; name: string; explicit: true };
 
 export interface InputError {
   name: string;
@@ -19,15 +20,15 @@ export async function expandPaths(args: readonly string[]): Promise<{ inputs: In
   const inputs: Input[] = [];
   const errors: InputError[] = [];
   const seen = new Set<string>();
-  const add = (file: string, name: string) => {
+  const add = (file: string, explicit: boolean) => {
     const key = path.resolve(file);
     if (seen.has(key)) return;
     seen.add(key);
-    inputs.push({ kind: 'file', path: file, name });
+    inputs.push({ kind: 'file', path: file, name: file, explicit });
   };
   for (const arg of args) {
     if (arg === '-') {
-      inputs.push({ kind: 'stdin', name: '<stdin>' });
+      inputs.push({ kind: 'stdin', name: '<stdin>', explicit: true });
       continue;
     }
     let kind: 'file' | 'dir' | 'other' | 'missing';
@@ -42,16 +43,16 @@ export async function expandPaths(args: readonly string[]): Promise<{ inputs: In
       }
       kind = 'missing';
     }
-    if (kind === 'file') add(arg, arg);
+    if (kind === 'file') add(arg, true);
     else if (kind === 'other') errors.push({ name: arg, message: 'not a regular file or directory' });
     else if (kind === 'dir') {
       const files = (await fg('**/*', { cwd: arg, onlyFiles: true, dot: false, followSymbolicLinks: true, suppressErrors: true })).sort();
       if (files.length === 0) errors.push({ name: arg, message: 'directory holds no files' });
-      for (const f of files) add(path.join(arg, f), path.join(arg, f));
+      for (const f of files) add(path.join(arg, f), false);
     } else if (fg.isDynamicPattern(arg)) {
       const files = (await fg(arg, { onlyFiles: true, dot: false, suppressErrors: true })).sort();
       if (files.length === 0) errors.push({ name: arg, message: 'no files match this pattern' });
-      for (const f of files) add(f, f);
+      for (const f of files) add(f, false);
     } else {
       errors.push({ name: arg, message: 'no such file or directory' });
     }

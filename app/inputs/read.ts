@@ -79,21 +79,32 @@ async function* gunzip(raw: Readable, chunkSize: number): AsyncGenerator<Buffer>
   }
 }
 
-/** Joins small pieces into chunks of at least `size` bytes: one parse call per chunk. */
+/**
+ * Joins small pieces into chunks of at least `size` bytes: one parse call per
+ * chunk. If the source fails, what arrived before the failure is still
+ * yielded first, so a truncated .gz keeps its readable records.
+ */
 async function* rechunk(source: AsyncIterable<Buffer | string>, size: number): AsyncGenerator<Buffer> {
   let parts: Buffer[] = [];
   let length = 0;
-  for await (const piece of source) {
-    const b = typeof piece === 'string' ? Buffer.from(piece) : piece;
-    parts.push(b);
-    length += b.length;
-    if (length >= size) {
-      yield parts.length === 1 ? parts[0] : Buffer.concat(parts, length);
-      parts = [];
-      length = 0;
+  const take = () => {
+    const b = parts.length === 1 ? parts[0] : Buffer.concat(parts, length);
+    parts = [];
+    length = 0;
+    return b;
+  };
+  try {
+    for await (const piece of source) {
+      const b = typeof piece === 'string' ? Buffer.from(piece) : piece;
+      parts.push(b);
+      length += b.length;
+      if (length >= size) yield take();
     }
+  } catch (err) {
+    if (length > 0) yield take();
+    throw err;
   }
-  if (length > 0) yield parts.length === 1 ? parts[0] : Buffer.concat(parts, length);
+  if (length > 0) yield take();
 }
 
 export function describeFsError(err: unknown): string {

@@ -59,9 +59,9 @@ export class JsonStream implements ParseStream {
 
   parse(input: Buffer, eof: boolean, emit: RecordSink): number {
     if (this.mode === 'undecided') {
-      const start = skipSpace(input, 0);
-      if (start === input.length && !eof) return 0;
-      this.mode = input[start] === 0x5b /* [ */ ? 'values' : this.firstLineIsComplete(input, start, eof) ? 'lines' : 'values';
+      const mode = decideMode(input, eof);
+      if (mode === undefined) return 0; // the first line is not complete yet
+      this.mode = mode;
     }
     const consumed = this.mode === 'lines' ? this.parseLines(input, eof, emit) : this.parseValues(input, eof, emit);
     this.consumedTotal += consumed;
@@ -73,18 +73,6 @@ export class JsonStream implements ParseStream {
   }
 
   close(): void {}
-
-  /** NDJSON when the first line holds a whole JSON value on its own. */
-  private firstLineIsComplete(input: Buffer, start: number, eof: boolean): boolean {
-    const nl = input.indexOf(10, start);
-    if (nl < 0 && !eof) return false; // a first line longer than a chunk: the value scanner copes
-    try {
-      JSON.parse(input.toString('utf8', start, nl < 0 ? input.length : nl));
-      return true;
-    } catch {
-      return input[start] !== 0x7b; // not an object start: lines it is, each bad line malformed
-    }
-  }
 
   private parseLines(input: Buffer, eof: boolean, emit: RecordSink): number {
     let consumed = 0;
@@ -185,6 +173,28 @@ function flatten(obj: Record<string, unknown>, prefix: string, out: Record<strin
 function malformed(reason: string, raw: string, line: number, offset: number): LogRecord {
   return { time: null, severity: Severity.Unknown, severityText: '', message: reason, fields: { raw }, line, offset, malformed: true };
 }
+
+/**
+ * NDJSON ('lines') when the first line holds a whole JSON value or is not an
+ * object start (each bad line is then malformed on its own); the value
+ * scanner for arrays and pretty-printed objects. Undefined: need more input.
+ */
+function decideMode(input: Buffer, eof: boolean): Mode | undefined {
+  const start = skipSpace(input, 0);
+  if (start === input.length) return eof ? 'lines' : undefined;
+  if (input[start] === 0x5b /* [ */) return 'values';
+  const nl = input.indexOf(10, start);
+  if (nl < 0 && !eof) return input.length - start < FIRST_LINE_LIMIT ? undefined : 'values';
+  try {
+    JSON.parse(input.toString('utf8', start, nl < 0 ? input.length : nl));
+    return 'lines';
+  } catch {
+    return input[start] === 0x7b /* { */ ? 'values' : 'lines';
+  }
+}
+
+/** A first line longer than this is not waited for: the value scanner copes with any length. */
+const FIRST_LINE_LIMIT = 1 << 20;
 
 function skipSpace(buf: Buffer, pos: number): number {
   if (hasBom(buf)) pos = 3;

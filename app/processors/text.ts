@@ -139,7 +139,8 @@ export function findSeverity(rest: string): FoundSeverity | null {
     if (!marked && word !== word.toUpperCase()) continue;
     const severity = normalizeSeverity(word);
     if (severity === Severity.Unknown) continue;
-    const leading = head.slice(0, m.index).trim() === '';
+    // `level=info` stays in the message: it is part of a key=value line.
+    const leading = m[1] === undefined && head.slice(0, m.index).trim() === '';
     return { text: word, severity, leading, end: m.index + m[0].length };
   }
   return null;

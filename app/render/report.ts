@@ -64,13 +64,12 @@ export function toText(res: AnalyzeResult, st: Style, width: number): string {
   line(st.bold('Files'));
   const nameWidth = Math.min(48, Math.max(...res.inputs.map((f) => f.name.length), 4));
   for (const f of res.inputs) {
-    const what = f.error
-      ? st.red(`failed: ${f.error}`)
-      : `${f.records.toString().padStart(7)} records ${f.malformed ? st.yellow(`${f.malformed} malformed`) : '0 malformed'}  ${bytes(f.bytes).padStart(9)}  ${f.firstTime !== null ? `${short(f.firstTime)} → ${short(f.lastTime!)}` : st.dim('no timestamps')}`;
+    const counts = `${f.records.toString().padStart(7)} records  ${f.malformed ? st.yellow(`${f.malformed} malformed`) : '0 malformed'}  ${bytes(f.bytes).padStart(9)}`;
+    const range = f.firstTime !== null ? `${short(f.firstTime)} → ${short(f.lastTime!)}` : st.dim('no timestamps');
+    const what = f.error && f.records === 0 ? st.red(`failed: ${f.error}`) : `${counts}  ${range}${f.reason ? st.dim(`  (${f.reason})`) : ''}`;
     line(`  ${f.name.padEnd(nameWidth)}  ${(f.format ?? '-').padEnd(6)}  ${what}`);
-    if (f.format) line(st.dim(`  ${''.padEnd(nameWidth)}  ${f.format} by ${f.reason}`));
+    if (f.error && f.records > 0) line(`  ${''.padEnd(nameWidth)}  ${st.red(`failed after ${f.records} records (they are counted): ${f.error}`)}`);
     for (const n of f.notes) line(st.dim(`  ${''.padEnd(nameWidth)}  note: ${n}`));
-    if (f.error && f.records > 0) line(st.dim(`  ${''.padEnd(nameWidth)}  ${f.records} records before the failure are counted`));
   }
 
   if (s.records > 0) {

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { jsonProcessor } from '../../app/processors/json.js';
+import { findSeverity, textProcessor } from '../../app/processors/text.js';
+import type { Processor } from '../../contract/processor.js';
+import { Severity } from '../../contract/severity.js';
+import { UTC } from '../../contract/timestamps.js';
+import { feedInChunks } from '../helpers/feed.js';
+
+const open = (p: Processor) => p.open({ zone: UTC, options: {}, source: 'test' });
+const parseAll = (p: Processor, text: string, chunk = 1 << 20) => feedInChunks(open(p), Buffer.from(text), chunk);
+
+/** Every chunk size from 1 byte up must give the same records as one big chunk. */
+function expectChunkInvariant(p: Processor, text: string) {
+  const whole = parseAll(p, text);
+  for (let size = 1; size <= Buffer.byteLength(text) + 1; size++) {
+    expect(parseAll(p, text, size), `chunk size ${size}`).toEqual(whole);
+  }
+  return whole;
+}
+
+const TEXT_LOG = [
+  '2026-11-23 05:54:40.100 INFO  [main] app started',
+  '2026-11-23 05:54:41 ERROR [worker-1] request failed',
+  'java.lang.IllegalStateException: pool exhausted',
+  '\tat com.example.Pool.take(Pool.java:42)',
+  '',
+  '2026/11/23 05:54:42 [warn] 12#12: *3 upstream is slow',
+  'Traceback (most recent call last):',
+  '2026-11-23T05:54:43Z level=debug msg="tick"',
+  '',
+].join('\n');
+
+describe('text processor', () => {
+  it('attaches continuation lines and is chunk-boundary invariant', () => {
+    const records = expectChunkInvariant(textProcessor, TEXT_LOG);
+    expect(records.map((r) => [r.line, r.severity, r.message])).toEqual([
+      [1, Severity.Info, '[main] app started'],
+      [2, Severity.Error, '[worker-1] request failed\njava.lang.IllegalStateException: pool exhausted\n\tat com.example.Pool.take(Pool.java:42)'],
+      [6, Severity.Warn, '12#12: *3 upstream is slow\nTraceback (most recent call last):'],
+      [8, Severity.Debug, 'level=debug msg="tick"'],
+    ]);
+    expect(records[0].time).toBe(Date.parse('2026-11-23T05:54:40.100Z') * 1000);
+  });
+
+  it('makes one record per line when lines have no timestamps', () => {
+    const records = expectChunkInvariant(textProcessor, 'alpha\nbeta ERROR here\n\ngamma');
+    expect(records.map((r) => [r.line, r.message, r.severity])).toEqual([[1, 'alpha', 0], [2, 'beta ERROR here', Severity.Error], [4, 'gamma', 0]]);
+  });
+
+  it('handles CRLF and a byte order mark', () => {
+    const records = parseAll(textProcessor, '\uFEFF2026-11-23 05:54:40 INFO a\r\n2026-11-23 05:54:41 WARN b\r\n');
+    expect(records.map((r) => r.message)).toEqual(['a', 'b']);
+    expect(records[0].time).not.toBeNull();
+  });
+
+  it('counts lines that are not UTF-8', () => {
+    const stream = open(textProcessor);
+    feedInChunks(stream, Buffer.concat([Buffer.from('ok\n'), Buffer.from([0xff, 0xfe, 0x41, 0x0a])]), 1 << 20);
+    expect(stream.notes?.()).toEqual(['1 line is not valid UTF-8 (first: line 2); invalid bytes read as U+FFFD']);
+  });
+
+  it('finds severities written as levels, not in prose', () => {
+    expect(findSeverity(' [error] 1#1: boom')?.severity).toBe(Severity.Error);
+    expect(findSeverity(' host sshd[1]: error: PAM failure')?.severity).toBe(Severity.Error);
+    expect(findSeverity(' LOG:  checkpoint starting')?.severity).toBe(Severity.Info);
+    expect(findSeverity(' an error occurred in the warning system')).toBeNull();
+  });
+});
+
+describe('json processor', () => {
+  const NDJSON = [
+    '{"time":"2026-11-23T05:54:40.208Z","level":"info","msg":"hello","req":{"id":7,"path":"/x"}}',
+    '{"ts":1795413281.5,"severity":"ERROR","message":"boom","tags":["a","b"]}',
+    '{"level":30,"time":1795413282000,"msg":"pino"}',
+    'not json at all',
+    '42',
+    '',
+  ].join('\n');
+
+  it('reads NDJSON with common keys, flattening nested objects, and is chunk-boundary invariant', () => {
+    const records = expectChunkInvariant(jsonProcessor, NDJSON);
+    expect(records.map((r) => [r.line, r.malformed, r.severity, r.message])).toEqual([
+      [1, false, Severity.Info, 'hello'],
+      [2, false, Severity.Error, 'boom'],
+      [3, false, Severity.Info, 'pino'],
+      [4, true, Severity.Unknown, expect.stringMatching(/^invalid JSON: /)],
+      [5, true, Severity.Unknown, 'expected a JSON object, got number'],
+    ]);
+    expect(records[0].fields).toEqual({ 'req.id': '7', 'req.path': '/x' });
+    expect(records[1].time).toBe(1795413281_500000);
+    expect(records[1].fields).toEqual({ tags: '["a","b"]' });
+    expect(records[2].time).toBe(1795413282_000000);
+  });
+
+  it('reads a top-level array, pretty-printed across lines', () => {
+    const text = '[\n  {"@timestamp": "2026-11-23T05:54:40Z", "level": "warn", "message": "a,]}"},\n  {"message": "b"}\n]\n';
+    const records = expectChunkInvariant(jsonProcessor, text);
+    expect(records.map((r) => [r.line, r.message, r.severity])).toEqual([[2, 'a,]}', Severity.Warn], [3, 'b', Severity.Unknown]]);
+  });
+
+  it('reports an unterminated value at the end', () => {
+    const records = parseAll(jsonProcessor, '[{"message": "a"}, {"message": "b');
+    expect(records.map((r) => r.malformed)).toEqual([false, true]);
+    expect(records[1].message).toBe('unterminated JSON value at end of input');
+  });
+
+  it('scores JSON content and not text', () => {
+    expect(jsonProcessor.detect!(Buffer.from('{"a":1}\n{"a":2}\n'))).toBe(90);
+    expect(jsonProcessor.detect!(Buffer.from('[\n {"a":1}'))).toBe(90);
+    expect(jsonProcessor.detect!(Buffer.from('2026-11-23 INFO x'))).toBe(0);
+  });
+});

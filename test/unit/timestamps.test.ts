@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { findLeadingTime, formatTime, parseTime, parseTimeField, parseZone, UTC } from '../../contract/timestamps.js';
+
+interface Vector { text: string; tz?: string; ref?: string; epoch?: boolean; expect: string | null }
+const vectors: Vector[] = JSON.parse(readFileSync(new URL('../../contract/testdata/timestamps.json', import.meta.url), 'utf8')).cases;
+const DEFAULT_REF = Date.parse('2026-11-23T12:00:00Z');
+
+describe('timestamps (contract/testdata/timestamps.json)', () => {
+  it.each(vectors)('$text (tz $tz) → $expect', (v) => {
+    const zone = v.tz ? parseZone(v.tz) : UTC;
+    const ref = v.ref ? Date.parse(v.ref) : DEFAULT_REF;
+    const us = v.epoch ? parseTimeField(v.text, zone, ref) : parseTime(v.text, zone, ref);
+    expect(us === null ? null : formatTime(us)).toBe(v.expect);
+  });
+});
+
+describe('findLeadingTime', () => {
+  it('stops before a word that is not a zone', () => {
+    const line = '2026-11-23 05:54:40 INFO started';
+    const found = findLeadingTime(line, UTC, DEFAULT_REF)!;
+    expect(line.slice(found.length)).toBe(' INFO started');
+  });
+  it('takes a bracketed ISO stamp with its brackets', () => {
+    const line = '[2026-11-23T05:54:40.123Z] boom';
+    const found = findLeadingTime(line, UTC, DEFAULT_REF)!;
+    expect(formatTime(found.us)).toBe('2026-11-23T05:54:40.123000Z');
+    expect(line.slice(found.length)).toBe(' boom');
+  });
+  it('finds nothing in prose', () => {
+    expect(findLeadingTime('Traceback (most recent call last):', UTC, DEFAULT_REF)).toBeNull();
+    expect(findLeadingTime('\tat com.example.Foo.bar(Foo.java:12)', UTC, DEFAULT_REF)).toBeNull();
+  });
+});
+
+describe('parseZone', () => {
+  it('accepts names, offsets, UTC and local', () => {
+    expect(parseZone('+05:30')).toMatchObject({ offsetMinutes: 330 });
+    expect(parseZone('Europe/Berlin')).toMatchObject({ kind: 'iana', name: 'Europe/Berlin' });
+    expect(parseZone('local').kind).toBe('iana');
+  });
+  it('rejects unknown zones with a hint', () => {
+    expect(() => parseZone('Mars/Olympus')).toThrow(/unknown time zone "Mars\/Olympus" \(use an IANA name/);
+  });
+});
