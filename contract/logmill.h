@@ -55,9 +55,13 @@ typedef struct logmill_processor logmill_processor;
 
 /* ProcessorParse return codes (anything >= 0 is a byte count). */
 #define LOGMILL_PARSE_ERROR (-1)     /* fatal for this stream; see ProcessorLastError */
-#define LOGMILL_PARSE_NEED_SPACE (-2) /* the next record does not fit in `out`; the
+#define LOGMILL_PARSE_NEED_SPACE (-2) /* not even the first record fits in `out`; the
                                          batch header's byte_length holds the capacity
-                                         needed. logmill grows `out` and calls again. */
+                                         needed. logmill grows `out` and calls again
+                                         with the same input. Return it only when
+                                         nothing was consumed: if bytes were consumed
+                                         (a file header, blank lines), return that
+                                         count with an empty batch instead. */
 
 /* ------------------------------------------------------------------------
  * REQUIRED exports

@@ -1,0 +1,3 @@
+module github.com/logmill/logmill/contract/go
+
+go 1.19
