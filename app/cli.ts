@@ -10,7 +10,7 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { runAnalyze, type AnalyzeFlags } from './commands/analyze.js';
 import { runParse, type ParseFlags } from './commands/parse.js';
-import { runPluginsCheck, runPluginsList } from './commands/plugins.js';
+import { runPluginsCheck, runPluginsList, runPluginsLock } from './commands/plugins.js';
 import { UsageError } from './settings.js';
 
 const MiB = 1 << 20;
@@ -25,19 +25,39 @@ function parseSize(flag: string) {
   };
 }
 
-function commonOptions<T>(y: Argv<T>) {
+function pluginOptions<T>(y: Argv<T>) {
   return y
+    .option('plugins', { type: 'string', describe: 'plugin directory (default: $LOGMILL_PLUGINS, else ./plugins and the one beside logmill)' })
+    .option('jobs', { alias: 'j', type: 'number', describe: 'worker processes parsing at once (default: all cores)' })
+    .option('plugin-timeout', { type: 'number', default: 60, describe: 'seconds a plugin may go without progress before its worker is killed (0 = no limit)' })
+    .option('allow-untrusted-plugins', { type: 'boolean', default: false, describe: 'load plugins that are group/world-writable or owned by another user' });
+}
+
+function pluginFlags(a: { plugins?: string; jobs?: number; 'plugin-timeout': number; 'allow-untrusted-plugins': boolean }) {
+  return { plugins: a.plugins, jobs: a.jobs, pluginTimeout: a['plugin-timeout'], allowUntrustedPlugins: a['allow-untrusted-plugins'] };
+}
+
+function commonOptions<T>(y: Argv<T>) {
+  return pluginOptions(y)
     .positional('paths', { type: 'string', array: true, describe: 'files, directories (recursive), globs, or - for stdin; .gz is read transparently' })
     .option('format', { alias: 'f', type: 'string', describe: 'force this processor for every input (see: logmill plugins)' })
-    .option('plugins', { type: 'string', describe: 'plugin directory (default: $LOGMILL_PLUGINS, else ./plugins and the one beside logmill)' })
     .option('tz', { type: 'string', default: 'UTC', describe: 'zone for timestamps written without one: IANA name, UTC, local, or +02:00' })
-    .option('opt', { type: 'string', array: true, describe: 'processor option NAME.key=value, e.g. csv.delimiter=";" (repeatable)' })
+    .option('opt', { type: 'string', coerce: asList, describe: 'processor option NAME.key=value, e.g. csv.delimiter=";" (repeatable)' })
     .option('level', { alias: 'l', type: 'string', describe: 'only records at this severity or above (trace debug info notice warn error fatal)' })
     .option('since', { type: 'string', describe: 'only records at or after this time (2026-11-23T05:00:00Z, 2026-11-23, or 2h ago as "2h")' })
     .option('until', { type: 'string', describe: 'only records before this time' })
     .option('grep', { alias: 'g', type: 'string', describe: 'only records whose message matches this regular expression' })
     .option('chunk-size', { type: 'string', default: '4MiB', coerce: parseSize('chunk-size'), describe: 'bytes read and parsed per step (at least 1MiB in normal use)' })
+    .option('split-min', { type: 'string', default: '64MiB', coerce: parseSize('split-min'), hidden: true, describe: 'files at least this large are split into byte ranges across workers' })
     .option('max-record', { type: 'string', default: '64MiB', coerce: parseSize('max-record'), describe: 'largest single record accepted; a larger one fails its file' });
+}
+
+/**
+ * Repeatable flags take one value each (`--field a --field b`); an `array`
+ * flag would swallow the paths after it (`--field user app.log`).
+ */
+function asList(v: string | string[] | undefined): string[] | undefined {
+  return v === undefined ? undefined : Array.isArray(v) ? v : [v];
 }
 
 function stdinPaths(paths: string[] | undefined): string[] {
@@ -54,24 +74,26 @@ export async function main(argv: string[]): Promise<number> {
     .command('analyze [paths..]', 'summarize logs: severities, time range, events over time, top patterns, first errors',
       (y) => commonOptions(y)
         .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'report format' })
-        .option('field', { type: 'string', array: true, describe: 'also list the top values of this field (repeatable)' })
+        .option('field', { type: 'string', coerce: asList, describe: 'also list the top values of this field (repeatable)' })
         .option('top', { type: 'number', default: 10, describe: 'how many patterns and field values to list' }),
       async (a) => {
-        code = await runAnalyze({ ...(a as unknown as AnalyzeFlags), paths: stdinPaths(a.paths as string[] | undefined), chunkSize: a['chunk-size'], maxRecord: a['max-record'] });
+        code = await runAnalyze({ ...(a as unknown as AnalyzeFlags), ...pluginFlags(a), paths: stdinPaths(a.paths as string[] | undefined), chunkSize: a['chunk-size'], maxRecord: a['max-record'], splitMin: a['split-min'] });
       })
     .command('parse [paths..]', 'print normalized records (NDJSON or CSV) for jq, DuckDB, spreadsheets',
       (y) => commonOptions(y).option('output', { alias: 'o', choices: ['ndjson', 'csv'] as const, default: 'ndjson' as const, describe: 'record format' }),
       async (a) => {
-        code = await runParse({ ...(a as unknown as ParseFlags), paths: stdinPaths(a.paths as string[] | undefined), chunkSize: a['chunk-size'], maxRecord: a['max-record'] });
+        code = await runParse({ ...(a as unknown as ParseFlags), ...pluginFlags(a), paths: stdinPaths(a.paths as string[] | undefined), chunkSize: a['chunk-size'], maxRecord: a['max-record'], splitMin: a['split-min'] });
       })
-    .command('plugins', 'list loaded and rejected plugins; `plugins check FILE` validates one',
-      (y) => y
-        .option('plugins', { type: 'string', describe: 'plugin directory' })
+    .command('plugins', 'list loaded and rejected plugins; `plugins check FILE` validates one; `plugins lock` pins them',
+      (y) => pluginOptions(y)
         .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as const })
         .command('check <file>', 'check one .so against the plugin contract and say why it fails',
           (c) => c.positional('file', { type: 'string', demandOption: true }),
-          (c) => { code = runPluginsCheck({ file: c.file }); })
-        .command('$0', false, () => {}, (l) => { code = runPluginsList({ plugins: l.plugins, output: l.output }); }),
+          async (c) => { code = await runPluginsCheck({ file: c.file, ...pluginFlags(c) }); })
+        .command('lock', 'write plugins.lock with the SHA-256 of every plugin in the plugin directories; then only those load',
+          (c) => c,
+          (c) => { code = runPluginsLock({ plugins: c.plugins }); })
+        .command('$0', false, () => {}, async (l) => { code = await runPluginsList({ ...pluginFlags(l), output: l.output }); }),
       () => {})
     .demandCommand(1, 'name a command: analyze, parse or plugins')
     .recommendCommands()

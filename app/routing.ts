@@ -8,38 +8,37 @@
  */
 import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
-import type { Processor } from '../contract/processor.js';
-import type { Registry } from './processors/registry.js';
+import type { ProcessorInfo, Registry } from './processors/registry.js';
 
 export const DETECT_BYTES = 64 << 10;
 const MIN_SCORE = 50;
 
-export type Route = { processor: Processor; reason: string } | { error: string; binary?: true };
+export type Route = { processor: ProcessorInfo; reason: string } | { error: string; binary?: true };
 
-export function route(name: string, head: Buffer, registry: Registry, forced?: string): Route {
+export async function route(name: string, head: Buffer, registry: Registry, forced?: string): Promise<Route> {
   if (forced) {
     const p = registry.byName(forced);
-    return p ? { processor: p, reason: '--format' } : { error: `unknown format "${forced}" (known: ${registry.names().join(', ')})` };
+    return p ? { processor: p, reason: 'by --format' } : { error: `unknown format "${forced}" (known: ${registry.names().join(', ')})` };
   }
   const ext = extensionOf(name);
   const byExt = ext ? registry.byExtension(ext) : undefined;
-  if (byExt) return { processor: byExt, reason: `extension .${ext}` };
+  if (byExt) return { processor: byExt, reason: `by extension .${ext}` };
 
-  let best: Processor | undefined;
+  const candidates = registry.processors.filter((p) => p.detect);
+  const scores = await Promise.all(candidates.map((p) => p.detect!(head)));
+  let best: ProcessorInfo | undefined;
   let bestScore = 0;
-  for (const p of registry.processors) {
-    if (!p.detect) continue;
-    const score = p.detect(head);
+  scores.forEach((score, i) => {
     if (score > bestScore) {
-      best = p;
+      best = candidates[i];
       bestScore = score;
     }
-  }
-  if (best && bestScore >= MIN_SCORE) return { processor: best, reason: `content (${best.name} scored ${bestScore})` };
+  });
+  if (best && bestScore >= MIN_SCORE) return { processor: best, reason: `by content: ${(best as ProcessorInfo).name} scored ${bestScore}` };
   if (looksBinary(head)) {
     return { error: 'binary data: no processor recognizes this content (use --format NAME to force one, or add a plugin for the format)', binary: true };
   }
-  return { processor: registry.byName('text')!, reason: 'default (no processor recognized the content)' };
+  return { processor: registry.byName('text')!, reason: 'by default: no other processor recognized the content' };
 }
 
 /** The extension that names the format: `app.csv.gz` → `csv`; none for `syslog` or `.bashrc`. */

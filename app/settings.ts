@@ -6,15 +6,24 @@
  */
 import { severityFromName, SEVERITY_NAMES } from '../contract/severity.js';
 import { parseTimeField, parseZone, type Zone } from '../contract/timestamps.js';
+import { availableParallelism } from 'node:os';
 import type { Filter } from './analysis/filters.js';
 import type { PipelineSettings } from './pipeline.js';
-import { loadPlugins, pluginDirs, type PluginSet } from './plugins/loader.js';
-import { BUILTINS, Registry } from './processors/registry.js';
+import { loadCatalog, type Catalog } from './plugins/catalog.js';
+import { pluginDirs } from './plugins/discovery.js';
+import { Registry } from './processors/registry.js';
+import { Pool } from './workers/pool.js';
 
 export class UsageError extends Error {}
 
-export interface CommonFlags {
+export interface PluginFlags {
   plugins?: string;
+  jobs?: number;
+  pluginTimeout: number;
+  allowUntrustedPlugins: boolean;
+}
+
+export interface CommonFlags extends PluginFlags {
   format?: string;
   tz: string;
   opt?: string[];
@@ -24,32 +33,49 @@ export interface CommonFlags {
   grep?: string;
   chunkSize: number;
   maxRecord: number;
+  /** Files at least this large are split into byte ranges (analyze). */
+  splitMin: number;
 }
 
 export interface RunSettings {
-  plugins: PluginSet;
+  pool: Pool;
+  catalog: Catalog;
   registry: Registry;
+  format?: string;
+  splitMin: number;
   pipeline: PipelineSettings;
   filter: Filter;
 }
 
-export function loadPluginSet(flag: string | undefined): PluginSet {
-  return loadPlugins(pluginDirs(flag), new Set(BUILTINS.map((p) => p.name)));
+/** The worker pool and the checked plugins. The caller must `pool.close()` when done. */
+export async function loadPlugins(flags: PluginFlags): Promise<{ pool: Pool; catalog: Catalog; registry: Registry }> {
+  const jobs = flags.jobs ?? availableParallelism();
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs ${flags.jobs}: expected a whole number of at least 1`);
+  if (!(flags.pluginTimeout >= 0)) throw new UsageError(`--plugin-timeout ${flags.pluginTimeout}: expected seconds (0 = no limit)`);
+  const pool = new Pool(jobs, flags.pluginTimeout * 1000);
+  try {
+    const catalog = await loadCatalog(pluginDirs(flags.plugins), pool, flags.allowUntrustedPlugins);
+    return { pool, catalog, registry: Registry.of(catalog.plugins, pool) };
+  } catch (err) {
+    pool.close();
+    throw err;
+  }
 }
 
-export function buildSettings(flags: CommonFlags): RunSettings {
-  const zone = toZone(flags.tz);
-  const plugins = loadPluginSet(flags.plugins);
-  const registry = Registry.of(plugins.loaded);
-  if (flags.format && !registry.byName(flags.format)) {
-    throw new UsageError(`unknown format "${flags.format}" (known: ${registry.names().join(', ')})`);
+export async function buildSettings(flags: CommonFlags): Promise<RunSettings> {
+  const zone = toZone(flags.tz); // usage errors before any process is started
+  const filter = toFilter(flags, zone);
+  const { pool, catalog, registry } = await loadPlugins(flags);
+  try {
+    if (flags.format && !registry.byName(flags.format)) {
+      throw new UsageError(`unknown format "${flags.format}" (known: ${registry.names().join(', ')})`);
+    }
+    const options = Object.fromEntries(parseOptions(flags.opt ?? [], registry));
+    return { pool, catalog, registry, format: flags.format, splitMin: flags.splitMin, pipeline: { zone, options, chunkSize: flags.chunkSize, maxRecordBytes: flags.maxRecord }, filter };
+  } catch (err) {
+    pool.close();
+    throw err;
   }
-  return {
-    plugins,
-    registry,
-    pipeline: { format: flags.format, zone, options: parseOptions(flags.opt ?? [], registry), chunkSize: flags.chunkSize, maxRecordBytes: flags.maxRecord },
-    filter: toFilter(flags, zone),
-  };
 }
 
 function toZone(tz: string): Zone {

@@ -144,6 +144,16 @@ const char *ProcessorAbout(logmill_processor *p);
  * with that reason for user-given options and ignores the failure for `tz`. */
 int32_t ProcessorConfigure(logmill_processor *p, const char *key, const char *value);
 
+/* Lets logmill split one large file into byte ranges parsed in parallel by
+ * separate processors. `data` (owned by logmill, valid during the call) starts
+ * one byte before a range start, at an arbitrary byte of the stream. Returns
+ * the index (>= 1) in `data` of the first byte of the first record that
+ * starts after data[0], or -1 if none starts within `data`. Export it only if
+ * the format can be resynchronized this way (every newline ends a record,
+ * say) AND a fresh processor can parse from any record boundary (no file
+ * header needed). Must not change the state used by ProcessorParse. */
+int64_t ProcessorResync(logmill_processor *p, const uint8_t *data, int64_t data_len);
+
 #ifdef __cplusplus
 }
 #endif

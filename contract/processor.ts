@@ -58,6 +58,14 @@ export interface Processor {
    * processor rejects. The stream is used by one caller, in order, then closed.
    */
   open(options: StreamOptions): ParseStream;
+  /**
+   * Optional: lets logmill split a large file into byte ranges parsed in
+   * parallel. `data` starts one byte before the range start; returns the
+   * index (>= 1) in `data` of the first record that starts after data[0], or
+   * -1 if none starts in `data`. A processor with resync must parse correctly
+   * when its stream starts at any such boundary (no file header needed).
+   */
+  resync?(data: Buffer): number;
 }
 
 /** The streaming half of a processor: the contract of ProcessorParse in logmill.h. */

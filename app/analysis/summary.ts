@@ -89,6 +89,48 @@ export class Summary {
     }
   }
 
+  /**
+   * Adds a partial summary (from a worker, maybe of a later byte range of
+   * the same file) into this one. `lineBase` is added to its examples' line
+   * numbers (a range's lines are counted from the range start). Partials
+   * must be merged in input order so "first" examples stay first.
+   */
+  merge(other: Summary, lineBase = 0): void {
+    this.records += other.records;
+    this.malformed += other.malformed;
+    other.severity.forEach((n, i) => (this.severity[i] += n));
+    if (other.firstTime !== null && (this.firstTime === null || other.firstTime < this.firstTime)) this.firstTime = other.firstTime;
+    if (other.lastTime !== null && (this.lastTime === null || other.lastTime > this.lastTime)) this.lastTime = other.lastTime;
+    this.untimed += other.untimed;
+    while (this.bucketUs < other.bucketUs) this.coarsen();
+    const factor = this.bucketUs / other.bucketUs;
+    for (const [b, n] of other.buckets) {
+      const nb = Math.floor(b / factor);
+      this.buckets.set(nb, (this.buckets.get(nb) ?? 0) + n);
+    }
+    while (this.buckets.size > MAX_BUCKETS) this.coarsen();
+    const shift = (e: Example): Example => (lineBase && e.line ? { ...e, line: e.line + lineBase } : e);
+    for (const [pattern, p] of other.patterns) {
+      const known = this.patterns.get(pattern);
+      if (known) known.count += p.count;
+      else if (this.patterns.size < MAX_PATTERNS) this.patterns.set(pattern, { pattern, count: p.count, example: shift(p.example) });
+      else this.patternOverflow += p.count;
+    }
+    this.patternOverflow += other.patternOverflow;
+    for (const [name, counts] of other.fieldValues) {
+      const mine = this.fieldValues.get(name) ?? new Map<string, number>();
+      this.fieldValues.set(name, mine);
+      for (const [v, n] of counts) if (mine.has(v) || mine.size < MAX_FIELD_VALUES) mine.set(v, (mine.get(v) ?? 0) + n);
+    }
+    for (const e of other.errors) if (this.errors.length < EXAMPLES) this.errors.push(shift(e));
+    for (const e of other.malformedExamples) if (this.malformedExamples.length < EXAMPLES) this.malformedExamples.push(shift(e));
+  }
+
+  /** Rebuilds a Summary from its structured clone (what crosses the worker boundary). */
+  static revive(data: Summary): Summary {
+    return Object.assign(Object.create(Summary.prototype), data) as Summary;
+  }
+
   topPatterns(n: number): PatternCount[] {
     return [...this.patterns.values()].sort((a, b) => b.count - a.count || (a.pattern < b.pattern ? -1 : 1)).slice(0, n);
   }

@@ -1,10 +1,13 @@
 /**
- * `logmill analyze`: inputs → routing → processors → summary → report.
+ * `logmill analyze`: inputs → routing → jobs on the worker pool (a job per
+ * file, or per byte range of a large file) → partial summaries merged in
+ * input order → report.
  */
-import { matches, isEmptyFilter } from '../analysis/filters.js';
+import { isEmptyFilter } from '../analysis/filters.js';
 import { Summary } from '../analysis/summary.js';
+import { plan, runPlanned, Scratch, spoolStdin, type JobOutcome, type Planned } from '../dispatch.js';
 import { expandPaths } from '../inputs/expand.js';
-import { processInput, type InputReport } from '../pipeline.js';
+import { mergeReports } from '../pipeline.js';
 import { toJson, toText } from '../render/report.js';
 import { makeStyle, useColor } from '../render/terminal.js';
 import { buildSettings, type CommonFlags } from '../settings.js';
@@ -19,27 +22,52 @@ export interface AnalyzeFlags extends CommonFlags {
 }
 
 export async function runAnalyze(flags: AnalyzeFlags): Promise<number> {
-  const settings = buildSettings(flags);
-  warnRejectedPlugins(settings.plugins);
-  const { inputs, errors } = await expandPaths(flags.paths);
-  const summary = new Summary(flags.field ?? []);
-  const progress = new Progress(process.stderr);
-  const reports: InputReport[] = [];
-  for (const input of inputs) {
-    progress.start(input.name);
-    const report = await processInput(input, settings.registry, settings.pipeline, {
-      record: (r, from) => {
-        if (matches(settings.filter, r)) summary.add(r, from.name);
-      },
-      malformed: (r, from) => summary.addMalformed(r, from.name),
-      afterChunk: (from) => progress.update(from.bytes),
-    });
-    reports.push(report);
-  }
-  progress.done();
+  const settings = await buildSettings(flags);
+  const scratch = new Scratch();
+  try {
+    warnRejectedPlugins(settings.catalog);
+    const { inputs, errors } = await expandPaths(flags.paths);
+    const spooled = [];
+    for (const input of inputs) spooled.push(await spoolStdin(input, scratch));
+    const planned = await plan(spooled, settings, true);
+    settings.pool.trim(new Set(planned.flatMap((p) => (p.processor ? [p.processor.key] : []))));
 
-  const result = { inputs: reports, summary, fields: flags.field ?? [], top: flags.top, filtered: !isEmptyFilter(settings.filter) };
-  if (flags.output === 'json') process.stdout.write(JSON.stringify(toJson(result), null, 2) + '\n');
-  else process.stdout.write(toText(result, makeStyle(useColor(process.stdout)), process.stdout.columns || 100));
-  return reportInputProblems(errors, reports);
+    const fields = flags.field ?? [];
+    const progress = new Progress(process.stderr);
+    const outcomes = await Promise.all(planned.map((p) => (p.processor
+      ? runPlanned(p, settings, (range) => ({
+        mode: 'analyze', input: p.input, processor: p.processor!.name, range, settings: settings.pipeline, filter: settings.filter, fields,
+      }), progress.counter())
+      : Promise.resolve([]))));
+    progress.done();
+
+    const summary = new Summary(fields);
+    planned.forEach((p, i) => merge(p, outcomes[i], summary));
+    const result = { inputs: planned.map((p) => p.report), summary, fields, top: flags.top, filtered: !isEmptyFilter(settings.filter) };
+    if (flags.output === 'json') process.stdout.write(JSON.stringify(toJson(result), null, 2) + '\n');
+    else process.stdout.write(toText(result, makeStyle(useColor(process.stdout)), process.stdout.columns || 100));
+    return reportInputProblems(errors, result.inputs);
+  } finally {
+    settings.pool.close();
+    scratch.dispose();
+  }
+}
+
+/**
+ * Merges an input's job results in range order, numbering each range's lines
+ * after the previous ranges'. A worker failure discards the input's partial
+ * results: a crash leaves nothing half-counted.
+ */
+function merge(p: Planned, outcomes: JobOutcome[], summary: Summary): void {
+  const failure = outcomes.find((o): o is { failure: string } => 'failure' in o);
+  if (failure) {
+    p.report.error = failure.failure;
+    return;
+  }
+  let lineBase = 0;
+  for (const o of outcomes as { done: import('../workers/protocol.js').JobDone }[]) {
+    mergeReports(p.report, o.done.report);
+    summary.merge(Summary.revive(o.done.summary!), lineBase);
+    lineBase += o.done.range?.newlines ?? 0;
+  }
 }

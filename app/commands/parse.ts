@@ -1,14 +1,14 @@
 /**
- * `logmill parse`: inputs → routing → processors → filter → records on
- * stdout (NDJSON or CSV), in input order, written with back-pressure.
- * Malformed input is reported on stderr with file:line, not mixed into the
- * records.
+ * `logmill parse`: inputs → routing → one job per input on the worker pool,
+ * each writing its records to a scratch file → the files copied to stdout in
+ * input order. An input whose worker fails contributes no output at all.
  */
-import { matches } from '../analysis/filters.js';
+import { createReadStream, rmSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { plan, runPlanned, Scratch, spoolStdin } from '../dispatch.js';
 import { expandPaths } from '../inputs/expand.js';
-import { processInput, type InputReport } from '../pipeline.js';
-import { CSV_HEADER, toCsv, toNdjson } from '../render/records.js';
-import { OutputWriter } from '../render/terminal.js';
+import { mergeReports } from '../pipeline.js';
+import { CSV_HEADER } from '../render/records.js';
 import { buildSettings, type CommonFlags } from '../settings.js';
 import { reportInputProblems, warnRejectedPlugins } from './problems.js';
 
@@ -17,29 +17,41 @@ export interface ParseFlags extends CommonFlags {
   output: 'ndjson' | 'csv';
 }
 
-const FLUSH_AT = 1 << 16;
-
 export async function runParse(flags: ParseFlags): Promise<number> {
-  const settings = buildSettings(flags);
-  warnRejectedPlugins(settings.plugins);
-  const { inputs, errors } = await expandPaths(flags.paths);
-  const out = new OutputWriter(process.stdout);
-  const format = flags.output === 'csv' ? toCsv : toNdjson;
-  if (flags.output === 'csv') out.write(CSV_HEADER);
-  const reports: InputReport[] = [];
-  for (const input of inputs) {
-    const report = await processInput(input, settings.registry, settings.pipeline, {
-      record: (r, from) => {
-        if (matches(settings.filter, r)) out.write(format(r, from.name));
-      },
-      malformed: (r, from) => {
-        process.stderr.write(`logmill: ${from.name}:${r.line || `@${r.offset}`}: malformed: ${r.message}\n`);
-      },
-      afterChunk: () => (out.buffered >= FLUSH_AT ? out.flush() : undefined),
-    });
-    await out.flush();
-    reports.push(report);
+  const settings = await buildSettings(flags);
+  const scratch = new Scratch();
+  try {
+    warnRejectedPlugins(settings.catalog);
+    const { inputs, errors } = await expandPaths(flags.paths);
+    const spooled = [];
+    for (const input of inputs) spooled.push(await spoolStdin(input, scratch));
+    const planned = await plan(spooled, settings, false);
+    settings.pool.trim(new Set(planned.flatMap((p) => (p.processor ? [p.processor.key] : []))));
+
+    const outFiles = planned.map(() => scratch.file(flags.output));
+    const running = planned.map((p, i) => (p.processor
+      ? runPlanned(p, settings, () => ({
+        mode: 'parse', input: p.input, processor: p.processor!.name, settings: settings.pipeline, filter: settings.filter, fields: [],
+        output: flags.output, outFile: outFiles[i],
+      }))
+      : Promise.resolve([])));
+    if (flags.output === 'csv') process.stdout.write(CSV_HEADER);
+    for (let i = 0; i < planned.length; i++) {
+      const [outcome] = await running[i];
+      if (!outcome) continue;
+      if ('failure' in outcome) {
+        planned[i].report.error = outcome.failure;
+        continue;
+      }
+      mergeReports(planned[i].report, outcome.done.report);
+      const header = flags.output === 'csv' ? CSV_HEADER.length : 0;
+      await pipeline(createReadStream(outFiles[i], { start: header }), process.stdout, { end: false });
+      rmSync(outFiles[i], { force: true });
+      for (const line of outcome.done.malformed ?? []) process.stderr.write(`logmill: ${line}\n`);
+    }
+    return reportInputProblems(errors, planned.map((p) => p.report));
+  } finally {
+    settings.pool.close();
+    scratch.dispose();
   }
-  await out.flush();
-  return reportInputProblems(errors, reports);
 }

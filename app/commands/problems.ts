@@ -5,11 +5,11 @@
  */
 import type { InputError } from '../inputs/expand.js';
 import type { InputReport } from '../pipeline.js';
-import type { PluginSet } from '../plugins/loader.js';
-import { display } from '../plugins/loader.js';
+import type { Catalog } from '../plugins/catalog.js';
+import { display } from '../plugins/discovery.js';
 
-export function warnRejectedPlugins(plugins: PluginSet): void {
-  for (const r of plugins.rejected) {
+export function warnRejectedPlugins(catalog: Catalog): void {
+  for (const r of catalog.rejected) {
     process.stderr.write(`logmill: warning: ${r.headline}${r.detail ? `: ${r.detail}` : ''} (see: logmill plugins check ${display(r.file)})\n`);
   }
 }

@@ -11,7 +11,8 @@ import type { Input } from './expand.js';
 
 export class InputReadError extends Error {}
 
-export async function* readChunks(input: Input, chunkSize: number): AsyncGenerator<Buffer> {
+/** Reads from byte `start` (of the file itself: ranges are only taken of uncompressed files). */
+export async function* readChunks(input: Input, chunkSize: number, start = 0): AsyncGenerator<Buffer> {
   if (input.kind === 'stdin') {
     yield* maybeGunzip(process.stdin, chunkSize);
     return;
@@ -24,19 +25,21 @@ export async function* readChunks(input: Input, chunkSize: number): AsyncGenerat
   }
   try {
     const first = Buffer.allocUnsafe(chunkSize);
-    const { bytesRead } = await fh.read(first, 0, chunkSize, null).catch((err) => {
+    const { bytesRead } = await fh.read(first, 0, chunkSize, start).catch((err) => {
       throw new InputReadError(describeFsError(err));
     });
-    if (bytesRead >= 2 && first[0] === 0x1f && first[1] === 0x8b) {
+    if (start === 0 && bytesRead >= 2 && first[0] === 0x1f && first[1] === 0x8b) {
       const raw = fh.createReadStream({ start: 0, highWaterMark: 1 << 20, autoClose: false });
       yield* gunzip(raw, chunkSize);
       return;
     }
     let chunk = first.subarray(0, bytesRead);
+    let position = start + bytesRead;
     while (chunk.length > 0) {
       yield chunk;
       const next = Buffer.allocUnsafe(chunkSize);
-      const r = await fh.read(next, 0, chunkSize, null);
+      const r = await fh.read(next, 0, chunkSize, position);
+      position += r.bytesRead;
       chunk = next.subarray(0, r.bytesRead);
     }
   } finally {

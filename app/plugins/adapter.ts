@@ -8,41 +8,38 @@ import { decodeBatch, readBatchHeader } from '../../contract/batch.js';
 import { normalizeSeverity, Severity } from '../../contract/severity.js';
 import type { LogRecord, ParseStream, Processor, ProcessorOrigin, RecordSink, StreamOptions } from '../../contract/processor.js';
 import { ProcessorError } from '../../contract/processor.js';
+import type { PluginMeta } from './discovery.js';
+import { pluginOrigin } from './origin.js';
 import type { NativeHandle, NativeLibrary } from './native.js';
 
 const PARSE_NEED_SPACE = -2;
 const OUT_INITIAL = 4 << 20;
 const OUT_MAX = 1 << 30;
 
-export interface PluginMeta {
-  name: string;
-  extensions: string[];
-  origin: Extract<ProcessorOrigin, { kind: 'plugin' }>;
-  hasDetect: boolean;
-}
-
 export class NativeProcessor implements Processor {
   readonly name: string;
   readonly extensions: readonly string[];
   readonly origin: ProcessorOrigin;
   readonly detect?: (head: Buffer) => number;
+  readonly resync?: (data: Buffer) => number;
 
   constructor(
     private readonly lib: NativeLibrary,
-    meta: PluginMeta,
-    /** A long-lived handle used only for Detect, which must not touch parse state. */
+    readonly meta: PluginMeta,
+    /** A long-lived handle used only for Detect and Resync, which must not touch parse state. */
     private readonly probe: NativeHandle,
   ) {
     this.name = meta.name;
     this.extensions = meta.extensions;
-    this.origin = meta.origin;
+    this.origin = pluginOrigin(meta);
     if (meta.hasDetect) this.detect = (head) => Math.max(0, Math.min(100, lib.detect(this.probe, head)));
+    if (meta.hasResync) this.resync = (data) => lib.resync(this.probe, data);
   }
 
   open(options: StreamOptions): ParseStream {
     const made = this.lib.newProcessor();
     if ('failure' in made) {
-      throw new ProcessorError(`NewProcessor returned NULL${made.failure ? `: ${made.failure}` : ''}`, this.name, options.source);
+      throw new ProcessorError(`NewProcessor returned NULL${made.failure ? `: ${made.failure}` : ''}`, `plugin ${this.name}`, options.source);
     }
     const h = made.handle;
     try {
@@ -51,14 +48,14 @@ export class NativeProcessor implements Processor {
       for (const [key, value] of Object.entries(options.options)) {
         if (this.lib.configure(h, key, value) !== 0) {
           const why = this.lib.lastError(h) || 'rejected';
-          throw new ProcessorError(`option ${this.name}.${key}=${value}: ${why}`, this.name, options.source);
+          throw new ProcessorError(`option ${this.name}.${key}=${value}: ${why}`, `plugin ${this.name}`, options.source);
         }
       }
     } catch (err) {
       this.lib.free(h);
       throw err;
     }
-    return new NativeStream(this.lib, h, this.name, options.source);
+    return new NativeStream(this.lib, h, `plugin ${this.name}`, options.source);
   }
 
   /** Releases the probe handle and the library; no stream may be open. */
@@ -76,6 +73,7 @@ class NativeStream implements ParseStream {
   constructor(
     private readonly lib: NativeLibrary,
     private readonly handle: NativeHandle,
+    /** `plugin NAME`, how errors are tagged. */
     private readonly name: string,
     private readonly source: string,
   ) {}

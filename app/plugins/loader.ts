@@ -1,90 +1,14 @@
 /**
- * Finds plugins (`*.so` in the plugin directories, with fast-glob), checks
- * each against the contract of contract/logmill.h in the order that header
- * gives, and returns the processors that passed and the rejections, each a
- * PostgreSQL-style headline / detail / hint naming the file. One rejected
- * plugin never stops the others.
+ * Checks one plugin file against the contract of contract/logmill.h, in the
+ * order that header gives, and returns its processor or throws a Rejection.
+ * This runs plugin code: only worker processes call it (app/workers).
  */
-import fg from 'fast-glob';
 import { readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PROCESSOR_NAME } from '../../contract/processor.js';
 import { NativeProcessor } from './adapter.js';
+import { ABI_VERSION, display, REQUIRED_EXPORTS, Rejection } from './discovery.js';
 import { ElfError, readElf } from './elf.js';
 import { openLibrary, type NativeLibrary } from './native.js';
-
-/** The ABI version this host speaks: LOGMILL_ABI_VERSION in contract/logmill.h. */
-export const ABI_VERSION = 1;
-
-export const REQUIRED_EXPORTS = [
-  'LogmillAbiVersion', 'NewProcessor', 'ProcessorName', 'ProcessorParse', 'ProcessorLastError', 'ProcessorFree',
-] as const;
-
-export class Rejection extends Error {
-  constructor(
-    readonly file: string,
-    readonly headline: string,
-    readonly detail?: string,
-    readonly hint?: string,
-  ) {
-    super(headline);
-  }
-
-  /** The three layers, each on its own line, as `logmill plugins` prints them. */
-  describe(): string {
-    return [this.headline, this.detail && `DETAIL: ${this.detail}`, this.hint && `HINT: ${this.hint}`].filter(Boolean).join('\n');
-  }
-}
-
-export interface PluginSet {
-  dirs: string[];
-  loaded: NativeProcessor[];
-  rejected: Rejection[];
-}
-
-/**
- * The plugin directories, in order: `--plugins` if given, else
- * $LOGMILL_PLUGINS (colon-separated), else `plugins/` in the working
- * directory and `plugins/` beside the installed logmill (deduplicated).
- */
-export function pluginDirs(flag: string | undefined, env = process.env): string[] {
-  if (flag) return [path.resolve(flag)];
-  if (env.LOGMILL_PLUGINS) return env.LOGMILL_PLUGINS.split(':').filter(Boolean).map((d) => path.resolve(d));
-  const beside = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../plugins');
-  return [...new Set([path.resolve('plugins'), beside])];
-}
-
-/** Lists `*.so` files directly in the directories, sorted so that duplicate names resolve the same way every run. */
-export function scanPlugins(dirs: string[]): string[] {
-  const files = dirs.flatMap((dir) => fg.sync('*.so', { cwd: dir, absolute: true, onlyFiles: true, followSymbolicLinks: true }));
-  return [...new Set(files)].sort();
-}
-
-export function loadPlugins(dirs: string[], reserved: ReadonlySet<string>): PluginSet {
-  const set: PluginSet = { dirs, loaded: [], rejected: [] };
-  const byName = new Map<string, NativeProcessor>();
-  for (const file of scanPlugins(dirs)) {
-    let processor: NativeProcessor;
-    try {
-      processor = loadPlugin(file);
-    } catch (err) {
-      set.rejected.push(err instanceof Rejection ? err : new Rejection(file, `could not load plugin "${display(file)}"`, (err as Error).message));
-      continue;
-    }
-    const taken = byName.get(processor.name);
-    if (taken || reserved.has(processor.name)) {
-      const owner = taken ? `"${display((taken.origin as { file: string }).file)}"` : 'the built-in processor';
-      set.rejected.push(new Rejection(file, `plugin "${display(file)}" not loaded: name "${processor.name}" is already taken by ${owner}`,
-        undefined, taken ? 'Remove or rename one of the two; when plugin names collide, the file whose path sorts first wins.' : 'Built-in processor names (json, text) are reserved; give the plugin another name.'));
-      processor.unload();
-      continue;
-    }
-    byName.set(processor.name, processor);
-    set.loaded.push(processor);
-  }
-  return set;
-}
 
 /** Checks one file against the contract and returns its processor, or throws a Rejection. */
 export function loadPlugin(file: string): NativeProcessor {
@@ -159,8 +83,9 @@ function validate(lib: NativeLibrary, file: string, shown: string, exports: Set<
     const about = parseAbout(lib.about(h) ?? '');
     const extensions = (lib.extensions(h) ?? '').split(',').map((e) => e.trim().toLowerCase().replace(/^\./, '')).filter(Boolean);
     return new NativeProcessor(lib, {
-      name, extensions, hasDetect: exports === null || exports.has('ProcessorDetect'),
-      origin: { kind: 'plugin', file, version: about.version, language: about.language, description: about.description, about },
+      file, name, extensions, about,
+      hasDetect: exports === null || exports.has('ProcessorDetect'),
+      hasResync: exports !== null && exports.has('ProcessorResync'),
     }, h);
   } catch (err) {
     lib.free(h);
@@ -177,8 +102,3 @@ function parseAbout(text: string): Record<string, string> {
   return about;
 }
 
-/** A path as users should see it: relative to the working directory when inside it. */
-export function display(file: string): string {
-  const rel = path.relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
-}

@@ -34,6 +34,7 @@ export interface NativeLibrary {
   about(h: NativeHandle): string | null;
   detect(h: NativeHandle, head: Buffer): number;
   configure(h: NativeHandle, key: string, value: string): number;
+  resync(h: NativeHandle, data: Buffer): number;
   close(): void;
 }
 
@@ -85,6 +86,8 @@ export function openLibrary(file: string, exports: Set<string> | null): NativeLi
       has('ProcessorConfigure')
         ? call<number>('ProcessorConfigure', DataType.I32, [DataType.External, DataType.String, DataType.String], [h.pointer, key, value])
         : -1,
+    resync: (h, data) =>
+      call<number>('ProcessorResync', DataType.I64, [DataType.External, DataType.U8Array, DataType.I64], [h.pointer, data, data.length]),
     close: () => close(library),
   };
 }

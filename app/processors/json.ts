@@ -36,6 +36,11 @@ export const jsonProcessor: Processor = {
       return /^\{\s*("|$)/.test(text) ? 60 : 0;
     }
   },
+  /** Only used for NDJSON (see `splittable`): every line is a record. */
+  resync(data: Buffer): number {
+    const nl = data.indexOf(10);
+    return nl >= 0 && nl + 1 < data.length ? nl + 1 : -1;
+  },
   open(options: StreamOptions): ParseStream {
     const unknown = Object.keys(options.options);
     if (unknown.length > 0) throw new ProcessorError(`unknown option "${unknown[0]}" (json takes no options)`, 'json', options.source);
@@ -44,6 +49,11 @@ export const jsonProcessor: Processor = {
 };
 
 type Mode = 'undecided' | 'lines' | 'values';
+
+/** A file can be split into line ranges only when it is NDJSON, not one array or pretty-printed values. */
+export function jsonSplittable(head: Buffer): boolean {
+  return decideMode(head, false) === 'lines';
+}
 
 export class JsonStream implements ParseStream {
   private mode: Mode = 'undecided';

@@ -1,33 +1,64 @@
 /**
- * The processors a run can route to: the built-ins and the plugins that
- * passed the contract check. Plugins take precedence for the extensions they
- * claim; names are unique (the loader already refused duplicates).
+ * The processors a run can route to, as the main process sees them: names,
+ * extensions, and how to ask for a Detect score. Built-ins answer directly;
+ * plugins answer from their worker process (their code never runs here).
+ * Plugins come first, so their extensions win over the built-ins'.
  */
-import type { Processor } from '../../contract/processor.js';
-import { jsonProcessor } from './json.js';
+import type { Processor, ProcessorOrigin } from '../../contract/processor.js';
+import { pluginOrigin } from '../plugins/origin.js';
+import type { PluginMeta } from '../plugins/discovery.js';
+import type { Pool } from '../workers/pool.js';
+import { BUILTIN_KEY } from '../workers/pool.js';
+import { jsonProcessor, jsonSplittable } from './json.js';
 import { textProcessor } from './text.js';
 
 export const BUILTINS: readonly Processor[] = [jsonProcessor, textProcessor];
 
-export class Registry {
-  private readonly byNameMap = new Map<string, Processor>();
-  private readonly byExtensionMap = new Map<string, Processor>();
+export interface ProcessorInfo {
+  name: string;
+  extensions: readonly string[];
+  origin: ProcessorOrigin;
+  /** The worker key that hosts it: a plugin file, or BUILTIN_KEY. */
+  key: string;
+  detect?(head: Buffer): Promise<number> | number;
+  /** Whether a file with this head can be split into byte ranges (the processor can resync). */
+  splittable(head: Buffer): boolean;
+}
 
-  constructor(readonly processors: readonly Processor[]) {
+function builtinInfo(p: Processor): ProcessorInfo {
+  return {
+    name: p.name, extensions: p.extensions, origin: p.origin, key: BUILTIN_KEY,
+    detect: p.detect?.bind(p),
+    splittable: p === jsonProcessor ? jsonSplittable : () => p.resync !== undefined,
+  };
+}
+
+function pluginInfo(meta: PluginMeta, pool: Pool): ProcessorInfo {
+  return {
+    name: meta.name, extensions: meta.extensions, origin: pluginOrigin(meta), key: meta.file,
+    detect: meta.hasDetect ? (head) => pool.detect(meta.file, head) : undefined,
+    splittable: () => meta.hasResync,
+  };
+}
+
+export class Registry {
+  private readonly byNameMap = new Map<string, ProcessorInfo>();
+  private readonly byExtensionMap = new Map<string, ProcessorInfo>();
+
+  constructor(readonly processors: readonly ProcessorInfo[]) {
     for (const p of processors) this.byNameMap.set(p.name, p);
-    // Plugins are listed first by the caller's order rule: later entries do not override earlier ones.
     for (const p of processors) for (const ext of p.extensions) if (!this.byExtensionMap.has(ext)) this.byExtensionMap.set(ext, p);
   }
 
-  static of(plugins: readonly Processor[]): Registry {
-    return new Registry([...plugins, ...BUILTINS]);
+  static of(plugins: readonly PluginMeta[], pool: Pool): Registry {
+    return new Registry([...plugins.map((m) => pluginInfo(m, pool)), ...BUILTINS.map(builtinInfo)]);
   }
 
-  byName(name: string): Processor | undefined {
+  byName(name: string): ProcessorInfo | undefined {
     return this.byNameMap.get(name);
   }
 
-  byExtension(ext: string): Processor | undefined {
+  byExtension(ext: string): ProcessorInfo | undefined {
     return this.byExtensionMap.get(ext.toLowerCase());
   }
 

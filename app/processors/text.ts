@@ -8,7 +8,7 @@
  * written like one: `ERROR`, `[error]`, `<warn>`, `Error:`, `level=info`.
  */
 import { normalizeSeverity, Severity } from '../../contract/severity.js';
-import { findLeadingTime, type Zone } from '../../contract/timestamps.js';
+import { findLeadingTime, UTC, type Zone } from '../../contract/timestamps.js';
 import type { LogRecord, ParseStream, Processor, RecordSink, StreamOptions } from '../../contract/processor.js';
 import { ProcessorError } from '../../contract/processor.js';
 import { LineCursor } from './lines.js';
@@ -21,6 +21,19 @@ export const textProcessor: Processor = {
   extensions: ['txt', 'text'],
   origin: { kind: 'builtin' },
   detect: () => 1,
+  /**
+   * A record starts at a line with a leading timestamp; where no line of
+   * `data` has one, every line is a record (a file without timestamps).
+   */
+  resync(data: Buffer): number {
+    let first = -1;
+    for (let nl = data.indexOf(10); nl >= 0 && nl + 1 < data.length; nl = data.indexOf(10, nl + 1)) {
+      if (first < 0) first = nl + 1;
+      const head = data.toString('utf8', nl + 1, Math.min(data.length, nl + 64));
+      if (findLeadingTime(head, UTC, Date.now())) return nl + 1;
+    }
+    return first;
+  },
   open(options: StreamOptions): ParseStream {
     const unknown = Object.keys(options.options);
     if (unknown.length > 0) throw new ProcessorError(`unknown option "${unknown[0]}" (text takes no options)`, 'text', options.source);

@@ -652,3 +652,13 @@ EXPORT int32_t ProcessorDetect(logmill_processor *p, const uint8_t *head, int64_
   }
   return (matched > 0 && matched * 2 > total) ? 95 : 0;
 }
+
+/* Every line is a record, so a range of the file starts after its first
+ * newline: logmill can split a large access log across workers. */
+EXPORT int64_t ProcessorResync(logmill_processor *p, const uint8_t *data, int64_t data_len) {
+  (void)p;
+  if (!data || data_len <= 1) return -1;
+  const uint8_t *nl = memchr(data, '\n', (size_t)data_len);
+  if (!nl || nl + 1 >= data + data_len) return -1;
+  return (int64_t)(nl + 1 - data);
+}

@@ -5,7 +5,7 @@
  * because those messages are what a plugin author has to go on.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixturePluginDir, logmill, tempDir } from '../helpers/cli.js';
@@ -84,7 +84,7 @@ describe('logmill plugins', () => {
     const res = await logmill(['analyze', 'a.upper', '--output', 'json', '--plugins', 'plugins'], { cwd });
     expect(res.code).toBe(0);
     const out = JSON.parse(res.stdout);
-    expect(out.files[0]).toMatchObject({ path: 'a.upper', format: 'upper', records: 3, reason: 'extension .upper' });
+    expect(out.files[0]).toMatchObject({ path: 'a.upper', format: 'upper', records: 3, reason: 'by extension .upper' });
     expect(out.severity).toMatchObject({ error: 1, info: 1, warn: 1 });
     expect(res.stderr.split('\n').filter((l) => l.startsWith('logmill: warning: '))).toHaveLength(Object.keys(REJECTIONS).length);
   });
@@ -99,14 +99,16 @@ describe('logmill plugins', () => {
 });
 
 describe('signals', () => {
-  it('SIGINT ends logmill promptly with the Go plugins loaded', async () => {
+  it('SIGINT ends logmill and its plugin workers promptly, Go plugins loaded', async () => {
     const child = spawn(process.execPath, [CLI, 'analyze', '-', '--plugins', path.join(REPO, 'plugins')], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.stdin.write('2026-11-23 05:54:40 INFO waiting for more input\n');
-    // Wait until both Go plugins are mapped into the process: then logmill is blocked reading stdin.
+    // Wait until both Go plugins are loaded in worker processes; logmill is then blocked reading stdin.
+    let workers: number[] = [];
     await until(() => {
-      const maps = readFileSync(`/proc/${child.pid}/maps`, 'utf8');
+      workers = childrenOf(child.pid!);
+      const maps = workers.map((pid) => readFileSync(`/proc/${pid}/maps`, 'utf8')).join('');
       return maps.includes('/csv.so') && maps.includes('/xml.so');
     }, 20_000);
     const started = Date.now();
@@ -115,8 +117,17 @@ describe('signals', () => {
     expect(Date.now() - started).toBeLessThan(3000);
     expect(signal === 'SIGINT' || code === 130).toBe(true);
     expect(stderr).not.toMatch(/panic|fatal error/);
+    await until(() => workers.every((pid) => !existsSync(`/proc/${pid}`) || readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] === 'Z'), 5000);
   });
 });
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
 
 async function until(check: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -31,6 +31,6 @@ it('the Go plugin example of the README builds and works as a drop-in plugin', a
   const res = await logmill(['analyze', '--output', 'json', '--plugins', 'plugins', 'app.upper'], { cwd: dir });
   expect(res.stderr).toBe('');
   const out = JSON.parse(res.stdout);
-  expect(out.files[0]).toMatchObject({ format: 'upper', records: 4, reason: 'extension .upper' });
+  expect(out.files[0]).toMatchObject({ format: 'upper', records: 4, reason: 'by extension .upper' });
   expect(out.severity).toMatchObject({ error: 1, info: 1, warn: 1, unknown: 1 });
 });

@@ -1,0 +1,118 @@
+/**
+ * From inputs to jobs: read each input's head, route it (app/routing.ts),
+ * cut large splittable files into byte ranges, and run the jobs on the
+ * worker pool. Results come back per input, in input order, with the
+ * failures of a worker (a crash, a timeout) turned into that input's error.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Input } from './inputs/expand.js';
+import { InputReadError, readChunks } from './inputs/read.js';
+import { emptyReport, type ByteRange, type InputReport } from './pipeline.js';
+import type { ProcessorInfo } from './processors/registry.js';
+import { DETECT_BYTES, route } from './routing.js';
+import type { RunSettings } from './settings.js';
+import { WorkerFailure } from './workers/pool.js';
+import type { Job, JobDone } from './workers/protocol.js';
+
+export interface Planned {
+  input: Input;
+  report: InputReport;
+  processor?: ProcessorInfo;
+  ranges?: ByteRange[];
+}
+
+/** A scratch directory for stdin spooling and parse output; removed by `dispose`. */
+export class Scratch {
+  readonly dir = mkdtempSync(path.join(tmpdir(), 'logmill-'));
+  private n = 0;
+  file(ext: string): string {
+    return path.join(this.dir, `${this.n++}.${ext}`);
+  }
+  dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Standard input is copied to a scratch file, so workers can read it like any file. */
+export async function spoolStdin(input: Input, scratch: Scratch): Promise<Input> {
+  if (input.kind !== 'stdin') return input;
+  const file = scratch.file('stdin');
+  await pipeline(process.stdin, createWriteStream(file));
+  return { kind: 'file', path: file, name: input.name, explicit: true };
+}
+
+export async function plan(inputs: readonly Input[], settings: RunSettings, split: boolean): Promise<Planned[]> {
+  const planned: Planned[] = [];
+  for (const input of inputs) {
+    const report = emptyReport(input.name);
+    const p: Planned = { input, report };
+    planned.push(p);
+    let head: Buffer | undefined;
+    try {
+      const chunks = readChunks(input, DETECT_BYTES);
+      const first = await chunks.next();
+      await chunks.return(undefined);
+      head = first.done ? undefined : first.value.subarray(0, DETECT_BYTES);
+    } catch (err) {
+      report.error = err instanceof InputReadError ? err.message : (err as Error).message;
+      continue;
+    }
+    if (!head) {
+      report.notes.push('empty file (0 bytes)');
+      continue;
+    }
+    const routed = await route(input.name, head, settings.registry, settings.format);
+    if ('error' in routed) {
+      // Like ripgrep: binary files met while walking a directory are skipped, not failures.
+      if (routed.binary && !input.explicit) report.notes.push('skipped: binary data (name the file, with --format, to read it anyway)');
+      else report.error = routed.error;
+      continue;
+    }
+    p.processor = routed.processor;
+    report.format = routed.processor.name;
+    report.reason = routed.reason;
+    if (split && input.kind === 'file' && !(head[0] === 0x1f && head[1] === 0x8b) && routed.processor.splittable(head)) {
+      const { size } = await stat(input.path);
+      p.ranges = ranges(size, settings.pool.jobs, settings.splitMin);
+    }
+  }
+  return planned;
+}
+
+/**
+ * Equal byte ranges for a file of at least `splitMin` bytes, each at least
+ * splitMin / 2, about two per job so that one slow range does not idle the rest.
+ */
+export function ranges(size: number, jobs: number, splitMin: number): ByteRange[] | undefined {
+  if (jobs < 2 || size < splitMin) return undefined;
+  const count = Math.max(2, Math.min(jobs * 2, Math.floor(size / (splitMin / 2))));
+  const step = Math.ceil(size / count);
+  return Array.from({ length: count }, (_, i) => ({ start: i * step, end: Math.min(size, (i + 1) * step) }));
+}
+
+export type JobOutcome = { done: JobDone } | { failure: string };
+
+/**
+ * Runs the jobs of one planned input (one, or one per range) and returns
+ * their outcomes in range order. A worker failure becomes a message naming
+ * the processor (and plugin), the input and the cause.
+ */
+export function runPlanned(p: Planned, settings: RunSettings, make: (range?: ByteRange) => Job,
+  progress?: (bytes: number) => void): Promise<JobOutcome[]> {
+  const proc = p.processor!;
+  const jobs = p.ranges ? p.ranges.map((r) => make(r)) : [make()];
+  return Promise.all(jobs.map(async (job): Promise<JobOutcome> => {
+    try {
+      return { done: await settings.pool.run(proc.key, job, progress) };
+    } catch (err) {
+      if (!(err instanceof WorkerFailure)) throw err;
+      const who = proc.origin.kind === 'plugin' ? `plugin ${proc.name}` : proc.name;
+      return { failure: `[${who}] ${p.input.name}: ${err.message}` };
+    }
+  }));
+}

@@ -1,0 +1,66 @@
+/**
+ * Where plugins are and how a refusal reads: the plugin directories, the
+ * scan for `*.so` (fast-glob), and Rejection, the PostgreSQL-style
+ * headline / detail / hint that names the file. No plugin code runs here:
+ * this module is safe in the main process.
+ */
+import fg from 'fast-glob';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The ABI version this host speaks: LOGMILL_ABI_VERSION in contract/logmill.h. */
+export const ABI_VERSION = 1;
+
+export const REQUIRED_EXPORTS = [
+  'LogmillAbiVersion', 'NewProcessor', 'ProcessorName', 'ProcessorParse', 'ProcessorLastError', 'ProcessorFree',
+] as const;
+
+export class Rejection extends Error {
+  constructor(
+    readonly file: string,
+    readonly headline: string,
+    readonly detail?: string,
+    readonly hint?: string,
+  ) {
+    super(headline);
+  }
+
+  /** The three layers, each on its own line, as `logmill plugins` prints them. */
+  describe(): string {
+    return [this.headline, this.detail && `DETAIL: ${this.detail}`, this.hint && `HINT: ${this.hint}`].filter(Boolean).join('\n');
+  }
+}
+
+/** What a worker learned about a plugin that passed the contract check. */
+export interface PluginMeta {
+  file: string;
+  name: string;
+  extensions: string[];
+  hasDetect: boolean;
+  hasResync: boolean;
+  about: Record<string, string>;
+}
+
+/**
+ * The plugin directories, in order: `--plugins` if given, else
+ * $LOGMILL_PLUGINS (colon-separated), else `plugins/` in the working
+ * directory and `plugins/` beside the installed logmill (deduplicated).
+ */
+export function pluginDirs(flag: string | undefined, env = process.env): string[] {
+  if (flag) return [path.resolve(flag)];
+  if (env.LOGMILL_PLUGINS) return env.LOGMILL_PLUGINS.split(':').filter(Boolean).map((d) => path.resolve(d));
+  const beside = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../plugins');
+  return [...new Set([path.resolve('plugins'), beside])];
+}
+
+/** Lists `*.so` files directly in the directories, sorted so that duplicate names resolve the same way every run. */
+export function scanPlugins(dirs: string[]): string[] {
+  const files = dirs.flatMap((dir) => fg.sync('*.so', { cwd: dir, absolute: true, onlyFiles: true, followSymbolicLinks: true }));
+  return [...new Set(files)].sort();
+}
+
+/** A path as users should see it: relative to the working directory when inside it. */
+export function display(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}

@@ -1,0 +1,289 @@
+/**
+ * The worker pool: processes that run processors, so plugin code never runs
+ * in the main process. Workers are keyed by what they host: one plugin file
+ * each (so at most one Go runtime per process), or none for the built-in
+ * processors. At most `jobs` jobs run at once; idle workers are reused for
+ * their key and retired when too many processes are alive.
+ *
+ * A worker that dies (a signal, an abort, a Go fatal error) or makes no
+ * progress for `timeoutMs` fails only the job it was running; the caller
+ * gets a WorkerFailure naming the plugin, the input and the cause.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { PluginMeta } from '../plugins/discovery.js';
+import type { FromWorker, Job, JobDone, RejectionData, ToWorker } from './protocol.js';
+
+const WORKER_MAIN = fileURLToPath(new URL('./worker.js', import.meta.url));
+export const BUILTIN_KEY = '<builtin>';
+
+export class WorkerFailure extends Error {}
+
+const SIGNAL_NAMES: Record<string, string> = {
+  SIGSEGV: 'segmentation fault', SIGABRT: 'abort', SIGBUS: 'bus error', SIGILL: 'illegal instruction',
+  SIGFPE: 'arithmetic exception', SIGKILL: 'killed', SIGTERM: 'terminated', SIGSYS: 'bad system call',
+};
+
+interface Pending {
+  resolve(msg: FromWorker): void;
+  reject(err: Error): void;
+  progress?(bytes: number): void;
+}
+
+class Worker {
+  readonly child: ChildProcess;
+  busy = false;
+  dead = false;
+  private stderrTail = '';
+  private lastProgress = Date.now();
+  private readonly pending = new Map<number, Pending>();
+  private loadWaiter?: Pending;
+  private timer?: NodeJS.Timeout;
+
+  constructor(readonly key: string, private readonly timeoutMs: number) {
+    this.child = fork(WORKER_MAIN, [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: { ...process.env, LD_BIND_NOW: '1' },
+    });
+    this.child.stderr!.on('data', (d: Buffer) => {
+      this.stderrTail = (this.stderrTail + d.toString()).slice(-4096);
+    });
+    this.child.on('message', (msg: FromWorker) => this.onMessage(msg));
+    this.child.on('exit', (code, signal) => this.onExit(code, signal));
+    this.child.on('error', (err) => this.onExit(null, null, err));
+  }
+
+  /** Loads and checks the plugin; resolves with its metadata or rejection. */
+  load(file: string): Promise<{ plugin: PluginMeta } | { rejection: RejectionData }> {
+    return new Promise((resolve, reject) => {
+      this.loadWaiter = {
+        resolve: (msg) => resolve(msg.type === 'loaded' ? { plugin: msg.plugin } : { rejection: (msg as { rejection: RejectionData }).rejection }),
+        reject,
+      };
+      this.watch();
+      this.post({ type: 'load', file });
+    });
+  }
+
+  request(msg: ToWorker & { id: number }, progress?: (bytes: number) => void): Promise<FromWorker> {
+    return new Promise((resolve, reject) => {
+      this.pending.set(msg.id, { resolve, reject, progress });
+      this.watch();
+      this.post(msg);
+    });
+  }
+
+  kill(): void {
+    if (!this.dead) this.child.kill('SIGKILL');
+    this.dead = true;
+  }
+
+  private post(msg: ToWorker): void {
+    this.lastProgress = Date.now();
+    this.child.send(msg);
+  }
+
+  /** Starts the no-progress watchdog while something is in flight. */
+  private watch(): void {
+    if (this.timer || this.timeoutMs <= 0) return;
+    this.timer = setInterval(() => {
+      if (Date.now() - this.lastProgress > this.timeoutMs) {
+        this.fail(`no progress for ${this.timeoutMs / 1000} s (--plugin-timeout); worker killed`);
+        this.kill();
+      }
+    }, Math.min(1000, this.timeoutMs / 4));
+    this.timer.unref();
+  }
+
+  private settleIfIdle(): void {
+    if (this.pending.size === 0 && !this.loadWaiter && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private onMessage(msg: FromWorker): void {
+    this.lastProgress = Date.now();
+    if (msg.type === 'loaded' || msg.type === 'rejected') {
+      const w = this.loadWaiter;
+      this.loadWaiter = undefined;
+      this.settleIfIdle();
+      w?.resolve(msg);
+      return;
+    }
+    if (msg.type === 'progress') {
+      this.pending.get(msg.id)?.progress?.(msg.bytes);
+      return;
+    }
+    const p = this.pending.get(msg.id);
+    if (!p) return;
+    this.pending.delete(msg.id);
+    this.settleIfIdle();
+    p.resolve(msg);
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null, err?: Error): void {
+    if (this.dead && this.pending.size === 0 && !this.loadWaiter) return;
+    this.dead = true;
+    let cause: string;
+    if (err) cause = `worker could not run: ${err.message}`;
+    else if (signal) cause = `worker crashed with ${signal} (${SIGNAL_NAMES[signal] ?? `signal ${osConstants.signals[signal] ?? '?'}`})`;
+    else cause = `worker exited with code ${code}`;
+    const detail = lastMeaningfulLine(this.stderrTail);
+    this.fail(detail ? `${cause}: ${detail}` : cause);
+  }
+
+  private fail(message: string): void {
+    const err = new WorkerFailure(message);
+    const w = this.loadWaiter;
+    this.loadWaiter = undefined;
+    w?.reject(err);
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+    this.settleIfIdle();
+  }
+}
+
+/** The line of a dying worker's stderr that says what happened (a Go panic, a symbol lookup error). */
+function lastMeaningfulLine(tail: string): string {
+  const lines = tail.split('\n').map((l) => l.trim()).filter(Boolean);
+  const telling = lines.find((l) => /^(panic:|fatal error:|runtime error:)|symbol lookup error|undefined symbol|Assertion/.test(l));
+  return (telling ?? '').replace(/^node: /, '').slice(0, 300);
+}
+
+export class Pool {
+  private readonly idle = new Map<string, Worker[]>();
+  private readonly all = new Set<Worker>();
+  private running = 0;
+  private readonly queue: (() => void)[] = [];
+  private nextId = 1;
+
+  constructor(readonly jobs: number, private readonly timeoutMs: number) {}
+
+  /** Starts a worker for `file` and checks the plugin; the worker stays for later jobs. */
+  async probe(file: string): Promise<{ plugin: PluginMeta } | { rejection: RejectionData } | { failure: string }> {
+    const w = this.spawn(file);
+    try {
+      const res = await w.load(file);
+      if ('plugin' in res) this.release(w);
+      else this.retire(w);
+      return res;
+    } catch (err) {
+      this.retire(w);
+      return { failure: (err as Error).message };
+    }
+  }
+
+  /** The plugin's Detect score for a file head, or 0 if its worker fails. */
+  async detect(file: string, head: Buffer): Promise<number> {
+    const w = await this.acquire(file, false);
+    if (!w) return 0;
+    try {
+      const msg = await w.request({ type: 'detect', id: this.nextId++, head });
+      return msg.type === 'score' ? msg.score : 0;
+    } catch {
+      return 0;
+    } finally {
+      this.release(w);
+    }
+  }
+
+  /** Runs a job on a worker for `key` (a plugin file, or BUILTIN_KEY). */
+  async run(key: string, job: Job, progress?: (bytes: number) => void): Promise<JobDone> {
+    await this.slot();
+    try {
+      const w = await this.acquire(key, true);
+      if (!w) throw new WorkerFailure('the plugin could not be loaded again in a new worker');
+      try {
+        const msg = await w.request({ type: 'job', id: this.nextId++, job }, progress);
+        return msg as JobDone;
+      } finally {
+        this.release(w);
+      }
+    } finally {
+      this.running--;
+      this.queue.shift()?.();
+    }
+  }
+
+  /** Retires idle workers hosting anything not in `keep`. */
+  trim(keep: ReadonlySet<string>): void {
+    for (const [key, list] of this.idle) {
+      if (keep.has(key)) continue;
+      for (const w of list) this.retire(w);
+    }
+  }
+
+  /** Ends every worker. Commands call it when done: live workers keep the process running. */
+  close(): void {
+    for (const w of this.all) w.kill();
+    this.all.clear();
+    this.idle.clear();
+  }
+
+  private slot(): Promise<void> {
+    if (this.running < this.jobs) {
+      this.running++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.queue.push(() => { this.running++; resolve(); }));
+  }
+
+  private async acquire(key: string, evict: boolean): Promise<Worker | null> {
+    const list = this.idle.get(key);
+    while (list && list.length > 0) {
+      const w = list.pop()!;
+      if (!w.dead) {
+        w.busy = true;
+        return w;
+      }
+      this.all.delete(w);
+    }
+    // Keep the process count near the job count: retire an idle worker of another key.
+    if (evict && this.all.size >= this.jobs + 1) {
+      for (const [k, l] of this.idle) {
+        if (k !== key && l.length > 0) {
+          this.retire(l.pop()!);
+          break;
+        }
+      }
+    }
+    const w = this.spawn(key);
+    w.busy = true;
+    if (key === BUILTIN_KEY) return w;
+    try {
+      const res = await w.load(key);
+      if ('plugin' in res) return w;
+    } catch {
+      // fall through
+    }
+    this.retire(w);
+    return null;
+  }
+
+  private spawn(key: string): Worker {
+    const w = new Worker(key, this.timeoutMs);
+    this.all.add(w);
+    return w;
+  }
+
+  private release(w: Worker): void {
+    w.busy = false;
+    if (w.dead) {
+      this.all.delete(w);
+      return;
+    }
+    const list = this.idle.get(w.key) ?? [];
+    list.push(w);
+    this.idle.set(w.key, list);
+  }
+
+  private retire(w: Worker): void {
+    w.kill();
+    this.all.delete(w);
+    const list = this.idle.get(w.key);
+    if (list) this.idle.set(w.key, list.filter((x) => x !== w));
+  }
+}

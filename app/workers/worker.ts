@@ -1,0 +1,104 @@
+/**
+ * A worker process: where processors run, plugins included, so that a
+ * plugin that crashes, aborts or hangs takes down only this process. It is
+ * started by app/workers/pool.ts with LD_BIND_NOW=1 (an unresolved symbol
+ * fails the load, not a parse), loads at most one plugin (so at most one Go
+ * runtime per process, the configuration Go supports), and runs one job at
+ * a time: parse an input or a byte range of it, summarizing locally
+ * (analyze) or writing the records to a file (parse). Nothing per record
+ * crosses the process boundary.
+ */
+import { createWriteStream } from 'node:fs';
+import type { LogRecord, Processor } from '../../contract/processor.js';
+import { matches } from '../analysis/filters.js';
+import { Summary } from '../analysis/summary.js';
+import { runInput, type RecordHandler } from '../pipeline.js';
+import { Rejection } from '../plugins/discovery.js';
+import { BUILTINS } from '../processors/registry.js';
+import { CSV_HEADER, toCsv, toNdjson } from '../render/records.js';
+import { OutputWriter } from '../render/terminal.js';
+import type { FromWorker, Job, JobDone, ToWorker } from './protocol.js';
+
+const MAX_MALFORMED_LINES = 200;
+let plugin: Processor | undefined;
+
+function send(msg: FromWorker): void {
+  process.send!(msg);
+}
+
+function processorFor(name: string): Processor {
+  if (plugin?.name === name) return plugin;
+  const builtin = BUILTINS.find((p) => p.name === name);
+  if (!builtin) throw new Error(`worker has no processor "${name}"`);
+  return builtin;
+}
+
+async function load(file: string): Promise<void> {
+  // Imported here so workers for built-in processors never load ffi-rs.
+  const { loadPlugin } = await import('../plugins/loader.js');
+  try {
+    const p = loadPlugin(file);
+    plugin = p;
+    send({ type: 'loaded', plugin: p.meta });
+  } catch (err) {
+    if (!(err instanceof Rejection)) throw err;
+    send({ type: 'rejected', rejection: { file: err.file, headline: err.headline, detail: err.detail, hint: err.hint } });
+  }
+}
+
+async function runJob(id: number, job: Job): Promise<JobDone> {
+  const processor = processorFor(job.processor);
+  const progress = (bytes: number) => send({ type: 'progress', id, bytes });
+  if (job.mode === 'analyze') {
+    const summary = new Summary(job.fields);
+    const handler: RecordHandler = {
+      record: (r, from) => { if (matches(job.filter, r)) summary.add(r, from.name); },
+      malformed: (r, from) => summary.addMalformed(r, from.name),
+      afterChunk: (from) => progress(from.bytes),
+    };
+    const { report, range } = await runInput(job.input, processor, job.settings, handler, job.range);
+    return { type: 'done', id, report, range, summary };
+  }
+  const file = createWriteStream(job.outFile!);
+  const out = new OutputWriter(file);
+  const format = job.output === 'csv' ? toCsv : toNdjson;
+  const malformed: string[] = [];
+  let dropped = 0;
+  const handler: RecordHandler = {
+    record: (r: LogRecord, from) => { if (matches(job.filter, r)) out.write(format(r, from.name)); },
+    malformed: (r, from) => {
+      if (malformed.length < MAX_MALFORMED_LINES) malformed.push(`${from.name}:${r.line || `@${r.offset}`}: malformed: ${r.message}`);
+      else dropped++;
+    },
+    afterChunk: async (from) => {
+      progress(from.bytes);
+      await out.flush();
+    },
+  };
+  if (job.output === 'csv') out.write(CSV_HEADER);
+  const { report } = await runInput(job.input, processor, job.settings, handler, job.range);
+  await out.flush();
+  await new Promise<void>((resolve, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  if (dropped > 0) malformed.push(`${report.name}: … and ${dropped} more malformed inputs`);
+  return { type: 'done', id, report, malformed };
+}
+
+process.on('message', (msg: ToWorker) => {
+  const work = async () => {
+    switch (msg.type) {
+      case 'load':
+        return load(msg.file);
+      case 'detect':
+        return send({ type: 'score', id: msg.id, score: processorFor(plugin!.name).detect?.(msg.head) ?? 0 });
+      case 'job':
+        return send(await runJob(msg.id, msg.job));
+    }
+  };
+  work().catch((err) => {
+    // A bug on our side, not the plugin's: say so and let the pool report it.
+    process.stderr.write(`logmill worker: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(70);
+  });
+});
+// The main process going away (Ctrl-C, a crash) ends the worker too.
+process.on('disconnect', () => process.exit(0));
