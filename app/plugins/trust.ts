@@ -30,7 +30,8 @@ export function checkTrust(file: string, allowUntrusted: boolean): void {
     for (const [what, target] of [['plugin', file], ['directory', path.dirname(file)]] as const) {
       const st = statSync(target);
       if (st.mode & 0o022) {
-        throw new Rejection(file, `plugin "${shown}" refused: its ${what === 'plugin' ? 'file' : `directory "${display(target)}"`} is writable by ${st.mode & 0o020 ? 'group' : 'others'} (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')})`,
+        const who = [st.mode & 0o020 && 'group', st.mode & 0o002 && 'others'].filter(Boolean).join(' and ');
+        throw new Rejection(file, `plugin "${shown}" refused: its ${what === 'plugin' ? 'file' : `directory "${display(target)}"`} is writable by ${who} (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')})`,
           'anyone who can write there can make logmill run their code',
           `chmod go-w "${display(target)}", or pass --allow-untrusted-plugins`);
       }
