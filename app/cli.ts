@@ -10,6 +10,7 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { runAnalyze, type AnalyzeFlags } from './commands/analyze.js';
 import { runParse, type ParseFlags } from './commands/parse.js';
+import { runWatch, type WatchFlags } from './commands/watch.js';
 import { runPluginsCheck, runPluginsList, runPluginsLock } from './commands/plugins.js';
 import { UsageError } from './settings.js';
 
@@ -83,6 +84,17 @@ export async function main(argv: string[]): Promise<number> {
       (y) => commonOptions(y).option('output', { alias: 'o', choices: ['ndjson', 'csv'] as const, default: 'ndjson' as const, describe: 'record format' }),
       async (a) => {
         code = await runParse({ ...(a as unknown as ParseFlags), ...pluginFlags(a), paths: stdinPaths(a.paths as string[] | undefined), chunkSize: a['chunk-size'], maxRecord: a['max-record'], splitMin: a['split-min'] });
+      })
+    .command('watch [paths..]', 'follow logs and the plugin directory: new files, appended lines, rotation, plugins dropped in',
+      (y) => commonOptions(y)
+        .option('state', { type: 'string', describe: 'remember per file (device+inode) how far it was processed; resume there on restart' })
+        .option('alert', { type: 'string', describe: "print records matching this at once, e.g. 'level>=error' (with --grep: both must match)" })
+        .option('interval', { type: 'number', default: 5, describe: 'seconds between summaries' })
+        .option('from-end', { type: 'boolean', default: false, describe: 'start files that exist at startup at their end, like tail -F (unless --state knows them)' }),
+      async (a) => {
+        const paths = (a.paths as string[] | undefined) ?? [];
+        if (paths.length === 0) throw new UsageError('watch needs paths: files, directories or globs to follow');
+        code = await runWatch({ ...(a as unknown as WatchFlags), ...pluginFlags(a), paths, chunkSize: a['chunk-size'], maxRecord: a['max-record'], splitMin: a['split-min'], fromEnd: a['from-end'] });
       })
     .command('plugins', 'list loaded and rejected plugins; `plugins check FILE` validates one; `plugins lock` pins them',
       (y) => pluginOptions(y)

@@ -78,6 +78,13 @@ export interface ParseStream {
    * consumed. Throws ProcessorError when the stream cannot continue at all.
    */
   parse(input: Buffer, eof: boolean, emit: RecordSink): number;
+  /**
+   * Optional, for followed files (`logmill watch`): no input has arrived for
+   * a while. Emit the records held back only because more lines might
+   * continue them (text's open record with a stack trace to come) and
+   * return the bytes consumed; the stream goes on afterwards.
+   */
+  flushIdle?(input: Buffer, emit: RecordSink): number;
   /** Optional remarks on the stream as a whole, shown with the file (e.g. invalid UTF-8). */
   notes?(): string[];
   close(): void;

@@ -8,6 +8,8 @@ import type { LogRecord } from '../../contract/processor.js';
 
 export interface Filter {
   level?: Severity;
+  /** Only `level` itself, not above (`--alert level=warn`). */
+  exactLevel?: boolean;
   sinceUs?: number;
   untilUs?: number;
   grep?: RegExp;
@@ -19,6 +21,7 @@ export function isEmptyFilter(f: Filter): boolean {
 
 export function matches(f: Filter, r: LogRecord): boolean {
   if (f.level !== undefined && (r.severity === Severity.Unknown || r.severity < f.level)) return false;
+  if (f.exactLevel && r.severity !== f.level) return false;
   if (f.sinceUs !== undefined && (r.time === null || r.time < f.sinceUs)) return false;
   if (f.untilUs !== undefined && (r.time === null || r.time >= f.untilUs)) return false;
   if (f.grep && !f.grep.test(r.message)) return false;

@@ -39,19 +39,19 @@ export async function loadCatalog(dirs: string[], pool: Pool, allowUntrusted: bo
     byName.set(meta.name, meta);
     catalog.plugins.push(meta);
   }
-  pool.trim(new Set(catalog.plugins.map((p) => p.file)));
+  pool.trim(new Set(catalog.plugins.map((p) => p.key ?? p.file)));
   return catalog;
 }
 
 /** Trust, then the contract check in a worker. */
-export async function checkOne(file: string, pool: Pool, allowUntrusted: boolean): Promise<{ plugin: PluginMeta } | { rejection: RejectionData }> {
+export async function checkOne(file: string, pool: Pool, allowUntrusted: boolean, key?: string): Promise<{ plugin: PluginMeta } | { rejection: RejectionData }> {
   try {
     checkTrust(file, allowUntrusted);
   } catch (err) {
     if (err instanceof Rejection) return { rejection: rejection(err) };
     return { rejection: { file, headline: `could not read plugin "${display(file)}"`, detail: (err as Error).message } };
   }
-  const res = await pool.probe(file);
+  const res = await pool.probe(key ?? file);
   if ('failure' in res) {
     return {
       rejection: {
@@ -60,7 +60,8 @@ export async function checkOne(file: string, pool: Pool, allowUntrusted: boolean
       },
     };
   }
-  return res;
+  if ('rejection' in res) return res;
+  return { plugin: { ...res.plugin, key: key ?? file } };
 }
 
 export function rejection(r: Rejection): RejectionData {

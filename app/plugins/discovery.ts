@@ -34,6 +34,8 @@ export class Rejection extends Error {
 /** What a worker learned about a plugin that passed the contract check. */
 export interface PluginMeta {
   file: string;
+  /** The worker key of this build (app/workers/pool.ts pluginKey); the file path unless rebuilt under `watch`. */
+  key?: string;
   name: string;
   extensions: string[];
   hasDetect: boolean;

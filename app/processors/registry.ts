@@ -35,8 +35,8 @@ function builtinInfo(p: Processor): ProcessorInfo {
 
 function pluginInfo(meta: PluginMeta, pool: Pool): ProcessorInfo {
   return {
-    name: meta.name, extensions: meta.extensions, origin: pluginOrigin(meta), key: meta.file,
-    detect: meta.hasDetect ? (head) => pool.detect(meta.file, head) : undefined,
+    name: meta.name, extensions: meta.extensions, origin: pluginOrigin(meta), key: meta.key ?? meta.file,
+    detect: meta.hasDetect ? (head) => pool.detect(meta.key ?? meta.file, head) : undefined,
     splittable: () => meta.hasResync,
   };
 }

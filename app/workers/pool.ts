@@ -18,6 +18,20 @@ import type { FromWorker, Job, JobDone, RejectionData, ToWorker } from './protoc
 const WORKER_MAIN = fileURLToPath(new URL('./worker.js', import.meta.url));
 export const BUILTIN_KEY = '<builtin>';
 
+/**
+ * A worker key names one build of a plugin: its path, plus a generation when
+ * the same path has been rebuilt (`logmill watch`), so a new build always
+ * gets fresh processes (dlopen caches by path; Go cannot unload).
+ */
+export function pluginKey(file: string, generation = 0): string {
+  return generation === 0 ? file : `${file}\0${generation}`;
+}
+
+function fileOf(key: string): string {
+  const nul = key.indexOf('\0');
+  return nul < 0 ? key : key.slice(0, nul);
+}
+
 export class WorkerFailure extends Error {}
 
 const SIGNAL_NAMES: Record<string, string> = {
@@ -31,7 +45,7 @@ interface Pending {
   progress?(bytes: number): void;
 }
 
-class Worker {
+export class Worker {
   readonly child: ChildProcess;
   busy = false;
   dead = false;
@@ -79,6 +93,7 @@ class Worker {
     if (!this.dead) this.child.kill('SIGKILL');
     this.dead = true;
   }
+
 
   private post(msg: ToWorker): void {
     this.lastProgress = Date.now();
@@ -162,11 +177,11 @@ export class Pool {
 
   constructor(readonly jobs: number, private readonly timeoutMs: number) {}
 
-  /** Starts a worker for `file` and checks the plugin; the worker stays for later jobs. */
-  async probe(file: string): Promise<{ plugin: PluginMeta } | { rejection: RejectionData } | { failure: string }> {
-    const w = this.spawn(file);
+  /** Starts a worker for `key` (see pluginKey) and checks the plugin; the worker stays for later jobs. */
+  async probe(key: string): Promise<{ plugin: PluginMeta } | { rejection: RejectionData } | { failure: string }> {
+    const w = this.spawn(key);
     try {
-      const res = await w.load(file);
+      const res = await w.load(fileOf(key));
       if ('plugin' in res) this.release(w);
       else this.retire(w);
       return res;
@@ -177,8 +192,8 @@ export class Pool {
   }
 
   /** The plugin's Detect score for a file head, or 0 if its worker fails. */
-  async detect(file: string, head: Buffer): Promise<number> {
-    const w = await this.acquire(file, false);
+  async detect(key: string, head: Buffer): Promise<number> {
+    const w = await this.acquire(key, false);
     if (!w) return 0;
     try {
       const msg = await w.request({ type: 'detect', id: this.nextId++, head });
@@ -206,6 +221,24 @@ export class Pool {
       this.running--;
       this.queue.shift()?.();
     }
+  }
+
+  /**
+   * A worker owned by the caller until `release`d (or dead): for long-lived
+   * follow sessions (`logmill watch`). Null if the plugin no longer loads.
+   */
+  async dedicated(key: string): Promise<Worker | null> {
+    return this.acquire(key, false);
+  }
+
+  /** Gives back a worker from `dedicated`. */
+  giveBack(w: Worker): void {
+    this.release(w);
+  }
+
+  /** A fresh request id, for callers that talk to a dedicated worker. */
+  id(): number {
+    return this.nextId++;
   }
 
   /** Retires idle workers hosting anything not in `keep`. */
@@ -254,7 +287,7 @@ export class Pool {
     w.busy = true;
     if (key === BUILTIN_KEY) return w;
     try {
-      const res = await w.load(key);
+      const res = await w.load(fileOf(key));
       if ('plugin' in res) return w;
     } catch {
       // fall through

@@ -31,10 +31,60 @@ export interface Job {
   outFile?: string;
 }
 
+/** `logmill watch`: one followed file, parsed incrementally as it grows. */
+export interface FollowOpen {
+  type: 'follow-open';
+  id: number;
+  sid: number;
+  /** The file; the worker keeps it open, so a rotated (renamed) file is read to its end. */
+  path: string;
+  name: string;
+  processor: string;
+  settings: PipelineSettings;
+  /** Records matching this are sent back whole (`--alert`, `--grep`). */
+  alert: Filter | null;
+  /** Where to start: the end of the last record processed before (from --state), and its line count. */
+  from: number;
+  lines: number;
+}
+
+export interface AlertRecord {
+  time: number | null;
+  severity: number;
+  severityText: string;
+  message: string;
+  fields: Record<string, string>;
+  line: number;
+}
+
+export interface FollowResult {
+  type: 'follow-result';
+  id: number;
+  sid: number;
+  /** The end of the last complete record processed: where a restart resumes. */
+  committed: number;
+  /** Newlines before `committed`. */
+  lines: number;
+  records: number;
+  malformed: number;
+  severity: number[];
+  alerts: AlertRecord[];
+  /** Bytes read but not committed (a record that may go on). */
+  pending: number;
+  error?: string;
+}
+
 export type ToWorker =
   | { type: 'load'; file: string }
   | { type: 'detect'; id: number; head: Buffer }
-  | { type: 'job'; id: number; job: Job };
+  | { type: 'job'; id: number; job: Job }
+  | FollowOpen
+  /**
+   * Reads what was appended. `idle`: nothing was appended for a while, so
+   * records held open for continuation lines are emitted (ParseStream.flushIdle).
+   */
+  | { type: 'follow-read'; id: number; sid: number; idle: boolean }
+  | { type: 'follow-close'; id: number; sid: number };
 
 export interface JobDone {
   type: 'done';
@@ -52,4 +102,5 @@ export type FromWorker =
   | { type: 'rejected'; rejection: RejectionData }
   | { type: 'score'; id: number; score: number }
   | { type: 'progress'; id: number; bytes: number }
-  | JobDone;
+  | JobDone
+  | FollowResult;

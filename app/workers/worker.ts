@@ -17,6 +17,7 @@ import { Rejection } from '../plugins/discovery.js';
 import { BUILTINS } from '../processors/registry.js';
 import { CSV_HEADER, toCsv, toNdjson } from '../render/records.js';
 import { OutputWriter } from '../render/terminal.js';
+import { followClose, followOpen, followRead } from './follow.js';
 import type { FromWorker, Job, JobDone, ToWorker } from './protocol.js';
 
 const MAX_MALFORMED_LINES = 200;
@@ -83,6 +84,8 @@ async function runJob(id: number, job: Job): Promise<JobDone> {
   return { type: 'done', id, report, malformed };
 }
 
+// Messages are handled one at a time, in order: a follow session's reads must not interleave.
+let queue: Promise<unknown> = Promise.resolve();
 process.on('message', (msg: ToWorker) => {
   const work = async () => {
     switch (msg.type) {
@@ -92,9 +95,21 @@ process.on('message', (msg: ToWorker) => {
         return send({ type: 'score', id: msg.id, score: processorFor(plugin!.name).detect?.(msg.head) ?? 0 });
       case 'job':
         return send(await runJob(msg.id, msg.job));
+      case 'follow-open':
+        try {
+          await followOpen(msg, processorFor(msg.processor));
+          return send({ type: 'follow-result', id: msg.id, sid: msg.sid, committed: msg.from, lines: msg.lines, records: 0, malformed: 0, severity: [], alerts: [], pending: 0 });
+        } catch (err) {
+          return send({ type: 'follow-result', id: msg.id, sid: msg.sid, committed: msg.from, lines: msg.lines, records: 0, malformed: 0, severity: [], alerts: [], pending: 0, error: (err as Error).message });
+        }
+      case 'follow-read':
+        return send(await followRead(msg.id, msg.sid, msg.idle));
+      case 'follow-close':
+        await followClose(msg.sid);
+        return send({ type: 'follow-result', id: msg.id, sid: msg.sid, committed: 0, lines: 0, records: 0, malformed: 0, severity: [], alerts: [], pending: 0 });
     }
   };
-  work().catch((err) => {
+  queue = queue.then(work).catch((err) => {
     // A bug on our side, not the plugin's: say so and let the pool report it.
     process.stderr.write(`logmill worker: ${err instanceof Error ? err.stack : String(err)}\n`);
     process.exit(70);

@@ -1,0 +1,85 @@
+/**
+ * `logmill watch`: plugin directories and log paths watched together
+ * (chokidar). Plugins dropped in are checked and used at once; log files are
+ * followed like `tail -F`; matching records are printed as they arrive, a
+ * summary periodically. SIGINT/SIGTERM: stop watching, finish the reads in
+ * flight, flush --state, print the final summary, exit 0.
+ */
+import { Severity, severityFromName } from '../../contract/severity.js';
+import type { Filter } from '../analysis/filters.js';
+import { makeStyle, useColor } from '../render/terminal.js';
+import { buildSettings, UsageError, type CommonFlags } from '../settings.js';
+import { Follower, type FollowStats } from '../watch/files.js';
+import { NdjsonOutput, TerminalOutput, type WatchOutput } from '../watch/output.js';
+import { LivePlugins } from '../watch/plugins.js';
+import { WatchState } from '../watch/state.js';
+
+export interface WatchFlags extends CommonFlags {
+  paths: string[];
+  state?: string;
+  alert?: string;
+  interval: number;
+  fromEnd: boolean;
+}
+
+export async function runWatch(flags: WatchFlags): Promise<number> {
+  const alert = parseAlert(flags.alert, flags.grep);
+  const state = new WatchState(flags.state);
+  const settings = await buildSettings({ ...flags, grep: undefined });
+  const output: WatchOutput = process.stdout.isTTY ? new TerminalOutput(makeStyle(useColor(process.stdout))) : new NdjsonOutput();
+  const stats: FollowStats = { records: 0, malformed: 0, severity: new Array(8).fill(0), latestErrors: [] };
+  let follower: Follower | undefined;
+  const plugins = new LivePlugins(settings.catalog, settings.pool, flags.allowUntrustedPlugins, output, () => follower?.retryHeld());
+  follower = new Follower(flags.paths, {
+    pool: settings.pool, registry: () => plugins.registry, pipeline: settings.pipeline, alert, state, output, stats, fromEnd: flags.fromEnd,
+  });
+
+  await plugins.start();
+  await follower.start();
+  output.event('watching', { paths: flags.paths, plugins: plugins.names() });
+
+  let lastRecords = 0;
+  let lastAt = Date.now();
+  const summary = (final: boolean) => {
+    const now = Date.now();
+    const rate = ((stats.records - lastRecords) * 1000) / Math.max(1, now - lastAt);
+    lastRecords = stats.records;
+    lastAt = now;
+    output.summary({ ...stats, files: follower!.count, held: follower!.held, plugins: plugins.names(), ratePerSecond: rate }, final);
+  };
+  const timer = setInterval(() => summary(false), flags.interval * 1000);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  clearInterval(timer);
+  await plugins.close();
+  await follower.stop();
+  state.flush();
+  summary(true);
+  settings.pool.close();
+  return 0;
+}
+
+/** `--alert 'level>=error'` (also `>`, `=`, or a bare level name), combined with --grep. */
+export function parseAlert(expr: string | undefined, grep: string | undefined): Filter | null {
+  if (expr === undefined && grep === undefined) return null;
+  const filter: Filter = {};
+  if (expr !== undefined) {
+    const m = /^\s*(?:level\s*(>=|>|=|==)\s*)?([a-z]+)\s*$/i.exec(expr);
+    const level = m ? severityFromName(m[2]) : undefined;
+    if (!m || level === undefined) throw new UsageError(`--alert "${expr}": expected level>=LEVEL, e.g. --alert 'level>=error'`);
+    filter.level = m[1] === '>' ? Math.min(Severity.Fatal, level + 1) : level;
+    if (m[1] === '=' || m[1] === '==') filter.exactLevel = true;
+  }
+  if (grep !== undefined) {
+    try {
+      filter.grep = new RegExp(grep);
+    } catch (err) {
+      throw new UsageError(`--grep: ${(err as Error).message}`);
+    }
+  }
+  return filter;
+}

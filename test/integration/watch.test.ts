@@ -1,0 +1,131 @@
+/**
+ * `logmill watch` as a user runs it: a child process in a temporary
+ * directory, asserted on through its NDJSON events, waiting by polling.
+ * The founding story (a plugin dropped in makes a waiting file readable),
+ * plugin replacement and rejection, appends, rotation, truncation, and
+ * restarts with --state.
+ */
+import { appendFileSync, copyFileSync, chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/cli.js';
+import { REPO } from '../helpers/paths.js';
+import { Watch } from '../helpers/watch.js';
+
+const running: Watch[] = [];
+afterEach(() => {
+  for (const w of running.splice(0)) w.kill();
+});
+
+function setup(): { dir: string; plugins: string; logs: string } {
+  const dir = tempDir();
+  const plugins = path.join(dir, 'plugins');
+  const logs = path.join(dir, 'logs');
+  mkdirSync(plugins);
+  mkdirSync(logs);
+  chmodSync(plugins, 0o755);
+  return { dir, plugins, logs };
+}
+
+function start(args: string[], cwd: string): Watch {
+  const w = new Watch(args, cwd);
+  running.push(w);
+  return w;
+}
+
+const fixture = (name: string) => path.join(process.env.LOGMILL_FIXTURE_PLUGINS!, `${name}.so`);
+
+function lines(from: number, count: number, level = 'INFO'): string {
+  return Array.from({ length: count }, (_, i) => `2026-11-23 05:54:${String((from + i) % 60).padStart(2, '0')} ${level} line ${from + i}\n`).join('');
+}
+
+describe('logmill watch', () => {
+  it('analyzes a waiting .csv file as soon as csv.so is dropped into plugins/', async () => {
+    const { dir, plugins, logs } = setup();
+    writeFileSync(path.join(logs, 'orders.csv'), 'timestamp,level,message\n2026-11-23T05:54:40Z,ERROR,payment failed\n2026-11-23T05:54:41Z,INFO,ok\n2026-11-23T05:54:42Z,WARN,slow\n');
+    const w = start(['logs', '--plugins', 'plugins', '--alert', 'level>=error'], dir);
+    await w.until((e) => e.event === 'file-held' && e.file === 'logs/orders.csv');
+    copyFileSync(path.join(REPO, 'plugins/csv.so'), path.join(plugins, 'csv.so'));
+    await w.until((e) => e.event === 'plugin-loaded' && e.name === 'csv');
+    await w.until((e) => e.event === 'file-released' && e.file === 'logs/orders.csv' && e.format === 'csv');
+    const alert = await w.until((e) => e.event === 'record');
+    expect(alert).toMatchObject({ file: 'logs/orders.csv', line: 2, severity: 'error', message: 'payment failed', ts: '2026-11-23T05:54:40.000000Z' });
+    await w.summaryWith(3);
+    const { code, final } = await w.stop();
+    expect(code).toBe(0);
+    expect(final).toMatchObject({ records: 3, malformed: 0, held: 0, plugins: ['csv'] });
+    expect(final.severity).toMatchObject({ error: 1, info: 1, warn: 1 });
+  });
+
+  it('uses a replaced plugin for new work, rejects a broken one and stays healthy', async () => {
+    const { dir, plugins, logs } = setup();
+    copyFileSync(fixture('good_upper'), path.join(plugins, 'p.so'));
+    const w = start(['logs', '--plugins', 'plugins'], dir);
+    await w.until((e) => e.event === 'plugin-loaded' && e.name === 'upper');
+    writeFileSync(path.join(logs, 'a.dup'), 'ERROR one\nINFO two\n');
+    await w.until((e) => e.event === 'file-held' && e.file === 'logs/a.dup');
+
+    // Rebuilt in place under the same path, now named "dup" (version 1): it takes over.
+    copyFileSync(fixture('dup_a'), path.join(plugins, 'p.so'));
+    await w.until((e) => e.event === 'plugin-replaced' && e.name === 'dup' && e.version === '1');
+    await w.until((e) => e.event === 'file-released' && e.file === 'logs/a.dup' && e.format === 'dup');
+
+    // A broken plugin is rejected with the message `logmill plugins` gives; nothing else changes.
+    copyFileSync(fixture('wrong_abi'), path.join(plugins, 'broken.so'));
+    const rejected = await w.until((e) => e.event === 'plugin-rejected');
+    expect(rejected.message).toBe('incompatible plugin "plugins/broken.so": ABI version mismatch\n'
+      + 'DETAIL: logmill speaks ABI version 1, the plugin was built for version 999.\n'
+      + 'HINT: Rebuild the plugin against contract/logmill.h of this logmill (for the bundled plugins: make -C plugins).');
+    appendFileSync(path.join(logs, 'a.dup'), 'WARN three\n');
+    await w.summaryWith(3);
+    const { final } = await w.stop();
+    expect(final).toMatchObject({ records: 3, plugins: ['dup'] });
+    expect(final.severity).toMatchObject({ error: 1, info: 1, warn: 1 });
+  });
+
+  it('follows appends, rotation and truncation without reading anything twice or skipping', async () => {
+    const { dir, logs } = setup();
+    const log = path.join(logs, 'app.log');
+    writeFileSync(log, lines(0, 10));
+    const w = start(['logs/*.log', '--plugins', 'plugins'], dir);
+    await w.summaryWith(10);
+    appendFileSync(log, lines(10, 5, 'WARN'));
+    await w.summaryWith(15);
+    // logrotate's default: rename, then a new file under the old name. The renamed
+    // file no longer matches logs/*.log, but what was written to it is still read.
+    appendFileSync(log, lines(15, 3));
+    renameSync(log, path.join(logs, 'app.log.1'));
+    writeFileSync(log, lines(18, 4, 'ERROR'));
+    await w.summaryWith(22);
+    // copytruncate: the file is emptied in place, then written again.
+    writeFileSync(log, '');
+    await w.until((e) => e.event === 'file-truncated' && e.file === 'logs/app.log');
+    appendFileSync(log, lines(22, 2));
+    await w.summaryWith(24);
+    const { code, final } = await w.stop();
+    expect(code).toBe(0);
+    expect(final).toMatchObject({ records: 24, malformed: 0 });
+    expect(final.severity).toMatchObject({ info: 15, warn: 5, error: 4 });
+  });
+
+  it('resumes from --state after a restart: no duplicates, no gaps', async () => {
+    const { dir, logs } = setup();
+    const log = path.join(logs, 'app.ndjson');
+    const rec = (i: number) => JSON.stringify({ time: `2026-11-23T05:54:${String(i % 60).padStart(2, '0')}Z`, level: i % 2 ? 'warn' : 'info', msg: `m${i}` }) + '\n';
+    writeFileSync(log, Array.from({ length: 7 }, (_, i) => rec(i)).join(''));
+    const first = start(['logs', '--plugins', 'plugins', '--state', 'state.json'], dir);
+    await first.summaryWith(7);
+    expect((await first.stop()).final).toMatchObject({ records: 7 });
+
+    // Written while logmill was down, the last line still being written when it restarts.
+    appendFileSync(log, rec(7) + rec(8) + '{"time":"2026-11-23T05:55:00Z","lev');
+    const second = start(['logs', '--plugins', 'plugins', '--state', 'state.json', '--alert', 'level>=info'], dir);
+    await second.summaryWith(2);
+    appendFileSync(log, 'el":"error","msg":"m9"}\n');
+    await second.summaryWith(3);
+    const { final } = await second.stop();
+    expect(final).toMatchObject({ records: 3, malformed: 0 });
+    const seen = second.events.filter((e) => e.event === 'record').map((e) => [e.message, e.line]);
+    expect(seen).toEqual([['m7', 8], ['m8', 9], ['m9', 10]]);
+  });
+});
