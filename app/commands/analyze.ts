@@ -5,13 +5,13 @@
  */
 import { isEmptyFilter } from '../analysis/filters.js';
 import { Summary } from '../analysis/summary.js';
-import { plan, runPlanned, Scratch, spoolStdin, type JobOutcome, type Planned } from '../dispatch.js';
-import { expandPaths } from '../inputs/expand.js';
+import { runPlanned, Scratch, type JobOutcome, type Planned } from '../dispatch.js';
 import { mergeReports } from '../pipeline.js';
 import { toJson, toText } from '../render/report.js';
 import { makeStyle, useColor } from '../render/terminal.js';
 import { buildSettings, type CommonFlags } from '../settings.js';
 import { Progress } from './progress.js';
+import { planInputs } from './inputs.js';
 import { reportInputProblems, warnRejectedPlugins } from './problems.js';
 
 export interface AnalyzeFlags extends CommonFlags {
@@ -26,11 +26,7 @@ export async function runAnalyze(flags: AnalyzeFlags): Promise<number> {
   const scratch = new Scratch();
   try {
     warnRejectedPlugins(settings.catalog);
-    const { inputs, errors } = await expandPaths(flags.paths);
-    const spooled = [];
-    for (const input of inputs) spooled.push(await spoolStdin(input, scratch));
-    const planned = await plan(spooled, settings, true);
-    settings.pool.trim(new Set(planned.flatMap((p) => (p.processor ? [p.processor.key] : []))));
+    const { planned, errors } = await planInputs(flags.paths, settings, scratch, true);
 
     const fields = flags.field ?? [];
     const progress = new Progress(process.stderr);

@@ -5,11 +5,11 @@
  */
 import { createReadStream, rmSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { plan, runPlanned, Scratch, spoolStdin } from '../dispatch.js';
-import { expandPaths } from '../inputs/expand.js';
+import { runPlanned, Scratch } from '../dispatch.js';
 import { mergeReports } from '../pipeline.js';
 import { CSV_HEADER } from '../render/records.js';
 import { buildSettings, type CommonFlags } from '../settings.js';
+import { planInputs } from './inputs.js';
 import { reportInputProblems, warnRejectedPlugins } from './problems.js';
 
 export interface ParseFlags extends CommonFlags {
@@ -22,11 +22,7 @@ export async function runParse(flags: ParseFlags): Promise<number> {
   const scratch = new Scratch();
   try {
     warnRejectedPlugins(settings.catalog);
-    const { inputs, errors } = await expandPaths(flags.paths);
-    const spooled = [];
-    for (const input of inputs) spooled.push(await spoolStdin(input, scratch));
-    const planned = await plan(spooled, settings, false);
-    settings.pool.trim(new Set(planned.flatMap((p) => (p.processor ? [p.processor.key] : []))));
+    const { planned, errors } = await planInputs(flags.paths, settings, scratch, false);
 
     const outFiles = planned.map(() => scratch.file(flags.output));
     const running = planned.map((p, i) => (p.processor
