@@ -55,6 +55,10 @@ const ISO = /^(\d{4})([-/])(\d{2})\2(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d
 const APACHE = /^\[?(\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:\s([+-]\d{4}))?\]?/;
 const SYSLOG = /^([A-Z][a-z]{2}) ([ \d]\d) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?/;
 const EPOCH = /^(\d{10,19})(?:\.(\d{1,9}))?$/;
+// ctime / asctime, as Apache httpd's error log writes it: `Mon Nov 23 06:40:46.981714 2026`.
+// The weekday must be a weekday's name but is not checked against the date.
+const CTIME = /^([A-Za-z]{3}) ([A-Za-z]{3}) ( ?\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))? (\d{4})(?![\d:])/;
+const WEEKDAYS = new Set(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 
 /**
  * Finds a timestamp at the very start of `text` (after no more than one
@@ -71,6 +75,12 @@ export function findLeadingTime(text: string, zone: Zone, refMs: number): FoundT
   if (c === 91 /* [ */) {
     const a = APACHE.exec(text);
     if (a) return apache(a, zone);
+    const t = CTIME.exec(text.slice(1));
+    if (t) {
+      // A bracketed ctime stamp must close its bracket right after the year.
+      const found = text.charCodeAt(1 + t[0].length) === 93 ? ctime(t, zone) : null;
+      return found ? { us: found.us, length: found.length + 2 } : null;
+    }
     const m = ISO.exec(text.slice(1));
     if (!m) return null;
     const found = iso(m, zone);
@@ -80,7 +90,9 @@ export function findLeadingTime(text: string, zone: Zone, refMs: number): FoundT
   }
   if (c >= 65 && c <= 90) {
     const s = SYSLOG.exec(text);
-    return s ? syslog(s, zone, refMs) : null;
+    if (s) return syslog(s, zone, refMs);
+    const t = CTIME.exec(text);
+    return t ? ctime(t, zone) : null;
   }
   return null;
 }
@@ -146,6 +158,14 @@ function apache(m: RegExpExecArray, zone: Zone): FoundTime | null {
   if (!month) return null;
   const offset = m[8] !== undefined ? parseOffset(m[8]) : undefined;
   const us = compose(+m[3], month, +m[1], +m[4], +m[5], +m[6], fractionUs(m[7]), offset, zone);
+  return us === null ? null : { us, length: m[0].length };
+}
+
+function ctime(m: RegExpExecArray, zone: Zone): FoundTime | null {
+  if (!WEEKDAYS.has(m[1].toLowerCase())) return null;
+  const month = MONTHS[m[2].toLowerCase()];
+  if (!month) return null;
+  const us = compose(+m[8], month, Number(m[3].trim()), +m[4], +m[5], +m[6], fractionUs(m[7]), undefined, zone);
   return us === null ? null : { us, length: m[0].length };
 }
 

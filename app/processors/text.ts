@@ -55,6 +55,13 @@ export class TextStream implements ParseStream {
 
   constructor(private readonly zone: Zone) {}
 
+  /** The open record is complete enough once the writer has paused: emit it (complete lines only). */
+  flushIdle(input: Buffer, emit: RecordSink): number {
+    const lastNewline = input.lastIndexOf(10);
+    if (lastNewline < 0) return 0;
+    return this.parse(input.subarray(0, lastNewline + 1), true, emit);
+  }
+
   notes(): string[] {
     return this.cursor.notes();
   }
@@ -63,6 +70,7 @@ export class TextStream implements ParseStream {
     let open: OpenRecord | null = null;
     let consumed = 0;
     let nextLine = -1;
+    let lastLine = -1;
     const flush = () => {
       if (!open) return;
       emit(open.record);
@@ -70,6 +78,7 @@ export class TextStream implements ParseStream {
     };
     for (const line of this.cursor.lines(input, eof)) {
       if (nextLine < 0) nextLine = line.number;
+      lastLine = line.number;
       const text = line.text;
       if (text.trim() === '') {
         // Blank lines never make records; inside a record they are kept only if more follows.
@@ -105,6 +114,7 @@ export class TextStream implements ParseStream {
       consumed = input.length;
     }
     // An open record stays unconsumed: the next call sees it again with more lines.
+    if (eof && lastLine >= 0) nextLine = lastLine + 1; // everything consumed (flushIdle goes on after this)
     if (nextLine >= 0) this.cursor.resumeAt(nextLine, consumed > 0);
     this.consumedTotal += consumed;
     return consumed;
@@ -131,7 +141,9 @@ export class TextStream implements ParseStream {
 
 // A severity word as loggers write it. Lower-case bare words ("an error
 // occurred") are prose, not a level, so they need brackets, a colon or `level=`.
-const SEVERITY_TOKEN = /(?:^|[\s|(])(level=|lvl=|severity=)?([[<]?)([A-Za-z]{3,13}[1-5]?)([\]>:]?)(?=$|[\s|),])/g;
+// Apache httpd 2.4 writes `[module:level]` (`[proxy:error]`, `[mpm_event:notice]`):
+// the level is the word after the colon (group 1); otherwise groups 2-5.
+const SEVERITY_TOKEN = /(?:^|[\s|(])(?:\[[A-Za-z][\w.-]{0,40}:([A-Za-z]{3,13}[1-8]?)\](?=$|[\s|),])|(level=|lvl=|severity=)?([[<]?)([A-Za-z]{3,13}[1-5]?)([\]>:]?)(?=$|[\s|),]))/g;
 
 interface FoundSeverity {
   text: string;
@@ -147,13 +159,16 @@ export function findSeverity(rest: string): FoundSeverity | null {
   let m: RegExpExecArray | null;
   let tokens = 0;
   while ((m = SEVERITY_TOKEN.exec(head)) !== null && tokens++ < 8) {
-    const word = m[3];
-    const marked = m[1] !== undefined || m[2] !== '' || m[4] !== '';
+    const module = m[1] !== undefined;
+    const word = module ? m[1] : m[4];
+    const marked = module || m[2] !== undefined || m[3] !== '' || m[5] !== '';
     if (!marked && word !== word.toUpperCase()) continue;
-    const severity = normalizeSeverity(word);
+    // Apache's trace1..trace8 are trace (SEVERITY.md's table has no numbered traces).
+    const severity = normalizeSeverity(module && /^trace[1-8]$/i.test(word) ? 'trace' : word);
     if (severity === Severity.Unknown) continue;
-    // `level=info` stays in the message: it is part of a key=value line.
-    const leading = m[1] === undefined && head.slice(0, m.index).trim() === '';
+    // `level=info` stays in the message: it is part of a key=value line; so
+    // does `[proxy:error]`, whose module would otherwise be lost.
+    const leading = !module && m[2] === undefined && head.slice(0, m.index).trim() === '';
     return { text: word, severity, leading, end: m.index + m[0].length };
   }
   return null;

@@ -9,6 +9,8 @@
  *   - extra trailing fields (nginx `$request_time`, `"$http_x_forwarded_for"`,
  *     `rt=0.123`, ...) -> fields extra1, extra2, ...;
  *   - IPv6 clients, a request line that is just "-" or contains `\"` escapes;
+ *   - nginx's `\xHH` escapes in quoted fields (`\x22` for `"`, `\x5C` for `\`),
+ *     decoded to the byte (and then to U+FFFD unless it makes valid UTF-8);
  *   - Apache `vhost_combined`: `vhost:port ip ident user [...] ...`.
  *
  * One line is one record. Record layout: time from the bracketed stamp
@@ -60,7 +62,7 @@ struct logmill_processor {
 typedef struct {
   const uint8_t *p;
   uint32_t n;
-  uint8_t esc; /* may contain \" or \\ escapes (a quoted field) */
+  uint8_t esc; /* may contain \", \\ or \xHH escapes (a quoted field) */
 } span;
 
 typedef struct {
@@ -121,15 +123,72 @@ static int utf8_valid(const uint8_t *s, uint64_t n) {
   return 1;
 }
 
+static inline int hexval(uint8_t c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  c |= 0x20;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+/* The byte that the escape (or plain byte) at s[i] stands for, and in *adv
+ * how many input bytes it takes: `\"` and `\\` (Apache, nginx before 1.1.6)
+ * and `\xHH` (nginx writes `"`, `\`, control and non-ASCII bytes so). */
+static inline uint8_t unesc_at(const uint8_t *s, uint64_t n, uint64_t i, uint64_t *adv) {
+  uint8_t c = s[i];
+  if (c == '\\' && i + 1 < n) {
+    uint8_t e = s[i + 1];
+    if (e == '"' || e == '\\') { *adv = 2; return e; }
+    if (e == 'x' && i + 3 < n) {
+      int h = hexval(s[i + 2]), l = hexval(s[i + 3]);
+      if (h >= 0 && l >= 0) { *adv = 4; return (uint8_t)(h << 4 | l); }
+    }
+  }
+  *adv = 1;
+  return c;
+}
+
+/* Unescapes s[0..n) and replaces invalid UTF-8 in the result (a decoded
+ * `\xFF` as well as a raw invalid byte) by U+FFFD. Writes to d unless it is
+ * NULL; returns the output length, never more than 3 * n. */
+static uint64_t unescape(const uint8_t *s, uint64_t n, uint8_t *d) {
+  uint64_t len = 0, i = 0, a;
+  while (i < n) {
+    uint8_t c = unesc_at(s, n, i, &a);
+    if (c < 0x80) {
+      if (d) d[len] = c;
+      len++; i += a;
+      continue;
+    }
+    /* Decode up to 3 more bytes to check the sequence starting here. */
+    uint8_t u[4];
+    uint64_t next[4]; /* input index after decoded byte k */
+    u[0] = c; next[0] = i + a;
+    int m = 1;
+    while (m < 4 && next[m - 1] < n) {
+      u[m] = unesc_at(s, n, next[m - 1], &a);
+      next[m] = next[m - 1] + a;
+      m++;
+    }
+    int k = u8len(u, (uint64_t)m);
+    if (k) {
+      if (d) memcpy(d + len, u, (size_t)k);
+      len += (uint64_t)k; i = next[k - 1];
+    } else {
+      if (d) { d[len] = 0xEF; d[len + 1] = 0xBF; d[len + 2] = 0xBD; }
+      len += 3; i = next[0];
+    }
+  }
+  return len;
+}
+
 /* Output length of s[0..n) after the transformations in `mode`. */
 static uint64_t out_len(const uint8_t *s, uint64_t n, int mode) {
   if (!mode) return n;
+  if (mode & M_UNESC) return unescape(s, n, NULL);
   uint64_t len = 0, i = 0;
   while (i < n) {
     uint8_t c = s[i];
-    if ((mode & M_UNESC) && c == '\\' && i + 1 < n && (s[i + 1] == '"' || s[i + 1] == '\\')) {
-      len++; i += 2;
-    } else if ((mode & M_SANITIZE) && c >= 0x80) {
+    if (c >= 0x80) {
       int k = u8len(s + i, n - i);
       if (k) { len += (uint64_t)k; i += (uint64_t)k; } else { len += 3; i++; }
     } else {
@@ -146,13 +205,16 @@ static uint8_t *emit(uint8_t *w, const uint8_t *s, uint64_t n, int mode) {
     if (n) memcpy(w + 4, s, n);
     return w + 4 + n;
   }
+  if (mode & M_UNESC) {
+    uint64_t k = unescape(s, n, w + 4);
+    lm_put32(w, (uint32_t)k);
+    return w + 4 + k;
+  }
   uint8_t *d = w + 4;
   uint64_t i = 0;
   while (i < n) {
     uint8_t c = s[i];
-    if ((mode & M_UNESC) && c == '\\' && i + 1 < n && (s[i + 1] == '"' || s[i + 1] == '\\')) {
-      *d++ = s[i + 1]; i += 2;
-    } else if ((mode & M_SANITIZE) && c >= 0x80) {
+    if (c >= 0x80) {
       int k = u8len(s + i, n - i);
       if (k) { memcpy(d, s + i, (size_t)k); d += k; i += (uint64_t)k; }
       else { *d++ = 0xEF; *d++ = 0xBF; *d++ = 0xBD; i++; }

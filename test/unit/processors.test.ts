@@ -67,6 +67,49 @@ describe('text processor', () => {
   });
 });
 
+describe('text processor: Apache httpd error log', () => {
+  const APACHE_ERROR_LOG = [
+    '[Mon Nov 23 06:40:45.797342 2026] [mpm_event:notice] [pid 27316:tid 27316] AH00489: Apache/2.4.71 (Debian) configured -- resuming normal operations',
+    '[Mon Nov 23 06:40:46.951750 2026] [core:info] [pid 27318:tid 27334] [client 127.0.0.1:49302] AH00128: File does not exist: /var/www/html/missing.png',
+    '[Mon Nov 23 06:40:46.981714 2026] [proxy:error] [pid 27317:tid 27323] (111)Connection refused: AH00957: http: attempt to connect to 127.0.0.1:18999 (127.0.0.1:18999) failed',
+    '[Mon Nov 23 06:40:47.000001 2026] [core:warn] [pid 1:tid 2] AH00045: child process 7 still did not exit',
+    '[Mon Nov 23 06:40:47.000002 2026] [ssl:info] [pid 1:tid 2] AH01914: Configuring server',
+    '[Mon Nov 23 06:40:47.000003 2026] [core:trace3] [pid 1:tid 2] request.c(311): fixups',
+    '[Sun Nov 23 06:40:48 2026] [error] [client 1.2.3.4] old Apache 2.2 style',
+    '',
+  ].join('\n');
+
+  it('reads the ctime stamp and the level of [module:level], chunk-boundary invariant', () => {
+    const records = expectChunkInvariant(textProcessor, APACHE_ERROR_LOG);
+    expect(records.map((r) => [r.line, r.severity, r.severityText])).toEqual([
+      [1, Severity.Notice, 'notice'],
+      [2, Severity.Info, 'info'],
+      [3, Severity.Error, 'error'],
+      [4, Severity.Warn, 'warn'],
+      [5, Severity.Info, 'info'],
+      [6, Severity.Trace, 'trace3'],
+      [7, Severity.Error, 'error'],
+    ]);
+    expect(records.map((r) => r.time === null ? null : new Date(r.time / 1000).toISOString())).toEqual([
+      '2026-11-23T06:40:45.797Z', '2026-11-23T06:40:46.951Z', '2026-11-23T06:40:46.981Z', '2026-11-23T06:40:47.000Z',
+      '2026-11-23T06:40:47.000Z', '2026-11-23T06:40:47.000Z', '2026-11-23T06:40:48.000Z',
+    ]);
+    expect(records[2].time).toBe(Date.parse('2026-11-23T06:40:46.981Z') * 1000 + 714);
+    // The module stays in the message; a bare [error] is cut as before.
+    expect(records[2].message).toBe('[proxy:error] [pid 27317:tid 27323] (111)Connection refused: AH00957: http: attempt to connect to 127.0.0.1:18999 (127.0.0.1:18999) failed');
+    expect(records[6].message).toBe('[client 1.2.3.4] old Apache 2.2 style');
+  });
+
+  it('takes the level after the colon of a bracketed module token only', () => {
+    expect(findSeverity(' [mpm_event:notice] [pid 1:tid 1] x')?.severity).toBe(Severity.Notice);
+    expect(findSeverity(' [proxy_http:error] x')?.severity).toBe(Severity.Error);
+    expect(findSeverity(' [pid 27316:tid 27316] AH00489: x')).toBeNull();
+    expect(findSeverity(' [client 127.0.0.1:49302] x')).toBeNull();
+    expect(findSeverity(' [localhost:8080] x')).toBeNull();
+    expect(findSeverity(' [core:bogus] [warn] x')?.severity).toBe(Severity.Warn);
+  });
+});
+
 describe('json processor', () => {
   const NDJSON = [
     '{"time":"2026-11-23T05:54:40.208Z","level":"info","msg":"hello","req":{"id":7,"path":"/x"}}',

@@ -27,6 +27,20 @@ describe('findLeadingTime', () => {
     expect(formatTime(found.us)).toBe('2026-11-23T05:54:40.123000Z');
     expect(line.slice(found.length)).toBe(' boom');
   });
+  it('takes a bracketed ctime stamp (Apache httpd error log) with its brackets', () => {
+    const line = '[Mon Nov 23 06:40:46.981714 2026] [proxy:error] [pid 27317:tid 27323] boom';
+    const found = findLeadingTime(line, parseZone('Europe/Berlin'), DEFAULT_REF)!;
+    expect(formatTime(found.us)).toBe('2026-11-23T05:40:46.981714Z');
+    expect(line.slice(found.length)).toBe(' [proxy:error] [pid 27317:tid 27323] boom');
+  });
+  it('takes an unbracketed ctime stamp and stops after the year', () => {
+    const line = 'Tue Nov  3 06:40:45 2026 started';
+    const found = findLeadingTime(line, UTC, DEFAULT_REF)!;
+    expect(formatTime(found.us)).toBe('2026-11-03T06:40:45.000000Z');
+    expect(line.slice(found.length)).toBe(' started');
+    expect(findLeadingTime('[Mon Nov 23 06:40:45 2026 boom', UTC, DEFAULT_REF)).toBeNull();
+    expect(findLeadingTime('Mon Nov 23 06:40:45 20261', UTC, DEFAULT_REF)).toBeNull();
+  });
   it('finds nothing in prose', () => {
     expect(findLeadingTime('Traceback (most recent call last):', UTC, DEFAULT_REF)).toBeNull();
     expect(findLeadingTime('\tat com.example.Foo.bar(Foo.java:12)', UTC, DEFAULT_REF)).toBeNull();

@@ -144,6 +144,8 @@ func parseTime(s []byte, loc *time.Location, ref time.Time, haveRef bool) (int64
 		ok = parseISO(s, &st)
 	case isDigit(c) && len(s) >= 11 && s[2] == '/':
 		ok = parseCLF(s, &st)
+	case isLetter(c) && len(s) >= 23 && s[3] == ' ' && s[7] == ' ' && isWeekday(s[0:3]):
+		ok = parseCtime(s, &st)
 	case isLetter(c):
 		ok = parseSyslog(s, &st)
 	}
@@ -302,6 +304,49 @@ func parseSyslog(s []byte, st *stamp) bool {
 	}
 	st.year = noYear
 	return true
+}
+
+// parseCtime: Www Mmm DD hh:mm:ss[.frac] YYYY (ctime/asctime, Apache httpd's
+// error log); the day may be space-padded or one digit. No zone: the stamp is
+// read in loc. The weekday must be a weekday's name but is not checked
+// against the date.
+func parseCtime(s []byte, st *stamp) bool {
+	if st.month = monthIndex(s[4:7]); st.month == 0 {
+		return false
+	}
+	i := 8
+	if s[i] == ' ' {
+		i++
+	}
+	d := 0
+	n := 0
+	for i < len(s) && isDigit(s[i]) && n < 2 {
+		d = d*10 + int(s[i]-'0')
+		i++
+		n++
+	}
+	if n == 0 || i >= len(s) || s[i] != ' ' {
+		return false
+	}
+	st.day = d
+	i, ok := parseClock(s, i+1, st, false)
+	if !ok || i+5 != len(s) || s[i] != ' ' {
+		return false
+	}
+	st.year, ok = digits(s, i+1, 4)
+	return ok
+}
+
+func isWeekday(w []byte) bool {
+	a, b, c := w[0]|0x20, w[1]|0x20, w[2]|0x20
+	switch {
+	case a == 'm' && b == 'o' && c == 'n', a == 't' && b == 'u' && c == 'e',
+		a == 'w' && b == 'e' && c == 'd', a == 't' && b == 'h' && c == 'u',
+		a == 'f' && b == 'r' && c == 'i', a == 's' && b == 'a' && c == 't',
+		a == 's' && b == 'u' && c == 'n':
+		return true
+	}
+	return false
 }
 
 // parseClock reads hh:mm[:ss][.frac] at s[i:], returning the index after it.

@@ -123,6 +123,12 @@ func TestParseTimeMore(t *testing.T) {
 		{"Jan  3 00:05:00", nil, "2026-01-03T00:05:00.000000Z"},
 		{"Dec 31 23:59:59.250", nil, "2026-12-31T23:59:59.250000Z"},
 		{"  2026-11-23T05:54:40Z  ", nil, "2026-11-23T05:54:40.000000Z"},
+		{"Mon Nov 23 06:40:46.981714 2026", berlin, "2026-11-23T05:40:46.981714Z"},
+		{"Mon Nov 3 06:40:46 2026", nil, "2026-11-03T06:40:46.000000Z"},
+		{"Mon Nov 23 06:40:46.5 2026 garbage", nil, ""},
+		{"Mon Nov 23 06:40:46 20261", nil, ""},
+		{"Mon Nov 23 06:40 2026", nil, ""},
+		{"Mon Foo 23 06:40:46 2026", nil, ""},
 	} {
 		us, ok := ParseTimeRef([]byte(c.in), c.loc, ref)
 		if c.want == "" {
@@ -162,6 +168,7 @@ func TestParseTimeDoesNotAllocate(t *testing.T) {
 	inputs := [][]byte{
 		[]byte("2026-11-23T05:54:40.208205Z"), []byte("2026-11-23 05:54:20.208 UTC"),
 		[]byte("2026-11-23 05:54:40"), []byte("[23/Nov/2026:05:54:40 +0000]"), []byte("Nov 23 05:54:40"),
+		[]byte("[Mon Nov 23 06:40:46.981714 2026]"), []byte("Sun Nov  3 06:40:45 2026"),
 		[]byte("1795413280208"), []byte("not a time"),
 	}
 	for _, loc := range []*time.Location{nil, berlin} {
@@ -178,6 +185,14 @@ func TestParseTimeDoesNotAllocate(t *testing.T) {
 
 func BenchmarkParseTimePostgres(b *testing.B) {
 	in := []byte("2026-11-23 05:54:20.208 UTC")
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		ParseTime(in, nil)
+	}
+}
+
+func BenchmarkParseTimeCtime(b *testing.B) {
+	in := []byte("[Mon Nov 23 06:40:46.981714 2026]")
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		ParseTime(in, nil)
