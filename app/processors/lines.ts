@@ -5,8 +5,20 @@
  */
 import { isUtf8 } from 'node:buffer';
 
+/**
+ * A line longer than this is not held in memory whole: its first
+ * KEEP_BYTES become the line (`truncated`), the rest is skipped as it
+ * streams by. So a 100 MB line costs megabytes, not its size.
+ */
+export const MAX_LINE_BYTES = 8 << 20;
+export const KEEP_BYTES = 64 << 10;
+
 export interface Line {
   text: string;
+  /** The start of an over-long line: only its first KEEP_BYTES are in `text`. */
+  truncated?: boolean;
+  /** The skipped rest of an over-long line: consume it, it is not a line of its own. */
+  skip?: boolean;
   /** Byte offset of the line start within the input. */
   start: number;
   /** Byte offset just past the line's newline (or the input end at eof). */
@@ -20,8 +32,12 @@ export class LineCursor {
   private lineBase = 1;
   private checkedThrough = 0;
   private atStreamStart = true;
+  /** Inside an over-long line whose start was yielded: its line number. */
+  private skippingLine = 0;
   invalidUtf8Lines = 0;
   firstInvalidUtf8Line = 0;
+  truncatedLines = 0;
+  firstTruncatedLine = 0;
 
   /**
    * Yields every complete line of `input` (a final unterminated one only at
@@ -32,12 +48,38 @@ export class LineCursor {
     const checkUtf8 = !isUtf8(input);
     let pos = 0;
     let number = this.lineBase;
+    if (this.skippingLine) {
+      const nl = input.indexOf(10);
+      const ends = nl >= 0 || eof;
+      const next = nl >= 0 ? nl + 1 : input.length;
+      const line = this.skippingLine;
+      if (ends) this.skippingLine = 0;
+      yield { text: '', skip: true, start: 0, next, number: line };
+      if (!ends) return;
+      pos = next;
+      number = line + 1;
+      this.lineBase = number;
+    }
     if (this.atStreamStart && input.length >= 3 && input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf) pos = 3; // BOM
     while (pos < input.length) {
       let nl = input.indexOf(10, pos);
+      if (nl < 0 && !eof && input.length - pos > MAX_LINE_BYTES) {
+        // Over-long: yield its start now, skip the rest as it arrives.
+        if (this.truncatedLines++ === 0) this.firstTruncatedLine = number;
+        this.skippingLine = number;
+        yield { text: input.toString('utf8', pos, pos + KEEP_BYTES), truncated: true, start: pos, next: input.length, number };
+        return;
+      }
       if (nl < 0) {
         if (!eof) return;
         nl = input.length;
+      }
+      if (nl - pos > MAX_LINE_BYTES) {
+        if (this.truncatedLines++ === 0) this.firstTruncatedLine = number;
+        yield { text: input.toString('utf8', pos, pos + KEEP_BYTES), truncated: true, start: pos, next: Math.min(nl + 1, input.length), number };
+        pos = nl + 1;
+        number++;
+        continue;
       }
       let end = nl;
       if (end > pos && input[end - 1] === 13) end--;
@@ -52,13 +94,17 @@ export class LineCursor {
   }
 
   notes(): string[] {
+    const notes: string[] = [];
     const n = this.invalidUtf8Lines;
-    if (n === 0) return [];
-    return [`${n} line${n > 1 ? 's are' : ' is'} not valid UTF-8 (first: line ${this.firstInvalidUtf8Line}); invalid bytes read as U+FFFD`];
+    if (n > 0) notes.push(`${n} line${n > 1 ? 's are' : ' is'} not valid UTF-8 (first: line ${this.firstInvalidUtf8Line}); invalid bytes read as U+FFFD`);
+    const t = this.truncatedLines;
+    if (t > 0) notes.push(`${t} line${t > 1 ? 's are' : ' is'} longer than ${MAX_LINE_BYTES >> 20} MiB (first: line ${this.firstTruncatedLine}); only the first ${KEEP_BYTES >> 10} KiB of each is kept`);
+    return notes;
   }
 
   /** The next input starts at line `number` (the first line not consumed). */
   resumeAt(number: number, consumedAny: boolean): void {
+    if (this.skippingLine) return; // numbering resumes after the over-long line ends
     this.lineBase = number;
     if (consumedAny) this.atStreamStart = false;
   }

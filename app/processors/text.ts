@@ -80,6 +80,17 @@ export class TextStream implements ParseStream {
       if (nextLine < 0) nextLine = line.number;
       lastLine = line.number;
       const text = line.text;
+      if (line.truncated || line.skip) {
+        // An over-long line is a record of its own, emitted at once (its rest streams past).
+        flush();
+        if (line.truncated) {
+          const stamp = findLeadingTime(text, this.zone, this.refMs);
+          emit(this.record(text, stamp?.us ?? null, stamp?.length ?? 0, line.number, line.start));
+        }
+        consumed = line.next;
+        nextLine = line.number + 1;
+        continue;
+      }
       if (text.trim() === '') {
         // Blank lines never make records; inside a record they are kept only if more follows.
         if (!open) {

@@ -153,3 +153,18 @@ describe('json processor', () => {
     expect(jsonProcessor.detect!(Buffer.from('2026-11-23 INFO x'))).toBe(0);
   });
 });
+
+describe('over-long lines', () => {
+  it('keeps the start of a line longer than 8 MiB and streams past the rest, counting lines on', () => {
+    const long = `2026-11-23 05:54:41 ERROR ${'x'.repeat(9 << 20)}`;
+    const input = Buffer.from(`2026-11-23 05:54:40 INFO before\n${long}\n2026-11-23 05:54:42 WARN after\n`);
+    const stream = open(textProcessor);
+    const records = feedInChunks(stream, input, 1 << 20);
+    expect(records.map((r) => [r.line, r.severity, r.message.length < 70_000])).toEqual([
+      [1, Severity.Info, true], [2, Severity.Error, true], [3, Severity.Warn, true],
+    ]);
+    expect(records[1].time).toBe(Date.parse('2026-11-23T05:54:41Z') * 1000);
+    expect(records[2].message).toBe('after');
+    expect(stream.notes?.()).toEqual(['1 line is longer than 8 MiB (first: line 2); only the first 64 KiB of each is kept']);
+  });
+});
