@@ -8,10 +8,10 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { runAnalyze, type AnalyzeFlags } from './commands/analyze.js';
-import { runParse, type ParseFlags } from './commands/parse.js';
-import { runWatch, type WatchFlags } from './commands/watch.js';
-import { runPluginsCheck, runPluginsList, runPluginsLock } from './commands/plugins.js';
+// Commands are imported when run, so `logmill --version` or `logmill plugins` does not load them all.
+import type { AnalyzeFlags } from './commands/analyze.js';
+import type { ParseFlags } from './commands/parse.js';
+import type { WatchFlags } from './commands/watch.js';
 import { UsageError } from './settings.js';
 
 const MiB = 1 << 20;
@@ -78,11 +78,13 @@ export async function main(argv: string[]): Promise<number> {
         .option('field', { type: 'string', coerce: asList, describe: 'also list the top values of this field (repeatable)' })
         .option('top', { type: 'number', default: 10, describe: 'how many patterns and field values to list' }),
       async (a) => {
+        const { runAnalyze } = await import('./commands/analyze.js');
         code = await runAnalyze({ ...(a as unknown as AnalyzeFlags), ...pluginFlags(a), paths: stdinPaths(a.paths as string[] | undefined), chunkSize: a['chunk-size'], maxRecord: a['max-record'], splitMin: a['split-min'] });
       })
     .command('parse [paths..]', 'print normalized records (NDJSON or CSV) for jq, DuckDB, spreadsheets',
       (y) => commonOptions(y).option('output', { alias: 'o', choices: ['ndjson', 'csv'] as const, default: 'ndjson' as const, describe: 'record format' }),
       async (a) => {
+        const { runParse } = await import('./commands/parse.js');
         code = await runParse({ ...(a as unknown as ParseFlags), ...pluginFlags(a), paths: stdinPaths(a.paths as string[] | undefined), chunkSize: a['chunk-size'], maxRecord: a['max-record'], splitMin: a['split-min'] });
       })
     .command('watch [paths..]', 'follow logs and the plugin directory: new files, appended lines, rotation, plugins dropped in',
@@ -94,6 +96,7 @@ export async function main(argv: string[]): Promise<number> {
       async (a) => {
         const paths = (a.paths as string[] | undefined) ?? [];
         if (paths.length === 0) throw new UsageError('watch needs paths: files, directories or globs to follow');
+        const { runWatch } = await import('./commands/watch.js');
         code = await runWatch({ ...(a as unknown as WatchFlags), ...pluginFlags(a), paths, chunkSize: a['chunk-size'], maxRecord: a['max-record'], splitMin: a['split-min'], fromEnd: a['from-end'] });
       })
     .command('plugins', 'list loaded and rejected plugins; `plugins check FILE` validates one; `plugins lock` pins them',
@@ -101,11 +104,11 @@ export async function main(argv: string[]): Promise<number> {
         .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as const })
         .command('check <file>', 'check one .so against the plugin contract and say why it fails',
           (c) => c.positional('file', { type: 'string', demandOption: true }),
-          async (c) => { code = await runPluginsCheck({ file: c.file, ...pluginFlags(c) }); })
+          async (c) => { const { runPluginsCheck } = await import('./commands/plugins.js'); code = await runPluginsCheck({ file: c.file, ...pluginFlags(c) }); })
         .command('lock', 'write plugins.lock with the SHA-256 of every plugin in the plugin directories; then only those load',
           (c) => c,
-          (c) => { code = runPluginsLock({ plugins: c.plugins }); })
-        .command('$0', false, () => {}, async (l) => { code = await runPluginsList({ ...pluginFlags(l), output: l.output }); }),
+          async (c) => { const { runPluginsLock } = await import('./commands/plugins.js'); code = runPluginsLock({ plugins: c.plugins }); })
+        .command('$0', false, () => {}, async (l) => { const { runPluginsList } = await import('./commands/plugins.js'); code = await runPluginsList({ ...pluginFlags(l), output: l.output }); }),
       () => {})
     .demandCommand(1, 'name a command: analyze, parse or plugins')
     .recommendCommands()

@@ -9,8 +9,9 @@
 import type { LogRecord, Processor } from '../contract/processor.js';
 import { ProcessorError } from '../contract/processor.js';
 import type { Zone } from '../contract/timestamps.js';
+import { open } from 'node:fs/promises';
 import type { Input } from './inputs/expand.js';
-import { InputReadError, readChunks } from './inputs/read.js';
+import { describeFsError, InputReadError, readChunks } from './inputs/read.js';
 
 export interface PipelineSettings {
   zone: Zone;
@@ -129,38 +130,52 @@ async function feed(input: Input, processor: Processor, settings: PipelineSettin
     }
     handler.record(r, report);
   };
-  // Bytes not consumed yet (a record straddling chunks). When a parse call
+  // One buffer for the whole stream, reused: the bytes not consumed yet (a
+  // record straddling chunks) are moved to its front and the next chunk is
+  // read in after them, so no buffer is allocated per chunk. When a parse call
   // consumes nothing, wait until the pending bytes have doubled before trying
   // again, so a huge record costs O(size) scanning, not O(size²).
-  let pending: Buffer[] = [];
+  const chunkSize = settings.chunkSize;
+  let buf = Buffer.allocUnsafe(chunkSize * 2);
   let pendingLength = 0;
   let retryAt = 0;
-  let streamOffset = 0; // relative offset of pending[0]
+  let streamOffset = 0; // relative offset of buf[0]
   let newlines = 0;
-  const countNewlines = (buf: Buffer, upTo: number) => {
+  const countNewlines = (data: Buffer, upTo: number) => {
     if (end === undefined) return;
-    for (let i = buf.indexOf(10); i >= 0 && i < upTo; i = buf.indexOf(10, i + 1)) newlines++;
+    for (let i = data.indexOf(10); i >= 0 && i < upTo; i = data.indexOf(10, i + 1)) newlines++;
   };
-  const chunks = readChunks(input, settings.chunkSize, start);
+  let source: Source | undefined;
   try {
-    for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
-      const chunk = next.value;
-      report.bytes += chunk.length;
-      pending.push(chunk);
-      pendingLength += chunk.length;
+    source = await openSource(input, chunkSize, start);
+    for (;;) {
+      if (buf.length - pendingLength < chunkSize) {
+        const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, pendingLength + chunkSize));
+        buf.copy(bigger, 0, 0, pendingLength);
+        buf = bigger;
+      }
+      const n = await source.read(buf, pendingLength, chunkSize);
+      if (n === 0) break;
+      report.bytes += n;
+      pendingLength += n;
       if (pendingLength >= retryAt) {
-        const buf = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingLength);
-        const consumed = stream.parse(buf, false, emit);
+        const data = buf.subarray(0, pendingLength);
+        const consumed = stream.parse(data, false, emit);
         if (stopAt !== Infinity) {
-          countNewlines(buf, stopAt - streamOffset);
+          countNewlines(data, stopAt - streamOffset);
           report.bytes = stopAt; // the bytes of this range's records, not what was read past its end
           return newlines;
         }
-        countNewlines(buf, consumed);
+        countNewlines(data, consumed);
         streamOffset += consumed;
-        const left = buf.subarray(consumed);
-        pending = left.length > 0 ? [left] : [];
-        pendingLength = left.length;
+        pendingLength -= consumed;
+        if (pendingLength > 0 && consumed > 0) buf.copyWithin(0, consumed, consumed + pendingLength);
+        // A huge record grew the buffer: give the memory back once it is parsed.
+        if (buf.length > chunkSize * 4 && pendingLength < chunkSize) {
+          const smaller = Buffer.allocUnsafe(chunkSize * 2);
+          buf.copy(smaller, 0, 0, pendingLength);
+          buf = smaller;
+        }
         retryAt = consumed === 0 ? pendingLength * 2 : 0;
         await handler.afterChunk?.(report);
       }
@@ -168,16 +183,89 @@ async function feed(input: Input, processor: Processor, settings: PipelineSettin
         throw new ProcessorError(`a record starting at byte ${start + streamOffset} is larger than ${mib(settings.maxRecordBytes)} (raise --max-record to read it)`, processor.name, report.name);
       }
     }
-    const buf = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingLength);
-    stream.parse(buf, true, emit);
-    countNewlines(buf, Math.min(buf.length, stopAt - streamOffset));
+    const data = buf.subarray(0, pendingLength);
+    stream.parse(data, true, emit);
+    countNewlines(data, Math.min(data.length, stopAt - streamOffset));
     if (stopAt !== Infinity) report.bytes = stopAt;
   } finally {
-    await chunks.return(undefined);
+    await source?.close();
     stream.close();
   }
   report.notes.push(...(stream.notes?.() ?? []));
   return newlines;
+}
+
+/** Reads an input into the caller's buffer, `length` bytes at most per call, 0 at the end. */
+interface Source {
+  read(into: Buffer, at: number, length: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * A plain file is read straight into the caller's buffer; gzip (recognized
+ * by its magic bytes at the start, as readChunks does) and stdin go through
+ * readChunks and are copied.
+ */
+async function openSource(input: Input, chunkSize: number, start: number): Promise<Source> {
+  if (input.kind !== 'file') return chunkSource(readChunks(input, chunkSize, start));
+  let fh;
+  try {
+    fh = await open(input.path, 'r');
+  } catch (err) {
+    throw new InputReadError(describeFsError(err));
+  }
+  const file = fh;
+  const readAt = async (into: Buffer, at: number, length: number, position: number): Promise<number> => {
+    try {
+      return (await file.read(into, at, length, position)).bytesRead;
+    } catch (err) {
+      throw new InputReadError(describeFsError(err));
+    }
+  };
+  if (start === 0) {
+    let gzip = false;
+    try {
+      const magic = Buffer.alloc(2);
+      gzip = (await readAt(magic, 0, 2, 0)) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+    } catch (err) {
+      await file.close();
+      throw err;
+    }
+    if (gzip) {
+      await file.close();
+      return chunkSource(readChunks(input, chunkSize, start));
+    }
+  }
+  let position = start;
+  return {
+    async read(into, at, length) {
+      const n = await readAt(into, at, length, position);
+      position += n;
+      return n;
+    },
+    close: () => file.close(),
+  };
+}
+
+function chunkSource(chunks: AsyncGenerator<Buffer>): Source {
+  let chunk: Buffer | null = null;
+  let used = 0;
+  return {
+    async read(into, at, length) {
+      while (chunk === null || used === chunk.length) {
+        const next = await chunks.next();
+        if (next.done) return 0;
+        chunk = next.value;
+        used = 0;
+      }
+      const n = chunk.copy(into, at, used, Math.min(chunk.length, used + length));
+      used += n;
+      return n;
+    },
+    close: async () => {
+      await chunks.return(undefined);
+    },
+  };
 }
 
 function mib(bytes: number): string {

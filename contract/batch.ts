@@ -29,54 +29,176 @@ export function readBatchHeader(buf: Buffer): BatchHeader {
   return { count: buf.readUInt32LE(4), byteLength: buf.readUInt32LE(8) };
 }
 
+export interface DecodeOptions {
+  /**
+   * Decode each record's fields only when `fields` is first read, during the
+   * `emit` call of that record or a later record of the same batch (the
+   * caller may reuse the buffer afterwards: reading `fields` of such a record
+   * then throws). The bounds of every field are still checked up front. A
+   * record is then a class instance whose `fields` is a getter: read it
+   * (`r.fields`), do not spread or structured-clone the record. For `analyze`,
+   * which reads fields only for `--field`.
+   */
+  lazyFields?: boolean;
+}
+
+/** Buffer's own decoder, without the argument checks of `toString` (which cost more than the decoding of a short string). */
+type Utf8Slicer = { utf8Slice(start: number, end: number): string };
+
+/** The part of a batch lazy records decode from; `live` is cleared when decodeBatch returns. */
+interface BatchView {
+  buf: Buffer;
+  live: boolean;
+}
+
+class LazyRecord implements LogRecord {
+  private decoded: Record<string, string> | undefined = undefined;
+  constructor(
+    public time: number | null,
+    public severity: Severity,
+    public severityText: string,
+    public message: string,
+    public line: number,
+    public offset: number,
+    public malformed: boolean,
+    private readonly view: BatchView,
+    /** Where the record's first field key starts, and how many key/value pairs follow (bounds already checked). */
+    private readonly fieldsAt: number,
+    private readonly fieldCount: number,
+  ) {}
+
+  get fields(): Record<string, string> {
+    if (this.decoded !== undefined) return this.decoded;
+    if (!this.view.live) throw new BatchError('fields of a lazily decoded record read after its batch was done (read them in the emit callback)');
+    const buf = this.view.buf as unknown as Buffer & Utf8Slicer;
+    const fields: Record<string, string> = {};
+    let p = this.fieldsAt;
+    for (let f = 0; f < this.fieldCount; f++) {
+      const kn = buf.readUInt32LE(p);
+      const key = kn === 0 ? '' : buf.utf8Slice(p + 4, p + 4 + kn);
+      p += 4 + kn;
+      const vn = buf.readUInt32LE(p);
+      fields[key] = vn === 0 ? '' : buf.utf8Slice(p + 4, p + 4 + vn);
+      p += 4 + vn;
+    }
+    this.decoded = fields;
+    return fields;
+  }
+
+  set fields(value: Record<string, string>) {
+    this.decoded = value;
+  }
+
+  toJSON(): LogRecord {
+    return { time: this.time, severity: this.severity, severityText: this.severityText, message: this.message, fields: this.fields, line: this.line, offset: this.offset, malformed: this.malformed };
+  }
+}
+
+/**
+ * Short ASCII strings (severity texts: `INFO`, `SEVERE`, `E`) decoded once:
+ * up to 7 bytes of 7 bits and the length pack exactly into a number key.
+ */
+const shortStrings = new Map<number, string>();
+const SHORT_STRINGS_MAX = 1024;
+
+function shortString(buf: Buffer & Utf8Slicer, s: number, n: number): string {
+  let key = n;
+  for (let i = 0; i < n; i++) {
+    const c = buf[s + i];
+    if (c >= 0x80) return buf.utf8Slice(s, s + n);
+    key = key * 128 + c;
+  }
+  let text = shortStrings.get(key);
+  if (text === undefined) {
+    text = buf.utf8Slice(s, s + n);
+    if (shortStrings.size >= SHORT_STRINGS_MAX) shortStrings.clear();
+    shortStrings.set(key, text);
+  }
+  return text;
+}
+
 /**
  * Decodes every record of the batch in `buf` (which starts with the header).
  * `offsetBase` is added to each record's offset (the stream position of the
  * input the plugin was given); severity byte 0 leaves `severity` Unknown for
  * the caller to normalize from `severityText`.
  */
-export function decodeBatch(buf: Buffer, offsetBase: number, emit: (r: LogRecord) => void): number {
+export function decodeBatch(buf: Buffer, offsetBase: number, emit: (r: LogRecord) => void, options?: DecodeOptions): number {
   const { count, byteLength } = readBatchHeader(buf);
   if (byteLength > buf.length) throw new BatchError(`record batch claims ${byteLength} bytes but the buffer holds ${buf.length}`);
-  let pos = BATCH_HEADER;
-  for (let i = 0; i < count; i++) {
-    if (pos + RECORD_HEADER > byteLength) throw new BatchError(`record ${i + 1} of ${count} starts past the end of the batch`);
-    const length = buf.readUInt32LE(pos);
-    const end = pos + length;
-    if (length < RECORD_HEADER || end > byteLength) throw new BatchError(`record ${i + 1} has length ${length}, outside the batch`);
-    const severity = buf[pos + 4];
-    const flags = buf[pos + 5];
-    const fieldCount = buf.readUInt16LE(pos + 6);
-    const time = flags & FLAG_HAS_TIME ? buf.readUInt32LE(pos + 8) + buf.readInt32LE(pos + 12) * 4294967296 : null;
-    const line = buf.readUInt32LE(pos + 16) + buf.readUInt32LE(pos + 20) * 4294967296;
-    const offset = buf.readUInt32LE(pos + 24) + buf.readUInt32LE(pos + 28) * 4294967296;
-    let p = pos + RECORD_HEADER;
-    const str = (): string => {
-      if (p + 4 > end) throw new BatchError(`record ${i + 1}: string runs past the record`);
-      const n = buf.readUInt32LE(p);
-      const s = p + 4;
-      if (s + n > end) throw new BatchError(`record ${i + 1}: string of ${n} bytes runs past the record`);
-      p = s + n;
-      return n === 0 ? '' : buf.toString('utf8', s, s + n);
-    };
-    const severityText = str();
-    const message = str();
-    const fields: Record<string, string> = {};
-    for (let f = 0; f < fieldCount; f++) {
-      const key = str();
-      fields[key] = str();
+  const b = buf as Buffer & Utf8Slicer;
+  const view: BatchView | null = options?.lazyFields ? { buf, live: true } : null;
+  try {
+    let pos = BATCH_HEADER;
+    for (let i = 0; i < count; i++) {
+      if (pos + RECORD_HEADER > byteLength) throw new BatchError(`record ${i + 1} of ${count} starts past the end of the batch`);
+      const length = b.readUInt32LE(pos);
+      const end = pos + length;
+      if (length < RECORD_HEADER || end > byteLength) throw new BatchError(`record ${i + 1} has length ${length}, outside the batch`);
+      const sev = b[pos + 4];
+      const severity = sev <= Severity.Fatal ? sev : Severity.Unknown;
+      const flags = b[pos + 5];
+      const fieldCount = b[pos + 6] | (b[pos + 7] << 8);
+      const time = flags & FLAG_HAS_TIME ? b.readUInt32LE(pos + 8) + b.readInt32LE(pos + 12) * 4294967296 : null;
+      const line = b.readUInt32LE(pos + 16) + b.readUInt32LE(pos + 20) * 4294967296;
+      const offset = offsetBase + b.readUInt32LE(pos + 24) + b.readUInt32LE(pos + 28) * 4294967296;
+      const malformed = (flags & FLAG_MALFORMED) !== 0;
+      // severity_text
+      let p = pos + RECORD_HEADER;
+      if (p + 4 > end) throw stringPastRecord(i);
+      let n = b.readUInt32LE(p);
+      p += 4;
+      if (p + n > end) throw stringTooLong(i, n);
+      const severityText = n === 0 ? '' : n <= 7 ? shortString(b, p, n) : b.utf8Slice(p, p + n);
+      p += n;
+      // message
+      if (p + 4 > end) throw stringPastRecord(i);
+      n = b.readUInt32LE(p);
+      p += 4;
+      if (p + n > end) throw stringTooLong(i, n);
+      const message = n === 0 ? '' : b.utf8Slice(p, p + n);
+      p += n;
+      if (view !== null) {
+        // Check the fields' bounds now (a bad batch fails here, not when a field is read), decode later.
+        const fieldsAt = p;
+        for (let s = 0, strings = fieldCount * 2; s < strings; s++) {
+          if (p + 4 > end) throw stringPastRecord(i);
+          n = b.readUInt32LE(p);
+          p += 4;
+          if (p + n > end) throw stringTooLong(i, n);
+          p += n;
+        }
+        emit(new LazyRecord(time, severity, severityText, message, line, offset, malformed, view, fieldsAt, fieldCount));
+      } else {
+        const fields: Record<string, string> = {};
+        for (let f = 0; f < fieldCount; f++) {
+          if (p + 4 > end) throw stringPastRecord(i);
+          n = b.readUInt32LE(p);
+          p += 4;
+          if (p + n > end) throw stringTooLong(i, n);
+          const key = n === 0 ? '' : b.utf8Slice(p, p + n);
+          p += n;
+          if (p + 4 > end) throw stringPastRecord(i);
+          n = b.readUInt32LE(p);
+          p += 4;
+          if (p + n > end) throw stringTooLong(i, n);
+          fields[key] = n === 0 ? '' : b.utf8Slice(p, p + n);
+          p += n;
+        }
+        emit({ time, severity, severityText, message, fields, line, offset, malformed });
+      }
+      pos = end;
     }
-    emit({
-      time,
-      severity: severity <= Severity.Fatal ? severity : Severity.Unknown,
-      severityText,
-      message,
-      fields,
-      line,
-      offset: offsetBase + offset,
-      malformed: (flags & FLAG_MALFORMED) !== 0,
-    });
-    pos = end;
+  } finally {
+    if (view !== null) view.live = false;
   }
   return count;
+}
+
+function stringPastRecord(i: number): BatchError {
+  return new BatchError(`record ${i + 1}: string runs past the record`);
+}
+
+function stringTooLong(i: number, n: number): BatchError {
+  return new BatchError(`record ${i + 1}: string of ${n} bytes runs past the record`);
 }

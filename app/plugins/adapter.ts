@@ -15,6 +15,7 @@ import type { NativeHandle, NativeLibrary } from './native.js';
 const PARSE_NEED_SPACE = -2;
 const OUT_INITIAL = 4 << 20;
 const OUT_MAX = 1 << 30;
+const LAZY_FIELDS = { lazyFields: true } as const;
 
 export class NativeProcessor implements Processor {
   readonly name: string;
@@ -100,7 +101,8 @@ class NativeStream implements ParseStream {
       }
       let count: number;
       try {
-        count = decodeBatch(this.out, this.consumedTotal + pos, normalize);
+        // Fields are decoded only if read (analyze reads them only for --field; parse reads them all).
+        count = decodeBatch(this.out, this.consumedTotal + pos, normalize, LAZY_FIELDS);
       } catch (err) {
         throw new ProcessorError(`malformed record batch: ${(err as Error).message} (a plugin bug)`, this.name, this.source);
       }

@@ -137,14 +137,34 @@ export class JsonStream implements ParseStream {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       return malformed(`expected a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`, text.slice(0, 200), line, offset);
     }
+    const obj = value as Record<string, unknown>;
+    const timeKey = pickTop(obj, TIME_KEYS);
+    const levelKey = pickTop(obj, LEVEL_KEYS);
+    const messageKey = pickTop(obj, MESSAGE_KEYS);
+    if (timeKey === null || levelKey === null || messageKey === null) return this.toRecordFlat(obj, line, offset);
+    // Every key picked is a top-level key (the flattened name of a top-level scalar): no flattening needed
+    // unless the record's fields are read (--field, parse), and then only once.
+    let time: number | null = null;
+    if (timeKey) {
+      const raw = obj[timeKey];
+      time = typeof raw === 'number' ? epochNumber(raw) : parseTimeField(scalarText(raw), this.zone, this.refMs);
+    }
+    const severityText = levelKey ? scalarText(obj[levelKey]) : '';
+    const message = messageKey ? scalarText(obj[messageKey]) : '';
+    return new JsonRecord(time, severityText ? normalizeSeverity(severityText) : Severity.Unknown, severityText, message, line, offset,
+      obj, time !== null ? timeKey : undefined, levelKey, messageKey);
+  }
+
+  /** The general case: flatten first, then pick from the flattened names (`log.level`). */
+  private toRecordFlat(obj: Record<string, unknown>, line: number, offset: number): LogRecord {
     const fields: Record<string, string> = {};
-    flatten(value as Record<string, unknown>, '', fields);
+    flatten(obj, '', fields);
     const timeKey = pick(fields, TIME_KEYS);
     const levelKey = pick(fields, LEVEL_KEYS);
     const messageKey = pick(fields, MESSAGE_KEYS);
     let time: number | null = null;
     if (timeKey) {
-      const raw = (value as Record<string, unknown>)[timeKey];
+      const raw = obj[timeKey];
       time = typeof raw === 'number' ? epochNumber(raw) : parseTimeField(fields[timeKey], this.zone, this.refMs);
       if (time !== null) delete fields[timeKey];
     }
@@ -157,6 +177,81 @@ export class JsonStream implements ParseStream {
       message, fields, line, offset, malformed: false,
     };
   }
+}
+
+/**
+ * A record whose fields (every key but the time, level and message, nested
+ * objects flattened) are built from the parsed object when first read:
+ * `analyze` reads them only for `--field`.
+ */
+class JsonRecord implements LogRecord {
+  readonly malformed = false;
+  private built: Record<string, string> | undefined = undefined;
+  constructor(
+    public time: number | null,
+    public severity: Severity,
+    public severityText: string,
+    public message: string,
+    public line: number,
+    public offset: number,
+    private readonly obj: Record<string, unknown>,
+    private readonly timeKey: string | undefined,
+    private readonly levelKey: string | undefined,
+    private readonly messageKey: string | undefined,
+  ) {}
+
+  get fields(): Record<string, string> {
+    if (this.built === undefined) {
+      const fields: Record<string, string> = {};
+      flatten(this.obj, '', fields);
+      if (this.timeKey) delete fields[this.timeKey];
+      if (this.levelKey) delete fields[this.levelKey];
+      if (this.messageKey) delete fields[this.messageKey];
+      this.built = fields;
+    }
+    return this.built;
+  }
+
+  set fields(value: Record<string, string>) {
+    this.built = value;
+  }
+
+  toJSON(): LogRecord {
+    return { time: this.time, severity: this.severity, severityText: this.severityText, message: this.message, fields: this.fields, line: this.line, offset: this.offset, malformed: false };
+  }
+}
+
+/** Whether flatten gives `v` a field of its own (it skips null and recurses into objects). */
+function isScalar(v: unknown): boolean {
+  return v !== null && v !== undefined && (typeof v !== 'object' || Array.isArray(v));
+}
+
+/** A scalar's field text, as flatten writes it. */
+function scalarText(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/**
+ * `pick` over the flattened names of `obj` without flattening it: a name
+ * without a dot can only come from a top-level key. Null when the answer
+ * needs the flattened names (a dotted key such as `log.level` is reached).
+ */
+function pickTop(obj: Record<string, unknown>, keys: readonly string[]): string | undefined | null {
+  for (const k of keys) {
+    if (k.includes('.')) return null;
+    if (isScalar(obj[k])) return k;
+  }
+  // Case-insensitive second pass, as in pick: the last name with that lower case wins.
+  let lower: Map<string, string> | undefined;
+  for (const k of keys) {
+    if (lower === undefined) {
+      lower = new Map();
+      for (const key of Object.keys(obj)) if (!key.includes('.') && isScalar(obj[key])) lower.set(key.toLowerCase(), key);
+    }
+    const hit = lower.get(k.toLowerCase());
+    if (hit !== undefined) return hit;
+  }
+  return undefined;
 }
 
 function pick(fields: Record<string, string>, keys: string[]): string | undefined {

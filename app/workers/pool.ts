@@ -168,14 +168,51 @@ function lastMeaningfulLine(tail: string): string {
   return (telling ?? '').replace(/^node: /, '').slice(0, 300);
 }
 
+interface Warming {
+  worker: Worker;
+  /** Taken by an acquire (or retired by trim): the background completion leaves it alone. */
+  claimed: boolean;
+  ready: Promise<Worker | null>;
+}
+
 export class Pool {
   private readonly idle = new Map<string, Worker[]>();
   private readonly all = new Set<Worker>();
   private running = 0;
   private readonly queue: (() => void)[] = [];
   private nextId = 1;
+  /** Workers started by `prewarm` and still loading their plugin, per key. */
+  private readonly warming = new Map<string, Warming[]>();
+  /** The keys the last `trim` kept: a prewarmed worker for another key is retired when ready. */
+  private keep: ReadonlySet<string> | null = null;
+  private closed = false;
 
   constructor(readonly jobs: number, private readonly timeoutMs: number) {}
+
+  /**
+   * Starts a worker for `key` and loads its plugin in the background, for a
+   * plugin whose contract check was cached (app/plugins/catalog.ts), so the
+   * first job or Detect does not wait for the load. The first `acquire` of
+   * the key takes it over; if it fails to load, nothing is reported (the job
+   * that needs it starts another worker and reports that one's failure).
+   */
+  prewarm(key: string): void {
+    if (this.closed) return;
+    const w = this.spawn(key);
+    w.busy = true;
+    const entry: Warming = { worker: w, claimed: false, ready: w.load(fileOf(key)).then((res) => ('plugin' in res ? w : null), () => null) };
+    const list = this.warming.get(key) ?? [];
+    list.push(entry);
+    this.warming.set(key, list);
+    void entry.ready.then((ok) => {
+      const l = this.warming.get(key);
+      if (l?.includes(entry)) l.splice(l.indexOf(entry), 1);
+      if (!ok) this.retire(w);
+      else if (entry.claimed) return;
+      else if (this.keep && !this.keep.has(key)) this.retire(w);
+      else this.release(w);
+    });
+  }
 
   /** Starts a worker for `key` (see pluginKey) and checks the plugin; the worker stays for later jobs. */
   async probe(key: string): Promise<{ plugin: PluginMeta } | { rejection: RejectionData } | { failure: string }> {
@@ -243,6 +280,15 @@ export class Pool {
 
   /** Retires idle workers hosting anything not in `keep`. */
   trim(keep: ReadonlySet<string>): void {
+    this.keep = keep;
+    for (const [key, list] of this.warming) {
+      if (keep.has(key)) continue;
+      for (const e of list) {
+        e.claimed = true;
+        this.retire(e.worker);
+      }
+      this.warming.delete(key);
+    }
     for (const [key, list] of this.idle) {
       if (keep.has(key)) continue;
       for (const w of list) this.retire(w);
@@ -251,6 +297,7 @@ export class Pool {
 
   /** Ends every worker. Commands call it when done: live workers keep the process running. */
   close(): void {
+    this.closed = true;
     for (const w of this.all) w.kill();
     this.all.clear();
     this.idle.clear();
@@ -273,6 +320,12 @@ export class Pool {
         return w;
       }
       this.all.delete(w);
+    }
+    const warm = this.warming.get(key)?.shift();
+    if (warm) {
+      warm.claimed = true;
+      const w = await warm.ready;
+      if (w && !w.dead) return w;
     }
     // Keep the process count near the job count: retire an idle worker of another key.
     if (evict && this.all.size >= this.jobs + 1) {
