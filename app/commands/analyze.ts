@@ -30,15 +30,20 @@ export async function runAnalyze(flags: AnalyzeFlags): Promise<number> {
 
     const fields = flags.field ?? [];
     const progress = new Progress(process.stderr);
-    const outcomes = await Promise.all(planned.map((p) => (p.processor
+    const running: (Promise<JobOutcome[]> | undefined)[] = planned.map((p) => (p.processor
       ? runPlanned(p, settings, (range) => ({
         mode: 'analyze', input: p.input, processor: p.processor!.name, range, settings: settings.pipeline, filter: settings.filter, fields,
       }), progress.counter())
-      : Promise.resolve([]))));
-    progress.done();
-
+      : undefined));
+    // Merged in input order as they finish, and let go of: partial summaries do not pile up.
+    // (A later input's unexpected error surfaces when its turn comes, not as an unhandled rejection.)
+    for (const r of running) r?.catch(() => undefined);
     const summary = new Summary(fields);
-    planned.forEach((p, i) => merge(p, outcomes[i], summary));
+    for (let i = 0; i < planned.length; i++) {
+      merge(planned[i], (await running[i]) ?? [], summary);
+      running[i] = undefined;
+    }
+    progress.done();
     const result = { inputs: planned.map((p) => p.report), summary, fields, top: flags.top, filtered: !isEmptyFilter(settings.filter) };
     if (flags.output === 'json') process.stdout.write(JSON.stringify(toJson(result), null, 2) + '\n');
     else process.stdout.write(toText(result, makeStyle(useColor(process.stdout)), process.stdout.columns || 100));
