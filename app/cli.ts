@@ -49,7 +49,7 @@ function commonOptions<T>(y: Argv<T>) {
     .option('until', { type: 'string', describe: 'only records before this time' })
     .option('grep', { alias: 'g', type: 'string', describe: 'only records whose message matches this regular expression' })
     .option('chunk-size', { type: 'string', default: '4MiB', coerce: parseSize('chunk-size'), describe: 'bytes read and parsed per step (at least 1MiB in normal use)' })
-    .option('split-min', { type: 'string', default: '64MiB', coerce: parseSize('split-min'), hidden: true, describe: 'files at least this large are split into byte ranges across workers' })
+    .option('split-min', { type: 'string', default: '16MiB', coerce: parseSize('split-min'), hidden: true, describe: 'files at least this large are split into byte ranges across workers' })
     .option('max-record', { type: 'string', default: '64MiB', coerce: parseSize('max-record'), describe: 'largest single record accepted; a larger one fails its file' });
 }
 
