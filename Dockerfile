@@ -15,7 +15,9 @@ COPY tsconfig.json ./
 COPY contract contract
 COPY app app
 COPY plugins plugins
+# tsc does not make the CLI executable; the logmill symlink (the entrypoint) needs it.
 RUN npm run build \
+ && chmod 0755 dist/app/cli.js \
  && make -C plugins \
  && npm prune --omit=dev
 
