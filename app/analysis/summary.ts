@@ -8,7 +8,14 @@ import { Severity, SEVERITY_NAMES } from '../../contract/severity.js';
 import type { LogRecord } from '../../contract/processor.js';
 import { patternOf } from './patterns.js';
 
-const MAX_PATTERNS = 50_000;
+/**
+ * Distinct patterns kept. When the map is full, the patterns seen only once
+ * so far are dropped (lossy counting): frequent patterns, the ones a report
+ * shows, stay and keep exact counts; the dropped records are counted in
+ * `patternOverflow`. This bounds a worker's memory on logs whose messages
+ * never repeat.
+ */
+const MAX_PATTERNS = 20_000;
 const MAX_FIELD_VALUES = 50_000;
 const MAX_BUCKETS = 20_000;
 export const EXAMPLES = 5;
@@ -62,8 +69,10 @@ export class Summary {
     const pattern = patternOf(r.message);
     const known = this.patterns.get(pattern);
     if (known) known.count++;
-    else if (this.patterns.size < MAX_PATTERNS) this.patterns.set(pattern, { pattern, count: 1, example: example(r, file) });
-    else this.patternOverflow++;
+    else {
+      if (this.patterns.size >= MAX_PATTERNS) this.prunePatterns();
+      this.patterns.set(pattern, { pattern, count: 1, example: example(r, file) });
+    }
 
     for (const [name, counts] of this.fieldValues) {
       const v = r.fields[name];
@@ -76,6 +85,18 @@ export class Summary {
   addMalformed(r: LogRecord, file: string): void {
     this.malformed++;
     if (this.malformedExamples.length < EXAMPLES) this.malformedExamples.push(example(r, file));
+  }
+
+  /** Drops the rarest patterns (count 1, then 2, ...) until a quarter of the map is free. */
+  private prunePatterns(): void {
+    for (let threshold = 1; this.patterns.size > (MAX_PATTERNS * 3) / 4; threshold++) {
+      for (const [key, p] of this.patterns) {
+        if (p.count <= threshold) {
+          this.patternOverflow += p.count;
+          this.patterns.delete(key);
+        }
+      }
+    }
   }
 
   private coarsen(): void {
@@ -113,8 +134,10 @@ export class Summary {
     for (const [pattern, p] of other.patterns) {
       const known = this.patterns.get(pattern);
       if (known) known.count += p.count;
-      else if (this.patterns.size < MAX_PATTERNS) this.patterns.set(pattern, { pattern, count: p.count, example: shift(p.example) });
-      else this.patternOverflow += p.count;
+      else {
+        if (this.patterns.size >= MAX_PATTERNS) this.prunePatterns();
+        this.patterns.set(pattern, { pattern, count: p.count, example: shift(p.example) });
+      }
     }
     this.patternOverflow += other.patternOverflow;
     for (const [name, counts] of other.fieldValues) {
@@ -162,6 +185,6 @@ export class Summary {
 }
 
 function example(r: LogRecord, file: string): Example {
-  const message = r.message.length > 500 ? r.message.slice(0, 500) + '…' : r.message;
+  const message = r.message.length > 300 ? r.message.slice(0, 300) + '…' : r.message;
   return { file, line: r.line, offset: r.offset, time: r.time, severity: r.severity, message };
 }

@@ -34,6 +34,8 @@ export function toJson(res: AnalyzeResult): object {
     })),
     histogram: hist && { bucketSeconds: hist.widthUs / 1e6, buckets: hist.bars.map((b) => ({ start: iso(b.start), count: b.count })) },
     patterns: s.topPatterns(res.top).map((p) => ({ pattern: p.pattern, count: p.count, example: exampleJson(p.example) })),
+    /** Records whose pattern was too rare to keep once there were 20,000 distinct patterns (app/analysis/summary.ts). */
+    patternsDropped: s.patternOverflow,
     fields: Object.fromEntries(res.fields.map((f) => [f, s.topValues(f, res.top)])),
     errors: s.errors.map(exampleJson),
     malformedExamples: s.malformedExamples.map(exampleJson),
@@ -98,6 +100,7 @@ export function toText(res: AnalyzeResult, st: Style, width: number): string {
   if (patterns.length > 0) {
     line();
     line(st.bold('Top message patterns'));
+    if (s.patternOverflow > 0) line(st.dim(`  (${plural(s.patternOverflow, 'record')} of rare patterns not counted by pattern: over 20,000 distinct patterns)`));
     for (const p of patterns) {
       line(`  ${p.count.toString().padStart(8)}  ${clip(p.pattern || '(empty message)', width - 12)}`);
       line(st.dim(`            e.g. ${where(p.example)}  ${clip(firstLine(p.example.message), width - 30)}`));
