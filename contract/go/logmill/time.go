@@ -283,27 +283,36 @@ func parseSyslog(s []byte, st *stamp) bool {
 	if st.month = monthIndex(s[0:3]); st.month == 0 {
 		return false
 	}
-	i := 4
-	if s[i] == ' ' {
+	i, ok := parseDay(s, 4, st)
+	if !ok {
+		return false
+	}
+	i, ok = parseClock(s, i, st, false)
+	if !ok || i != len(s) {
+		return false
+	}
+	st.year = noYear
+	return true
+}
+
+// parseDay reads the day of a syslog or ctime stamp at s[i]: one or two
+// digits, maybe after a padding space, then a space. Returns the index after
+// that space.
+func parseDay(s []byte, i int, st *stamp) (int, bool) {
+	if i < len(s) && s[i] == ' ' {
 		i++
 	}
-	d := 0
-	n := 0
+	d, n := 0, 0
 	for i < len(s) && isDigit(s[i]) && n < 2 {
 		d = d*10 + int(s[i]-'0')
 		i++
 		n++
 	}
 	if n == 0 || i >= len(s) || s[i] != ' ' {
-		return false
+		return i, false
 	}
 	st.day = d
-	i, ok := parseClock(s, i+1, st, false)
-	if !ok || i != len(s) {
-		return false
-	}
-	st.year = noYear
-	return true
+	return i + 1, true
 }
 
 // parseCtime: Www Mmm DD hh:mm:ss[.frac] YYYY (ctime/asctime, Apache httpd's
@@ -314,22 +323,11 @@ func parseCtime(s []byte, st *stamp) bool {
 	if st.month = monthIndex(s[4:7]); st.month == 0 {
 		return false
 	}
-	i := 8
-	if s[i] == ' ' {
-		i++
-	}
-	d := 0
-	n := 0
-	for i < len(s) && isDigit(s[i]) && n < 2 {
-		d = d*10 + int(s[i]-'0')
-		i++
-		n++
-	}
-	if n == 0 || i >= len(s) || s[i] != ' ' {
+	i, ok := parseDay(s, 8, st)
+	if !ok {
 		return false
 	}
-	st.day = d
-	i, ok := parseClock(s, i+1, st, false)
+	i, ok = parseClock(s, i, st, false)
 	if !ok || i+5 != len(s) || s[i] != ' ' {
 		return false
 	}
