@@ -69,7 +69,7 @@ export async function plan(inputs: readonly Input[], settings: RunSettings, spli
     const routed = await route(input.name, head, settings.registry, settings.format);
     if ('error' in routed) {
       // Like ripgrep: binary files met while walking a directory are skipped, not failures.
-      if (routed.binary && !input.explicit) report.notes.push('skipped: binary data (name the file, with --format, to read it anyway)');
+      if (routed.binary && !input.explicit) report.notes.push(`skipped: ${routed.error.split(':')[0]} (name the file to see why)`);
       else report.error = routed.error;
       continue;
     }

@@ -35,10 +35,22 @@ export async function route(name: string, head: Buffer, registry: Registry, forc
     }
   });
   if (best && bestScore >= MIN_SCORE) return { processor: best, reason: `by content: ${(best as ProcessorInfo).name} scored ${bestScore}` };
+  const packed = compression(head);
+  if (packed) {
+    return { error: `${packed.name}-compressed data: only gzip is read transparently (try: ${packed.tool} -dc FILE | logmill analyze -)`, binary: true };
+  }
   if (looksBinary(head)) {
     return { error: 'binary data: no processor recognizes this content (use --format NAME to force one, or add a plugin for the format)', binary: true };
   }
   return { processor: registry.byName('text')!, reason: 'by default: no other processor recognized the content' };
+}
+
+/** Compressed formats logmill does not unpack (gzip it does), recognized by their magic bytes. */
+function compression(head: Buffer): { name: string; tool: string } | undefined {
+  if (head.length >= 6 && head.readUIntBE(0, 6) === 0xfd377a585a00) return { name: 'xz', tool: 'xz' };
+  if (head.length >= 4 && head.readUInt32BE(0) === 0x28b52ffd) return { name: 'zstd', tool: 'zstd' };
+  if (head.length >= 3 && head.toString('latin1', 0, 3) === 'BZh') return { name: 'bzip2', tool: 'bzip2' };
+  return undefined;
 }
 
 /** The extension that names the format: `app.csv.gz` → `csv`; none for `syslog` or `.bashrc`. */

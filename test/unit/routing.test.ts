@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { Registry } from '../../app/processors/registry.js';
+import { extensionOf, looksBinary, route } from '../../app/routing.js';
+
+// Only built-ins: no plugin, so no worker pool is ever asked.
+const registry = Registry.of([], undefined as never);
+
+describe('routing', () => {
+  it('takes the extension after .gz and rotation suffixes', () => {
+    expect(extensionOf('logs/app.csv.1.gz')).toBe('csv');
+    expect(extensionOf('app.NDJSON')).toBe('ndjson');
+    expect(extensionOf('syslog')).toBeUndefined();
+    expect(extensionOf('.bashrc')).toBeUndefined();
+  });
+
+  it('says why: --format, extension, content, default', async () => {
+    const text = Buffer.from('2026-11-23 05:54:40 INFO hi\n');
+    expect(await route('a.log', text, registry, 'json')).toMatchObject({ processor: { name: 'json' }, reason: 'by --format' });
+    expect(await route('a.jsonl', text, registry)).toMatchObject({ processor: { name: 'json' }, reason: 'by extension .jsonl' });
+    expect(await route('a.log', Buffer.from('{"msg":"x"}\n'), registry)).toMatchObject({ processor: { name: 'json' }, reason: 'by content: json scored 90' });
+    expect(await route('a.log', text, registry)).toMatchObject({ processor: { name: 'text' }, reason: 'by default: no other processor recognized the content' });
+    expect(await route('a.log', text, registry, 'nope')).toEqual({ error: 'unknown format "nope" (known: json, text)' });
+  });
+
+  it('refuses binary data and names the compressions it does not unpack', async () => {
+    expect(looksBinary(Buffer.from([0x41, 0x00, 0x42]))).toBe(true);
+    expect(looksBinary(Buffer.from('café au lait\n'))).toBe(false);
+    const xz = Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00, 0x04]);
+    expect(await route('eipp.log.xz', xz, registry)).toEqual({
+      error: 'xz-compressed data: only gzip is read transparently (try: xz -dc FILE | logmill analyze -)', binary: true,
+    });
+    expect(await route('x.bin', Buffer.from([1, 2, 3, 0, 5]), registry)).toMatchObject({ binary: true, error: expect.stringMatching(/^binary data: /) });
+  });
+});
