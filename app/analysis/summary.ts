@@ -26,6 +26,8 @@ export interface Example {
   offset: number;
   time: number | null;
   severity: Severity;
+  /** As written in the log (`SEVERE`, an HTTP status `502`). */
+  severityText: string;
   message: string;
 }
 
@@ -186,5 +188,5 @@ export class Summary {
 
 function example(r: LogRecord, file: string): Example {
   const message = r.message.length > 300 ? r.message.slice(0, 300) + '…' : r.message;
-  return { file, line: r.line, offset: r.offset, time: r.time, severity: r.severity, message };
+  return { file, line: r.line, offset: r.offset, time: r.time, severity: r.severity, severityText: r.severityText, message };
 }

@@ -43,7 +43,7 @@ export function toJson(res: AnalyzeResult): object {
 }
 
 function exampleJson(e: Example) {
-  return { file: e.file, line: e.line || null, time: iso(e.time), severity: severityName(e.severity), message: e.message };
+  return { file: e.file, line: e.line || null, time: iso(e.time), severity: severityName(e.severity), severityText: e.severityText, message: e.message };
 }
 
 function iso(us: number | null): string | null {
@@ -119,7 +119,9 @@ export function toText(res: AnalyzeResult, st: Style, width: number): string {
     line();
     line(st.bold(`First errors`));
     for (const e of s.errors) {
-      line(`  ${where(e)}  ${e.time !== null ? short(e.time) + '  ' : ''}${st.red(severityName(e.severity))}  ${clip(firstLine(e.message), width - 40)}`);
+      // The log's own word when it says more than the normalized one: an HTTP status, SEVERE, crit.
+      const written = e.severityText && e.severityText.toLowerCase() !== severityName(e.severity) ? ` ${e.severityText}` : '';
+      line(`  ${where(e)}  ${e.time !== null ? short(e.time) + '  ' : ''}${st.red(severityName(e.severity) + written)}  ${clip(firstLine(e.message), width - 40)}`);
     }
   }
   if (s.malformedExamples.length > 0) {
