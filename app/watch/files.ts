@@ -9,6 +9,7 @@
  * arrives.
  */
 import { watch, type FSWatcher } from 'chokidar';
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
@@ -84,6 +85,7 @@ export class Follower {
   private startup = true;
   private stopping = false;
   private poll?: NodeJS.Timeout;
+  private missing: string[] = [];
   private readonly queues = new Map<string, Promise<void>>();
 
   constructor(paths: string[], private readonly deps: FollowDeps) {
@@ -113,12 +115,17 @@ export class Follower {
   }
 
   async start(): Promise<void> {
-    this.watcher = watch(this.roots, { ignoreInitial: false, alwaysStat: true, followSymlinks: true });
+    // Like tail -F, a path that does not exist yet is looked for again every second (recheck).
+    this.missing = this.roots.filter((root) => !existsSync(root));
+    for (const root of this.missing) this.deps.output.event('watch-warning', { path: root, message: 'no such file or directory yet: it is followed once it appears' });
+    const present = this.roots.filter((root) => !this.missing.includes(root));
+    this.watcher = watch(present, { ignoreInitial: false, alwaysStat: true, followSymlinks: true });
     this.watcher.on('add', (p) => { const initial = this.startup; this.enqueue(p, () => this.onAdd(p, initial)); });
     this.watcher.on('change', (p) => this.enqueue(p, () => this.onChange(p)));
     this.watcher.on('unlink', (p) => this.enqueue(p, () => this.onUnlink(p)));
     this.watcher.on('error', (err) => this.deps.output.event('watch-error', { message: (err as Error).message }));
-    await new Promise<void>((resolve) => this.watcher!.once('ready', () => resolve()));
+    // chokidar announces 'ready' after its first scan; with nothing to scan yet it never does.
+    if (present.length > 0) await new Promise<void>((resolve) => this.watcher!.once('ready', () => resolve()));
     this.startup = false;
     // File events can be missed or merged (a truncation and a write in one tick):
     // like tail -F, also look at every followed file once a second.
@@ -126,6 +133,11 @@ export class Follower {
   }
 
   private async recheck(): Promise<void> {
+    const appeared = this.missing.filter((root) => existsSync(root));
+    if (appeared.length > 0) {
+      this.missing = this.missing.filter((root) => !appeared.includes(root));
+      this.watcher?.add(appeared);
+    }
     for (const t of [...this.byId.values()]) {
       if (t.failed || this.queues.has(t.path)) continue;
       const st = await stat(t.path).catch(() => null);

@@ -108,6 +108,17 @@ describe('logmill watch', () => {
     expect(final.severity).toMatchObject({ info: 15, warn: 5, error: 4 });
   });
 
+  it('follows a path that does not exist yet once it appears, like tail -F', async () => {
+    const { dir } = setup();
+    const w = start(['later/app.log', '--plugins', 'plugins'], dir);
+    await w.until((e) => e.event === 'watch-warning' && e.path === 'later/app.log');
+    mkdirSync(path.join(dir, 'later'));
+    writeFileSync(path.join(dir, 'later/app.log'), lines(0, 3, 'WARN'));
+    await w.summaryWith(3);
+    const { final } = await w.stop();
+    expect(final).toMatchObject({ records: 3, files: 1 });
+  });
+
   it('resumes from --state after a restart: no duplicates, no gaps', async () => {
     const { dir, logs } = setup();
     const log = path.join(logs, 'app.ndjson');
