@@ -17,7 +17,7 @@ import type { FromWorker, Job, JobDone, RejectionData, ToWorker } from './protoc
 
 const WORKER_MAIN = fileURLToPath(new URL('./worker.js', import.meta.url));
 export const BUILTIN_KEY = '<builtin>';
-const WORKER_SEMI_SPACE_MB = 4;
+const WORKER_SEMI_SPACE_MB = 2;
 
 /**
  * A worker key names one build of a plugin: its path, plus a generation when
