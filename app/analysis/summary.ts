@@ -15,7 +15,7 @@ import { patternOf } from './patterns.js';
  * `patternOverflow`. This bounds a worker's memory on logs whose messages
  * never repeat.
  */
-const MAX_PATTERNS = 20_000;
+export const MAX_PATTERNS = 10_000;
 const MAX_FIELD_VALUES = 50_000;
 const MAX_BUCKETS = 20_000;
 export const EXAMPLES = 5;

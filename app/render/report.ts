@@ -5,7 +5,7 @@
  */
 import { Severity, SEVERITY_NAMES, severityName } from '../../contract/severity.js';
 import { formatTime } from '../../contract/timestamps.js';
-import type { Summary, Example } from '../analysis/summary.js';
+import { MAX_PATTERNS, type Summary, type Example } from '../analysis/summary.js';
 import type { InputReport } from '../pipeline.js';
 import type { Style } from './terminal.js';
 
@@ -34,7 +34,7 @@ export function toJson(res: AnalyzeResult): object {
     })),
     histogram: hist && { bucketSeconds: hist.widthUs / 1e6, buckets: hist.bars.map((b) => ({ start: iso(b.start), count: b.count })) },
     patterns: s.topPatterns(res.top).map((p) => ({ pattern: p.pattern, count: p.count, example: exampleJson(p.example) })),
-    /** Records whose pattern was too rare to keep once there were 20,000 distinct patterns (app/analysis/summary.ts). */
+    /** Records whose pattern was too rare to keep once there were MAX_PATTERNS distinct patterns (app/analysis/summary.ts). */
     patternsDropped: s.patternOverflow,
     fields: Object.fromEntries(res.fields.map((f) => [f, s.topValues(f, res.top)])),
     errors: s.errors.map(exampleJson),
@@ -100,7 +100,7 @@ export function toText(res: AnalyzeResult, st: Style, width: number): string {
   if (patterns.length > 0) {
     line();
     line(st.bold('Top message patterns'));
-    if (s.patternOverflow > 0) line(st.dim(`  (${plural(s.patternOverflow, 'record')} of rare patterns not counted by pattern: over 20,000 distinct patterns)`));
+    if (s.patternOverflow > 0) line(st.dim(`  (${plural(s.patternOverflow, 'record')} of rare patterns not counted by pattern: over ${MAX_PATTERNS.toLocaleString('en-US')} distinct patterns)`));
     for (const p of patterns) {
       line(`  ${p.count.toString().padStart(8)}  ${clip(p.pattern || '(empty message)', width - 12)}`);
       line(st.dim(`            e.g. ${where(p.example)}  ${clip(firstLine(p.example.message), width - 30)}`));
