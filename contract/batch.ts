@@ -70,17 +70,7 @@ class LazyRecord implements LogRecord {
   get fields(): Record<string, string> {
     if (this.decoded !== undefined) return this.decoded;
     if (!this.view.live) throw new BatchError('fields of a lazily decoded record read after its batch was done (read them in the emit callback)');
-    const buf = this.view.buf as unknown as Buffer & Utf8Slicer;
-    const fields: Record<string, string> = {};
-    let p = this.fieldsAt;
-    for (let f = 0; f < this.fieldCount; f++) {
-      const kn = buf.readUInt32LE(p);
-      const key = kn === 0 ? '' : buf.utf8Slice(p + 4, p + 4 + kn);
-      p += 4 + kn;
-      const vn = buf.readUInt32LE(p);
-      fields[key] = vn === 0 ? '' : buf.utf8Slice(p + 4, p + 4 + vn);
-      p += 4 + vn;
-    }
+    const fields = decodeFields(this.view.buf as Buffer & Utf8Slicer, this.fieldsAt, this.fieldCount);
     this.decoded = fields;
     return fields;
   }
@@ -143,50 +133,18 @@ export function decodeBatch(buf: Buffer, offsetBase: number, emit: (r: LogRecord
       const line = b.readUInt32LE(pos + 16) + b.readUInt32LE(pos + 20) * 4294967296;
       const offset = offsetBase + b.readUInt32LE(pos + 24) + b.readUInt32LE(pos + 28) * 4294967296;
       const malformed = (flags & FLAG_MALFORMED) !== 0;
-      // severity_text
+      // Every string's bounds are checked first, so a bad batch fails here, never
+      // later when a lazy record's fields are read; the decoding below is unchecked.
       let p = pos + RECORD_HEADER;
-      if (p + 4 > end) throw stringPastRecord(i);
+      checkStrings(b, p, 2 + fieldCount * 2, end, i);
       let n = b.readUInt32LE(p);
-      p += 4;
-      if (p + n > end) throw stringTooLong(i, n);
-      const severityText = n === 0 ? '' : n <= 7 ? shortString(b, p, n) : b.utf8Slice(p, p + n);
-      p += n;
-      // message
-      if (p + 4 > end) throw stringPastRecord(i);
+      const severityText = n === 0 ? '' : n <= 7 ? shortString(b, p + 4, n) : b.utf8Slice(p + 4, p + 4 + n);
+      p += 4 + n;
       n = b.readUInt32LE(p);
-      p += 4;
-      if (p + n > end) throw stringTooLong(i, n);
-      const message = n === 0 ? '' : b.utf8Slice(p, p + n);
-      p += n;
-      if (view !== null) {
-        // Check the fields' bounds now (a bad batch fails here, not when a field is read), decode later.
-        const fieldsAt = p;
-        for (let s = 0, strings = fieldCount * 2; s < strings; s++) {
-          if (p + 4 > end) throw stringPastRecord(i);
-          n = b.readUInt32LE(p);
-          p += 4;
-          if (p + n > end) throw stringTooLong(i, n);
-          p += n;
-        }
-        emit(new LazyRecord(time, severity, severityText, message, line, offset, malformed, view, fieldsAt, fieldCount));
-      } else {
-        const fields: Record<string, string> = {};
-        for (let f = 0; f < fieldCount; f++) {
-          if (p + 4 > end) throw stringPastRecord(i);
-          n = b.readUInt32LE(p);
-          p += 4;
-          if (p + n > end) throw stringTooLong(i, n);
-          const key = n === 0 ? '' : b.utf8Slice(p, p + n);
-          p += n;
-          if (p + 4 > end) throw stringPastRecord(i);
-          n = b.readUInt32LE(p);
-          p += 4;
-          if (p + n > end) throw stringTooLong(i, n);
-          fields[key] = n === 0 ? '' : b.utf8Slice(p, p + n);
-          p += n;
-        }
-        emit({ time, severity, severityText, message, fields, line, offset, malformed });
-      }
+      const message = n === 0 ? '' : b.utf8Slice(p + 4, p + 4 + n);
+      p += 4 + n;
+      if (view !== null) emit(new LazyRecord(time, severity, severityText, message, line, offset, malformed, view, p, fieldCount));
+      else emit({ time, severity, severityText, message, fields: decodeFields(b, p, fieldCount), line, offset, malformed });
       pos = end;
     }
   } finally {
@@ -195,10 +153,28 @@ export function decodeBatch(buf: Buffer, offsetBase: number, emit: (r: LogRecord
   return count;
 }
 
-function stringPastRecord(i: number): BatchError {
-  return new BatchError(`record ${i + 1}: string runs past the record`);
+/** Throws unless `strings` length-prefixed strings starting at `p` end within `end` (record `i`). */
+function checkStrings(b: Buffer, p: number, strings: number, end: number, i: number): void {
+  for (let s = 0; s < strings; s++) {
+    if (p + 4 > end) throw new BatchError(`record ${i + 1}: string runs past the record`);
+    const n = b.readUInt32LE(p);
+    p += 4;
+    if (p + n > end) throw new BatchError(`record ${i + 1}: string of ${n} bytes runs past the record`);
+    p += n;
+  }
 }
 
-function stringTooLong(i: number, n: number): BatchError {
-  return new BatchError(`record ${i + 1}: string of ${n} bytes runs past the record`);
+/** `count` key/value pairs from `at`, whose bounds checkStrings has checked. */
+function decodeFields(b: Buffer & Utf8Slicer, at: number, count: number): Record<string, string> {
+  const fields: Record<string, string> = {};
+  let p = at;
+  for (let f = 0; f < count; f++) {
+    const kn = b.readUInt32LE(p);
+    const key = kn === 0 ? '' : b.utf8Slice(p + 4, p + 4 + kn);
+    p += 4 + kn;
+    const vn = b.readUInt32LE(p);
+    fields[key] = vn === 0 ? '' : b.utf8Slice(p + 4, p + 4 + vn);
+    p += 4 + vn;
+  }
+  return fields;
 }
