@@ -166,23 +166,20 @@ export class JsonStream implements ParseStream {
     if (timeKey) {
       const raw = obj[timeKey];
       time = typeof raw === 'number' ? epochNumber(raw) : parseTimeField(fields[timeKey], this.zone, this.refMs);
-      if (time !== null) delete fields[timeKey];
     }
     const severityText = levelKey ? fields[levelKey] : '';
-    if (levelKey) delete fields[levelKey];
     const message = messageKey ? fields[messageKey] : '';
-    if (messageKey) delete fields[messageKey];
-    return {
-      time, severity: severityText ? normalizeSeverity(severityText) : Severity.Unknown, severityText,
-      message, fields, line, offset, malformed: false,
-    };
+    return new JsonRecord(time, severityText ? normalizeSeverity(severityText) : Severity.Unknown, severityText, message, line, offset,
+      obj, time !== null ? timeKey : undefined, levelKey, messageKey);
   }
 }
 
 /**
  * A record whose fields (every key but the time, level and message, nested
  * objects flattened) are built from the parsed object when first read:
- * `analyze` reads them only for `--field`.
+ * `analyze` reads them only for `--field`. The three keys are flattened
+ * names, so both ways of finding them (top-level keys, flattened names) end
+ * here.
  */
 class JsonRecord implements LogRecord {
   readonly malformed = false;
