@@ -4,14 +4,13 @@
  * worker pool. Results come back per input, in input order, with the
  * failures of a worker (a crash, a timeout) turned into that input's error.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Input } from './inputs/expand.js';
-import { InputReadError, readChunks } from './inputs/read.js';
+import { InputReadError, readHead } from './inputs/read.js';
 import { emptyReport, type ByteRange, type InputReport } from './pipeline.js';
 import type { ProcessorInfo } from './processors/registry.js';
 import { DETECT_BYTES, route } from './routing.js';
@@ -54,10 +53,7 @@ export async function plan(inputs: readonly Input[], settings: RunSettings, spli
     planned.push(p);
     let head: Buffer | undefined;
     try {
-      const chunks = readChunks(input, DETECT_BYTES);
-      const first = await chunks.next();
-      await chunks.return(undefined);
-      head = first.done ? undefined : first.value.subarray(0, DETECT_BYTES);
+      head = await readHead(input, DETECT_BYTES);
     } catch (err) {
       report.error = err instanceof InputReadError ? err.message : (err as Error).message;
       continue;

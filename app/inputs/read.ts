@@ -110,6 +110,20 @@ async function* rechunk(source: AsyncIterable<Buffer | string>, size: number): A
   if (length > 0) yield take();
 }
 
+/**
+ * The first `bytes` of an input (decompressed), what routing looks at;
+ * undefined for an empty input. Read errors throw InputReadError.
+ */
+export async function readHead(input: Input, bytes: number): Promise<Buffer | undefined> {
+  const chunks = readChunks(input, bytes);
+  try {
+    const first = await chunks.next();
+    return first.done ? undefined : first.value.subarray(0, bytes);
+  } finally {
+    await chunks.return(undefined);
+  }
+}
+
 export function describeFsError(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   switch (e.code) {

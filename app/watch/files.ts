@@ -17,9 +17,8 @@ import fg from 'fast-glob';
 import type { Filter } from '../analysis/filters.js';
 import type { PipelineSettings } from '../pipeline.js';
 import type { ProcessorInfo, Registry } from '../processors/registry.js';
-import { extensionOf, route } from '../routing.js';
-import { readChunks } from '../inputs/read.js';
-import { DETECT_BYTES } from '../routing.js';
+import { readHead } from '../inputs/read.js';
+import { DETECT_BYTES, extensionOf, route } from '../routing.js';
 import type { Pool, Worker } from '../workers/pool.js';
 import type { FollowResult } from '../workers/protocol.js';
 import type { WatchOutput } from './output.js';
@@ -256,7 +255,7 @@ export class Follower {
   }
 
   private async route(t: Tracked): Promise<void> {
-    const head = await readHead(t.path);
+    const head = await readHead({ kind: 'file', path: t.path, name: t.path, explicit: true }, DETECT_BYTES).catch(() => undefined);
     if (!head) return; // empty: routed on its first change
     const routed = await route(t.path, head, this.deps.registry());
     const ext = extensionOf(t.path);
@@ -357,17 +356,5 @@ export class Follower {
     const w = await this.deps.pool.dedicated(p.key);
     if (w) this.workers.set(p.key, w);
     return w;
-  }
-}
-
-async function readHead(file: string): Promise<Buffer | undefined> {
-  const chunks = readChunks({ kind: 'file', path: file, name: file, explicit: true }, DETECT_BYTES);
-  try {
-    const first = await chunks.next();
-    return first.done ? undefined : first.value.subarray(0, DETECT_BYTES);
-  } catch {
-    return undefined;
-  } finally {
-    await chunks.return(undefined);
   }
 }
