@@ -28,7 +28,7 @@ function parseSize(flag: string) {
 
 function pluginOptions<T>(y: Argv<T>) {
   return y
-    .option('plugins', { type: 'string', describe: 'plugin directory (default: $LOGMILL_PLUGINS, else ./plugins and the one beside logmill)' })
+    .option('plugins', { type: 'string', describe: 'plugin directory (default: $LOGMILL_PLUGINS, else the one beside logmill and ~/.config/logmill/plugins; never ./plugins unless named)' })
     .option('jobs', { alias: 'j', type: 'number', describe: 'worker processes parsing at once (default: all cores)' })
     .option('plugin-timeout', { type: 'number', default: 60, describe: 'seconds a plugin may go without progress before its worker is killed (0 = no limit)' })
     .option('allow-untrusted-plugins', { type: 'boolean', default: false, describe: 'load plugins that are group/world-writable or owned by another user' });

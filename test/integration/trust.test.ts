@@ -2,10 +2,10 @@
  * Loading a plugin runs its code: logmill refuses writable plugins and
  * plugins whose SHA-256 no longer matches `plugins.lock`.
  */
-import { appendFileSync, chmodSync, readFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixturePluginDir, logmill } from '../helpers/cli.js';
+import { fixturePluginDir, logmill, tempDir } from '../helpers/cli.js';
 
 async function pluginsJson(cwd: string, extra: string[] = []) {
   const res = await logmill(['plugins', '--output', 'json', '--plugins', 'plugins', ...extra], { cwd });
@@ -51,5 +51,21 @@ describe('plugin trust', () => {
     expect(r.headline).toBe('plugin "plugins/good_upper.so" refused: its SHA-256 does not match the lock file "plugins/plugins.lock"');
     expect(r.detail).toMatch(new RegExp(`^locked: ${pinned}\\nactual: [0-9a-f]{64}$`));
     expect(r.detail).not.toContain(`actual: ${pinned}`);
+  });
+
+  it('A33: runs no code from plugins/ in the working directory unless that directory is named', async () => {
+    const dir = fixturePluginDir(['evil_ctor']);
+    const cwd = path.dirname(dir);
+    const marker = path.join(tempDir(), 'constructor-ran');
+    const env = { LOGMILL_FIXTURE_MARKER: marker, XDG_CONFIG_HOME: tempDir() };
+    writeFileSync(path.join(cwd, 'app.log'), '2026-11-23 05:54:40 INFO from the bundle\n');
+    const res = await logmill(['analyze', 'app.log', '--output', 'json'], { cwd, env });
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout).records).toBe(1);
+    expect(existsSync(marker)).toBe(false);
+    // The positive control: named on purpose, the same directory is used (and its constructor runs).
+    const named = await logmill(['plugins', '--output', 'json', '--plugins', 'plugins'], { cwd, env });
+    expect(JSON.parse(named.stdout).plugins.map((p: { name: string }) => p.name)).toEqual(['evil']);
+    expect(existsSync(marker)).toBe(true);
   });
 });
