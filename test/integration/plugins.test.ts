@@ -10,6 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixturePluginDir, logmill, tempDir } from '../helpers/cli.js';
 import { CLI, REPO } from '../helpers/paths.js';
+import { childrenOf, until } from '../helpers/proc.js';
 
 const REJECTIONS: Record<string, string> = {
   not_elf: `could not load plugin "plugins/not_elf.so"
@@ -120,19 +121,3 @@ describe('signals', () => {
     await until(() => workers.every((pid) => !existsSync(`/proc/${pid}`) || readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] === 'Z'), 5000);
   });
 });
-
-function childrenOf(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-async function until(check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
