@@ -61,7 +61,7 @@ function fallback(ext: string | undefined, registry: Registry): Route {
   const unknown = rejected.find((r) => r.claims === undefined);
   if (unknown && ext && !GENERIC_EXTENSIONS.has(ext)) return { error: noProcessor(ext, unknown) };
   const note = rejected.length === 0 ? ''
-    : ` (note: plugin "${display(rejected[0].file)}"${rejected.length > 1 ? ` and ${rejected.length - 1} more` : ''} was rejected)`;
+    : `; plugin "${display(rejected[0].file)}"${rejected.length > 1 ? ` and ${rejected.length - 1} more` : ''} was rejected`;
   return { processor: registry.byName('text')!, reason: `by default: no other processor recognized the content${note}` };
 }
 

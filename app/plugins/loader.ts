@@ -7,6 +7,7 @@ import { closeSync } from 'node:fs';
 import { PROCESSOR_NAME } from '../../contract/processor.js';
 import { NativeProcessor } from './adapter.js';
 import { ABI_VERSION, display, REQUIRED_EXPORTS, Rejection } from './discovery.js';
+import { printable } from '../render/escape.js';
 import { ElfError, readElf } from './elf.js';
 import { openLibrary, type NativeLibrary } from './native.js';
 import { reopenVerified, type Verified } from './trust.js';
@@ -82,7 +83,8 @@ function validate(lib: NativeLibrary, file: string, shown: string, exports: Set<
   try {
     const name = lib.name(h) ?? '';
     if (!PROCESSOR_NAME.test(name)) {
-      throw new Rejection(file, `plugin "${shown}" has an invalid name "${name}"`, 'a processor name must match [a-z0-9_-]{1,32}',
+      // The name is the plugin's text: shown escaped wherever the rejection goes.
+      throw new Rejection(file, `plugin "${shown}" has an invalid name "${printable(name)}"`, 'a processor name must match [a-z0-9_-]{1,32}',
         'Return a lower-case name from ProcessorName: it is what users type after --format.');
     }
     const out = Buffer.alloc(64 << 10);

@@ -99,6 +99,29 @@ describe('logmill plugins', () => {
   });
 });
 
+describe('plugin text on a terminal', () => {
+  it('A17/A19: no escape sequence from a plugin name, About text or extensions reaches the terminal', async () => {
+    const dir = fixturePluginDir(['ansi_name', 'ansi_about']);
+    const cwd = path.dirname(dir);
+    writeFileSync(path.join(cwd, 'x.log'), 'INFO hello\n');
+    const runs = await Promise.all([
+      logmill(['plugins', '--plugins', 'plugins'], { cwd }),
+      logmill(['plugins', 'check', 'plugins/ansi_name.so'], { cwd }),
+      logmill(['plugins', 'check', 'plugins/ansi_about.so'], { cwd }),
+      logmill(['analyze', '--plugins', 'plugins', 'x.log'], { cwd }),
+    ]);
+    for (const r of runs) expect(r.stdout + r.stderr).not.toContain('\x1b');
+    const [list, checkName, checkAbout, analyze] = runs;
+    const shown = '^[]0;pwned^G^[[2J';
+    expect(checkName.stderr.split('\n')[0]).toBe(`logmill: plugin "plugins/ansi_name.so" has an invalid name "${shown}"`);
+    expect(list.stdout).toContain(`has an invalid name "${shown}"`);
+    expect(list.stdout).toMatch(/ansi_about +plugins\/ansi_about\.so +\.ans\^\[\[2jx +v1\.0\^\[\]0;pwned\^G\^\[\[2J, c\n/);
+    expect(checkAbout.stdout).toContain('  extensions: ans^[[2jx\n');
+    expect(checkAbout.stdout).toContain(`  version: 1.0${shown}\n`);
+    expect(analyze.stderr).toContain(`logmill: warning: plugin "plugins/ansi_name.so" has an invalid name "${shown}"`);
+  });
+});
+
 describe('signals', () => {
   it('SIGINT ends logmill and its plugin workers promptly, Go plugins loaded', async () => {
     const child = spawn(process.execPath, [CLI, 'analyze', '-', '--plugins', path.join(REPO, 'plugins')], { stdio: ['pipe', 'pipe', 'pipe'] });
