@@ -5,12 +5,12 @@
  * because those messages are what a plugin author has to go on.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixturePluginDir, logmill, tempDir } from '../helpers/cli.js';
 import { CLI, REPO } from '../helpers/paths.js';
-import { childrenOf, until } from '../helpers/proc.js';
+import { childrenOf, maps, until } from '../helpers/proc.js';
 
 const REJECTIONS: Record<string, string> = {
   not_elf: `could not load plugin "plugins/not_elf.so"
@@ -96,6 +96,30 @@ describe('logmill plugins', () => {
     const res = await logmill(['analyze', 'x.log', '--format', 'nope', '--plugins', path.join(cwd, 'none')], { cwd });
     expect(res.code).toBe(2);
     expect(res.stderr).toBe('logmill: unknown format "nope" (known: json, text)\n');
+  });
+});
+
+describe('checking plugins', () => {
+  it('checks plugins within the job limit: with --jobs 1, one check at a time', async () => {
+    const dir = fixturePluginDir(['gate_new']);
+    copyFileSync(path.join(dir, 'gate_new.so'), path.join(dir, 'gate_new2.so'));
+    const gate = path.join(tempDir(), 'open');
+    const child = spawn(process.execPath, [CLI, 'plugins', '--output', 'json', '--plugins', 'plugins', '--jobs', '1', '--plugin-load-timeout', '0'], {
+      cwd: path.dirname(dir), env: { ...process.env, LOGMILL_PLUGINS: '', LOGMILL_FIXTURE_GATE: gate }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const closed = new Promise((resolve) => child.on('close', resolve));
+    // A check is under way (its worker has the plugin loaded and waits in NewProcessor) ...
+    let workers: number[] = [];
+    await until(() => (workers = childrenOf(child.pid!)).some((pid) => maps(pid, '/gate_new')), 30_000);
+    // ... and it holds the only slot: the other plugin's check has not started a worker.
+    expect(workers).toHaveLength(1);
+    writeFileSync(gate, '');
+    expect(await closed).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.plugins.map((p: { name: string }) => p.name)).toEqual(['gate']);
+    expect(out.rejected.map((r: { headline: string }) => r.headline)).toEqual(['plugin "plugins/gate_new2.so" not loaded: name "gate" is already taken by "plugins/gate_new.so"']);
   });
 });
 
