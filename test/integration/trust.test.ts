@@ -3,7 +3,7 @@
  * plugins whose SHA-256 no longer matches `plugins.lock`.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixturePluginDir, logmill, tempDir } from '../helpers/cli.js';
@@ -106,7 +106,7 @@ describe('plugin trust', () => {
     expect((await list()).plugins.map((p: { name: string }) => p.name)).toEqual(['upper']);
   });
 
-  it('A34: refuses the plugins of a directory whose plugins.lock others can write', async () => {
+  it('A34: refuses the plugins of a directory whose plugins.lock others can write or own', async () => {
     const dir = fixturePluginDir(['good_upper']);
     const cwd = path.dirname(dir);
     expect((await logmill(['plugins', 'lock', '--plugins', 'plugins'], { cwd })).code).toBe(0);
@@ -118,6 +118,12 @@ describe('plugin trust', () => {
       headline: 'plugin "plugins/good_upper.so" refused: its lock file "plugins/plugins.lock" is writable by group and others (mode 0666)',
       hint: 'chmod go-w "plugins/plugins.lock", or pass --allow-untrusted-plugins',
     });
+    // Owned by someone else (only root can hand a file to another user; as anyone else, skip this half).
+    if (process.getuid?.() !== 0) return;
+    chmodSync(path.join(dir, 'plugins.lock'), 0o644);
+    chownSync(path.join(dir, 'plugins.lock'), 65534, 65534);
+    expect((await pluginsJson(cwd)).rejected[0].headline)
+      .toBe('plugin "plugins/good_upper.so" refused: its lock file "plugins/plugins.lock" is owned by uid 65534, neither you (uid 0) nor root');
   });
 
   it('A30: a worker loads the bytes that were checked: a plugin replaced after the check is refused, never run', async () => {
