@@ -120,7 +120,8 @@ async function checkCached(file: string, pool: Pool, allowUntrusted: boolean, ca
   if (hit) {
     // No worker checked it, but one will likely be needed soon (analyze, parse): start it in the
     // background. `logmill plugins` closes the pool before this runs, so it starts none.
-    setImmediate(() => pool.prewarm(file, trusted.verified));
+    pool.checked(file, trusted.verified);
+    setImmediate(() => pool.prewarm(file));
     return { plugin: { ...hit.meta, file, key: file } };
   }
   const res = await probe(file, trusted.verified, pool);

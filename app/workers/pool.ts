@@ -222,6 +222,11 @@ export class Pool {
 
   constructor(readonly jobs: number, private readonly timeoutMs: number, readonly loadTimeoutMs = DEFAULT_LOAD_TIMEOUT_MS) {}
 
+  /** Records what the main process checked for `key`: every worker for it loads exactly that, or nothing. */
+  checked(key: string, verified: Verified): void {
+    this.verified.set(key, verified);
+  }
+
   /** Closed: what a worker reports now is about the shutdown, not the plugin. */
   get isClosed(): boolean {
     return this.closed;
@@ -234,9 +239,8 @@ export class Pool {
    * the key takes it over; if it fails to load, nothing is reported (the job
    * that needs it starts another worker and reports that one's failure).
    */
-  prewarm(key: string, verified: Verified): void {
+  prewarm(key: string): void {
     if (this.closed) return;
-    this.verified.set(key, verified);
     const w = this.spawn(key);
     w.busy = true;
     const entry: Warming = { worker: w, claimed: false, ready: this.loadOn(w).then((res) => ('plugin' in res ? w : null), () => null) };
@@ -260,7 +264,7 @@ export class Pool {
    * each of them time out.
    */
   async probe(key: string, verified: Verified): Promise<{ plugin: PluginMeta } | { rejection: RejectionData } | { failure: string; timedOut: boolean }> {
-    this.verified.set(key, verified);
+    this.checked(key, verified);
     await this.slot();
     const w = this.spawn(key);
     try {
