@@ -1,7 +1,8 @@
 /**
  * Where plugins are and how a refusal reads: the plugin directories, the
  * scan for `*.so` (fast-glob), and Rejection, the PostgreSQL-style
- * headline / detail / hint that names the file. No plugin code runs here:
+ * headline / detail / hint that names the file (printed by describeRejection
+ * in catalog.ts). No plugin code runs here:
  * this module is safe in the main process.
  */
 import fg from 'fast-glob';
@@ -24,11 +25,6 @@ export class Rejection extends Error {
     readonly hint?: string,
   ) {
     super(headline);
-  }
-
-  /** The three layers, each on its own line, as `logmill plugins` prints them. */
-  describe(): string {
-    return [this.headline, this.detail && `DETAIL: ${this.detail}`, this.hint && `HINT: ${this.hint}`].filter(Boolean).join('\n');
   }
 }
 
