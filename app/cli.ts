@@ -13,6 +13,7 @@ import type { AnalyzeFlags } from './commands/analyze.js';
 import type { ParseFlags } from './commands/parse.js';
 import type { WatchFlags } from './commands/watch.js';
 import { UsageError } from './settings.js';
+import { DEFAULT_LOAD_TIMEOUT_MS } from './workers/pool.js';
 
 const MiB = 1 << 20;
 
@@ -28,14 +29,15 @@ function parseSize(flag: string) {
 
 function pluginOptions<T>(y: Argv<T>) {
   return y
-    .option('plugins', { type: 'string', describe: 'plugin directory (default: $LOGMILL_PLUGINS, else ./plugins and the one beside logmill)' })
+    .option('plugins', { type: 'string', describe: 'plugin directory (default: $LOGMILL_PLUGINS, else the one beside logmill and ~/.config/logmill/plugins; never ./plugins unless named)' })
     .option('jobs', { alias: 'j', type: 'number', describe: 'worker processes parsing at once (default: all cores)' })
-    .option('plugin-timeout', { type: 'number', default: 60, describe: 'seconds a plugin may go without progress before its worker is killed (0 = no limit)' })
+    .option('plugin-timeout', { type: 'number', default: 60, describe: 'seconds a plugin may go without progress while parsing before its worker is killed (0 = no limit)' })
+    .option('plugin-load-timeout', { type: 'number', default: DEFAULT_LOAD_TIMEOUT_MS / 1000, describe: 'seconds a plugin may take to load and pass its checks before it is rejected (0 = no limit)' })
     .option('allow-untrusted-plugins', { type: 'boolean', default: false, describe: 'load plugins that are group/world-writable or owned by another user' });
 }
 
-function pluginFlags(a: { plugins?: string; jobs?: number; 'plugin-timeout': number; 'allow-untrusted-plugins': boolean }) {
-  return { plugins: a.plugins, jobs: a.jobs, pluginTimeout: a['plugin-timeout'], allowUntrustedPlugins: a['allow-untrusted-plugins'] };
+function pluginFlags(a: { plugins?: string; jobs?: number; 'plugin-timeout': number; 'plugin-load-timeout': number; 'allow-untrusted-plugins': boolean }) {
+  return { plugins: a.plugins, jobs: a.jobs, pluginTimeout: a['plugin-timeout'], pluginLoadTimeout: a['plugin-load-timeout'], allowUntrustedPlugins: a['allow-untrusted-plugins'] };
 }
 
 function commonOptions<T>(y: Argv<T>) {

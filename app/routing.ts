@@ -4,14 +4,22 @@
  * with a detector scores the first 64 KiB and the best score of at least 50
  * wins (ties go to the processor listed first: plugins before built-ins);
  * else `text`, unless the content is binary, which no fallback can read.
- * The reason travels with the route so reports can say why.
+ * A plugin that was found but rejected never hands its files to `text`
+ * silently: a file with an extension it claimed (in its last passing build),
+ * or, when it never loaded, any extension no loaded processor claims, fails
+ * with the plugin's reason; generic extensions (.log, .txt, none) still go to
+ * `text`, with a note. The reason travels with the route so reports can say why.
  */
 import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
+import type { RejectedPlugin } from './plugins/catalog.js';
+import { display } from './plugins/discovery.js';
 import type { ProcessorInfo, Registry } from './processors/registry.js';
 
 export const DETECT_BYTES = 64 << 10;
 const MIN_SCORE = 50;
+/** Extensions that say "a log" but not which format: `text` may take them even when a plugin was rejected. */
+export const GENERIC_EXTENSIONS = new Set(['log', 'txt', 'text', 'out', 'err']);
 
 export type Route = { processor: ProcessorInfo; reason: string } | { error: string; binary?: true };
 
@@ -23,6 +31,8 @@ export async function route(name: string, head: Buffer, registry: Registry, forc
   const ext = extensionOf(name);
   const byExt = ext ? registry.byExtension(ext) : undefined;
   if (byExt) return { processor: byExt, reason: `by extension .${ext}` };
+  const meantFor = ext ? registry.rejected.find((r) => r.claims?.includes(ext)) : undefined;
+  if (meantFor) return { error: noProcessor(ext!, meantFor) };
 
   const candidates = registry.processors.filter((p) => p.detect);
   const scores = await Promise.all(candidates.map((p) => p.detect!(head)));
@@ -42,7 +52,25 @@ export async function route(name: string, head: Buffer, registry: Registry, forc
   if (looksBinary(head)) {
     return { error: 'binary data: no processor recognizes this content (use --format NAME to force one, or add a plugin for the format)', binary: true };
   }
-  return { processor: registry.byName('text')!, reason: 'by default: no other processor recognized the content' };
+  return fallback(ext, registry);
+}
+
+/** Nothing claimed the file: `text`, unless a rejected plugin that never loaded may have been meant for it. */
+function fallback(ext: string | undefined, registry: Registry): Route {
+  const rejected = registry.rejected;
+  const unknown = rejected.find((r) => r.claims === undefined);
+  if (unknown && ext && !GENERIC_EXTENSIONS.has(ext)) return { error: noProcessor(ext, unknown) };
+  const note = rejected.length === 0 ? ''
+    : `; plugin "${display(rejected[0].file)}"${rejected.length > 1 ? ` and ${rejected.length - 1} more` : ''} was rejected`;
+  return { processor: registry.byName('text')!, reason: `by default: no other processor recognized the content${note}` };
+}
+
+function noProcessor(ext: string, r: RejectedPlugin): string {
+  const shown = display(r.file);
+  const prefix = `plugin "${shown}" `;
+  const why = r.headline.startsWith(prefix) ? r.headline.slice(prefix.length) : r.headline;
+  const how = r.remembered ? 'remembered from an earlier run; to check again: logmill plugins check' : 'see: logmill plugins check';
+  return `no processor for .${ext}: plugin "${shown}" was rejected: ${why} (${how} ${shown})`;
 }
 
 /** Compressed formats logmill does not unpack (gzip it does), recognized by their magic bytes. */

@@ -20,6 +20,8 @@ export interface PluginFlags {
   plugins?: string;
   jobs?: number;
   pluginTimeout: number;
+  /** Seconds a plugin may take to load and pass its checks (0 = no limit). */
+  pluginLoadTimeout: number;
   allowUntrustedPlugins: boolean;
 }
 
@@ -51,15 +53,21 @@ export interface RunSettings {
 export async function loadPlugins(flags: PluginFlags): Promise<{ pool: Pool; catalog: Catalog; registry: Registry }> {
   const jobs = flags.jobs ?? availableParallelism();
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs ${flags.jobs}: expected a whole number of at least 1`);
-  if (!(flags.pluginTimeout >= 0)) throw new UsageError(`--plugin-timeout ${flags.pluginTimeout}: expected seconds (0 = no limit)`);
-  const pool = new Pool(jobs, flags.pluginTimeout * 1000);
+  const pool = pluginPool(jobs, flags);
   try {
     const catalog = await loadCatalog(pluginDirs(flags.plugins), pool, flags.allowUntrustedPlugins);
-    return { pool, catalog, registry: Registry.of(catalog.plugins, pool) };
+    return { pool, catalog, registry: Registry.of(catalog.plugins, pool, catalog.rejected) };
   } catch (err) {
     pool.close();
     throw err;
   }
+}
+
+/** A worker pool with the parse and load limits of the flags, checked. */
+export function pluginPool(jobs: number, flags: Pick<PluginFlags, 'pluginTimeout' | 'pluginLoadTimeout'>): Pool {
+  if (!(flags.pluginTimeout >= 0)) throw new UsageError(`--plugin-timeout ${flags.pluginTimeout}: expected seconds (0 = no limit)`);
+  if (!(flags.pluginLoadTimeout >= 0)) throw new UsageError(`--plugin-load-timeout ${flags.pluginLoadTimeout}: expected seconds (0 = no limit)`);
+  return new Pool(jobs, flags.pluginTimeout * 1000, flags.pluginLoadTimeout * 1000);
 }
 
 export async function buildSettings(flags: CommonFlags): Promise<RunSettings> {

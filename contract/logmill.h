@@ -6,23 +6,41 @@
  * C file of your plugin (or let the Go SDK in contract/go/logmill do it for
  * you), implement every REQUIRED export below with C linkage, build with
  * `-shared -fPIC` (C/Rust) or `go build -buildmode=c-shared` (Go), and drop
- * the result into logmill's `plugins/` directory. Nothing else is needed: the
+ * the result into a logmill plugin directory (~/.config/logmill/plugins, or
+ * the one named with --plugins). Nothing else is needed: the
  * record batch layout is in contract/BATCH.md and, for C, in
  * contract/logmill_batch.h.
  *
  * How logmill uses a plugin, in order:
- *   1. dlopen() the file (with RTLD_NOW when it runs plugins in workers).
- *   2. LogmillAbiVersion() — checked FIRST, because nothing else in this file
- *      may mean the same thing in another ABI version. A mismatch rejects the
- *      plugin with both versions shown.
- *   3. Every REQUIRED symbol is looked up; one missing rejects the plugin.
- *   4. NewProcessor() is called once to learn ProcessorName() and the
- *      optional metadata, and ProcessorParse() is called once with empty input
- *      and eof=1, which must succeed and emit no records. That processor is
- *      then freed.
- *   5. For every input stream (usually one log file) routed to the plugin,
+ *   1. Trust (no plugin code runs): the file, symlinks resolved, and every
+ *      directory above it must not be writable by anyone but you or root, and
+ *      must match its SHA-256 in plugins.lock if its directory has one. The
+ *      main process opens the file once, checks and hashes it; the worker
+ *      process that loads it reopens it and refuses it unless it is the same
+ *      inode with the same hash, then loads it through that descriptor
+ *      (dlopen of /proc/self/fd/N), so the bytes checked are the bytes run.
+ *   2. The ELF check (still no plugin code runs): a shared library for this
+ *      machine, whose dynamic symbol table exports every REQUIRED symbol.
+ *      A missing one rejects the plugin.
+ *   3. dlopen() the file with RTLD_NOW (LD_BIND_NOW), in a worker process.
+ *      Library constructors (and a Go runtime) run here.
+ *   4. LogmillAbiVersion() — checked FIRST of the calls, because nothing else
+ *      in this file may mean the same thing in another ABI version. A mismatch
+ *      rejects the plugin with both versions shown.
+ *   5. NewProcessor() is called once: this is the worker's probe handle.
+ *      ProcessorName() must be valid, ProcessorParse() is called once with
+ *      empty input and eof=1 (it must succeed and emit no records), then
+ *      ProcessorExtensions() and ProcessorAbout() are read. The probe handle
+ *      is NOT freed: it lives as long as the worker process and is used only
+ *      for ProcessorDetect() and ProcessorResync(), never for parsing.
+ *      Steps 3-5 have a time limit (--plugin-load-timeout, default 30 s);
+ *      running out of it, or crashing, rejects the plugin.
+ *   6. For every input stream (usually one log file) routed to the plugin,
  *      logmill calls NewProcessor(), then ProcessorConfigure() for each
  *      user option, then ProcessorParse() repeatedly, then ProcessorFree().
+ *      A worker may load the plugin again (steps 1-5) in a new process at
+ *      any time, so load-time code must be cheap and must not depend on
+ *      running once.
  *
  * Versioning: LOGMILL_ABI_VERSION changes whenever the meaning of an existing
  * export or of the batch layout changes. New OPTIONAL exports may be added at

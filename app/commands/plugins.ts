@@ -1,17 +1,20 @@
 /**
  * `logmill plugins`: what was loaded from where, and what was rejected and
  * why. `plugins check FILE` runs the same checks on one file for plugin
- * authors, with the full headline / detail / hint. `plugins lock` pins the
- * SHA-256 of every plugin now in the plugin directories.
+ * authors, with the full headline / detail / hint, always for real (it
+ * replaces what the check cache remembers). `plugins lock` pins the SHA-256
+ * of every plugin now in the plugin directories. Everything a plugin says
+ * about itself (name, extensions, About text, error text) is printed through
+ * printable(): a plugin must not write to the terminal.
  */
 import path from 'node:path';
-import { checkOne, describeRejection } from '../plugins/catalog.js';
+import { describeRejection, recheck } from '../plugins/catalog.js';
 import { display, pluginDirs, scanPlugins } from '../plugins/discovery.js';
 import { writeLock } from '../plugins/trust.js';
 import { BUILTINS } from '../processors/registry.js';
+import { printable } from '../render/escape.js';
 import { makeStyle, useColor } from '../render/terminal.js';
-import { loadPlugins, type PluginFlags } from '../settings.js';
-import { Pool } from '../workers/pool.js';
+import { loadPlugins, pluginPool, type PluginFlags } from '../settings.js';
 
 export async function runPluginsList(flags: PluginFlags & { output: 'text' | 'json' }): Promise<number> {
   const { pool, catalog } = await loadPlugins(flags);
@@ -23,7 +26,7 @@ export async function runPluginsList(flags: PluginFlags & { output: 'text' | 'js
   if (flags.output === 'json') {
     process.stdout.write(JSON.stringify({
       dirs: catalog.dirs, builtins: BUILTINS.map((b) => ({ name: b.name, extensions: b.extensions })), plugins,
-      rejected: catalog.rejected.map((r) => ({ file: display(r.file), headline: r.headline, detail: r.detail ?? null, hint: r.hint ?? null })),
+      rejected: catalog.rejected.map((r) => ({ file: display(r.file), headline: r.headline, detail: r.detail ?? null, hint: r.hint ?? null, remembered: r.remembered ?? false })),
     }, null, 2) + '\n');
     return 0;
   }
@@ -32,38 +35,39 @@ export async function runPluginsList(flags: PluginFlags & { output: 'text' | 'js
   lines.push(st.bold('Built in'));
   for (const b of BUILTINS) lines.push(`  ${b.name.padEnd(10)} ${b.extensions.map((e) => '.' + e).join(' ')}`);
   lines.push('');
-  lines.push(st.bold('Plugins') + st.dim(` (from ${catalog.dirs.map(display).join(', ')})`));
+  lines.push(st.bold('Plugins') + st.dim(` (from ${catalog.dirs.map((d) => printable(display(d))).join(', ')})`));
   if (plugins.length === 0) lines.push(st.dim('  none found'));
   for (const p of plugins) {
-    const meta = [p.version && `v${p.version}`, p.language].filter(Boolean).join(', ');
-    lines.push(`  ${st.green(p.name.padEnd(10))} ${p.file.padEnd(24)} ${(p.extensions.map((e) => '.' + e).join(' ') || '(content detection)').padEnd(20)} ${meta}`);
-    if (p.description) lines.push(st.dim(`  ${''.padEnd(10)} ${p.description}`));
+    const meta = printable([p.version && `v${p.version}`, p.language].filter(Boolean).join(', '));
+    const exts = printable(p.extensions.map((e) => '.' + e).join(' ') || '(content detection)');
+    lines.push(`  ${st.green(p.name.padEnd(10))} ${printable(p.file).padEnd(24)} ${exts.padEnd(20)} ${meta}`);
+    if (p.description) lines.push(st.dim(`  ${''.padEnd(10)} ${printable(p.description)}`));
   }
   if (catalog.rejected.length > 0) {
     lines.push('');
     lines.push(st.bold('Rejected'));
     for (const r of catalog.rejected) {
-      lines.push(`  ${st.red(display(r.file))}`);
-      for (const l of describeRejection(r).split('\n')) lines.push(`    ${l}`);
+      lines.push(`  ${st.red(printable(display(r.file)))}`);
+      for (const l of printable(describeRejection(r), { keepNewlines: true }).split('\n')) lines.push(`    ${l}`);
     }
   }
   process.stdout.write(lines.join('\n') + '\n');
   return 0;
 }
 
-export async function runPluginsCheck(flags: { file: string; pluginTimeout: number; allowUntrustedPlugins: boolean }): Promise<number> {
+export async function runPluginsCheck(flags: PluginFlags & { file: string }): Promise<number> {
   const file = path.resolve(flags.file);
-  const pool = new Pool(1, flags.pluginTimeout * 1000);
+  const pool = pluginPool(1, flags);
   try {
-    const res = await checkOne(file, pool, flags.allowUntrustedPlugins);
+    const res = await recheck(file, pool, flags.allowUntrustedPlugins);
     if ('rejection' in res) {
-      process.stderr.write(`logmill: ${describeRejection(res.rejection)}\n`);
+      process.stderr.write(`logmill: ${printable(describeRejection(res.rejection), { keepNewlines: true })}\n`);
       return 1;
     }
     const p = res.plugin;
-    process.stdout.write(`ok: "${display(file)}" is a valid logmill plugin\n`
+    process.stdout.write(printable(`ok: "${display(file)}" is a valid logmill plugin\n`
       + `  name: ${p.name}\n  extensions: ${p.extensions.join(', ') || '(none)'}\n  detect: ${p.hasDetect ? 'yes' : 'no'}\n  resync: ${p.hasResync ? 'yes' : 'no'}\n`
-      + Object.entries(p.about).map(([k, v]) => `  ${k}: ${v}\n`).join(''));
+      + Object.entries(p.about).map(([k, v]) => `  ${printable(k)}: ${printable(v)}\n`).join(''), { keepNewlines: true }));
     return 0;
   } finally {
     pool.close();

@@ -7,10 +7,14 @@ import type { InputError } from '../inputs/expand.js';
 import type { InputReport } from '../pipeline.js';
 import type { Catalog } from '../plugins/catalog.js';
 import { display } from '../plugins/discovery.js';
+import { printable } from '../render/escape.js';
 
+/** One line per rejected plugin; its text is the plugin's own in part, so it is made printable. */
 export function warnRejectedPlugins(catalog: Catalog): void {
   for (const r of catalog.rejected) {
-    process.stderr.write(`logmill: warning: ${r.headline}${r.detail ? `: ${r.detail}` : ''} (see: logmill plugins check ${display(r.file)})\n`);
+    const how = r.remembered ? 'remembered from an earlier run; to check again: logmill plugins check' : 'see: logmill plugins check';
+    const text = `${r.headline}${r.detail ? `: ${r.detail}` : ''} (${how} ${display(r.file)})`;
+    process.stderr.write(`logmill: warning: ${printable(text.replace(/\n/g, '; '))}\n`);
   }
 }
 

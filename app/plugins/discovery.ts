@@ -1,10 +1,12 @@
 /**
  * Where plugins are and how a refusal reads: the plugin directories, the
  * scan for `*.so` (fast-glob), and Rejection, the PostgreSQL-style
- * headline / detail / hint that names the file. No plugin code runs here:
+ * headline / detail / hint that names the file (printed by describeRejection
+ * in catalog.ts). No plugin code runs here:
  * this module is safe in the main process.
  */
 import fg from 'fast-glob';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,11 +26,6 @@ export class Rejection extends Error {
   ) {
     super(headline);
   }
-
-  /** The three layers, each on its own line, as `logmill plugins` prints them. */
-  describe(): string {
-    return [this.headline, this.detail && `DETAIL: ${this.detail}`, this.hint && `HINT: ${this.hint}`].filter(Boolean).join('\n');
-  }
 }
 
 /** What a worker learned about a plugin that passed the contract check. */
@@ -45,14 +42,18 @@ export interface PluginMeta {
 
 /**
  * The plugin directories, in order: `--plugins` if given, else
- * $LOGMILL_PLUGINS (colon-separated), else `plugins/` in the working
- * directory and `plugins/` beside the installed logmill (deduplicated).
+ * $LOGMILL_PLUGINS (colon-separated), else the defaults: `plugins/` beside
+ * the installed logmill and the user's own ($XDG_CONFIG_HOME/logmill/plugins,
+ * or ~/.config/logmill/plugins). Never `plugins/` in the working directory:
+ * that is where the data being analyzed lives (an extracted bundle), and no
+ * code from the data may run unless the user names its directory.
  */
 export function pluginDirs(flag: string | undefined, env = process.env): string[] {
   if (flag) return [path.resolve(flag)];
   if (env.LOGMILL_PLUGINS) return env.LOGMILL_PLUGINS.split(':').filter(Boolean).map((d) => path.resolve(d));
   const beside = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../plugins');
-  return [...new Set([path.resolve('plugins'), beside])];
+  const config = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(homedir(), '.config');
+  return [...new Set([beside, path.join(config, 'logmill', 'plugins')])];
 }
 
 /** Lists `*.so` files directly in the directories, sorted so that duplicate names resolve the same way every run. */

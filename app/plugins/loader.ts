@@ -3,23 +3,39 @@
  * order that header gives, and returns its processor or throws a Rejection.
  * This runs plugin code: only worker processes call it (app/workers).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { PROCESSOR_NAME } from '../../contract/processor.js';
 import { NativeProcessor } from './adapter.js';
 import { ABI_VERSION, display, REQUIRED_EXPORTS, Rejection } from './discovery.js';
+import { printable } from '../render/escape.js';
 import { ElfError, readElf } from './elf.js';
 import { openLibrary, type NativeLibrary } from './native.js';
+import { reopenVerified, type Verified } from './trust.js';
 
-/** Checks one file against the contract and returns its processor, or throws a Rejection. */
-export function loadPlugin(file: string): NativeProcessor {
+/**
+ * Checks one file against the contract and returns its processor, or throws a
+ * Rejection. `verified` is what the main process checked (trust.ts): the file
+ * is reopened, must still be that inode with that SHA-256, and is loaded
+ * through the same descriptor, so the bytes checked are the bytes run.
+ */
+export function loadPlugin(file: string, verified: Verified): NativeProcessor {
   const shown = display(file);
-  let bytes: Buffer;
+  let opened: { fd: number; bytes: Buffer };
   try {
-    if (!statSync(file).isFile()) throw new Error('not a regular file');
-    bytes = readFileSync(file);
+    opened = reopenVerified(file, verified);
   } catch (err) {
+    if (err instanceof Rejection) throw err;
     throw new Rejection(file, `could not read plugin "${shown}"`, (err as Error).message);
   }
+  try {
+    return loadOpened(file, shown, opened.fd, opened.bytes);
+  } finally {
+    closeSync(opened.fd);
+  }
+}
+
+/** The ELF check (no plugin code runs), then dlopen of the descriptor, then the calls of contract/logmill.h. */
+function loadOpened(file: string, shown: string, fd: number, bytes: Buffer): NativeProcessor {
   let exports: Set<string> | null;
   try {
     exports = readElf(bytes).exports;
@@ -35,10 +51,11 @@ export function loadPlugin(file: string): NativeProcessor {
       'Export every REQUIRED function of contract/logmill.h with C linkage (//export in Go, #[no_mangle] pub extern "C" in Rust, extern "C" in C++).');
   }
   let lib: NativeLibrary;
+  const byFd = `/proc/self/fd/${fd}`;
   try {
-    lib = openLibrary(file, exports);
+    lib = openLibrary(byFd, exports);
   } catch (err) {
-    throw new Rejection(file, `could not load plugin "${shown}"`, (err as Error).message.trim(),
+    throw new Rejection(file, `could not load plugin "${shown}"`, (err as Error).message.trim().replaceAll(byFd, shown),
       /undefined symbol/.test((err as Error).message) ? 'The plugin needs a symbol no loaded library provides: link it against its dependencies, or install them.' : undefined);
   }
   try {
@@ -66,7 +83,8 @@ function validate(lib: NativeLibrary, file: string, shown: string, exports: Set<
   try {
     const name = lib.name(h) ?? '';
     if (!PROCESSOR_NAME.test(name)) {
-      throw new Rejection(file, `plugin "${shown}" has an invalid name "${name}"`, 'a processor name must match [a-z0-9_-]{1,32}',
+      // The name is the plugin's text: shown escaped wherever the rejection goes.
+      throw new Rejection(file, `plugin "${shown}" has an invalid name "${printable(name)}"`, 'a processor name must match [a-z0-9_-]{1,32}',
         'Return a lower-case name from ProcessorName: it is what users type after --format.');
     }
     const out = Buffer.alloc(64 << 10);

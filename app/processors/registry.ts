@@ -6,6 +6,7 @@
  */
 import type { Processor, ProcessorOrigin } from '../../contract/processor.js';
 import { pluginOrigin } from '../plugins/origin.js';
+import type { RejectedPlugin } from '../plugins/catalog.js';
 import type { PluginMeta } from '../plugins/discovery.js';
 import type { Pool } from '../workers/pool.js';
 import { BUILTIN_KEY } from '../workers/pool.js';
@@ -45,13 +46,18 @@ export class Registry {
   private readonly byNameMap = new Map<string, ProcessorInfo>();
   private readonly byExtensionMap = new Map<string, ProcessorInfo>();
 
-  constructor(readonly processors: readonly ProcessorInfo[]) {
+  /**
+   * @param rejected plugins that were found but are not used, with the
+   * extensions they are known to claim: routing fails their files instead of
+   * sending them to `text` (app/routing.ts).
+   */
+  constructor(readonly processors: readonly ProcessorInfo[], readonly rejected: readonly RejectedPlugin[] = []) {
     for (const p of processors) this.byNameMap.set(p.name, p);
     for (const p of processors) for (const ext of p.extensions) if (!this.byExtensionMap.has(ext)) this.byExtensionMap.set(ext, p);
   }
 
-  static of(plugins: readonly PluginMeta[], pool: Pool): Registry {
-    return new Registry([...plugins.map((m) => pluginInfo(m, pool)), ...BUILTINS.map(builtinInfo)]);
+  static of(plugins: readonly PluginMeta[], pool: Pool, rejected: readonly RejectedPlugin[] = []): Registry {
+    return new Registry([...plugins.map((m) => pluginInfo(m, pool)), ...BUILTINS.map(builtinInfo)], rejected);
   }
 
   byName(name: string): ProcessorInfo | undefined {

@@ -9,9 +9,9 @@
 import { watch, type FSWatcher } from 'chokidar';
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { checkOne, describeRejection, type Catalog } from '../plugins/catalog.js';
+import { admit, checkOne, describeRejection, type Catalog } from '../plugins/catalog.js';
 import { display, type PluginMeta } from '../plugins/discovery.js';
-import { BUILTINS, Registry } from '../processors/registry.js';
+import { Registry } from '../processors/registry.js';
 import { BUILTIN_KEY, pluginKey, type Pool } from '../workers/pool.js';
 import type { WatchOutput } from './output.js';
 
@@ -73,13 +73,10 @@ export class LivePlugins {
       return;
     }
     const meta = res.plugin;
-    const clash = [...this.metas.values()].find((m) => m.name === meta.name && m.file !== file);
-    if (clash || BUILTINS.some((b) => b.name === meta.name)) {
+    const refused = admit(meta, this.metas.values());
+    if (refused) {
       this.pool.trim(this.liveKeys());
-      this.output.event('plugin-rejected', {
-        file: display(file),
-        message: `plugin "${display(file)}" not loaded: name "${meta.name}" is already taken by ${clash ? `"${display(clash.file)}"` : 'the built-in processor'}`,
-      });
+      this.output.event('plugin-rejected', { file: display(file), message: describeRejection(refused) });
       return;
     }
     const replaced = this.metas.has(file);

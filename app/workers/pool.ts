@@ -13,6 +13,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { PluginMeta } from '../plugins/discovery.js';
+import type { Verified } from '../plugins/trust.js';
 import type { FromWorker, Job, JobDone, RejectionData, ToWorker } from './protocol.js';
 
 const WORKER_MAIN = fileURLToPath(new URL('./worker.js', import.meta.url));
@@ -34,6 +35,12 @@ function fileOf(key: string): string {
 }
 
 export class WorkerFailure extends Error {}
+
+/** A plugin that did not finish loading within --plugin-load-timeout: not a crash, and said so. */
+export class LoadTimeout extends WorkerFailure {}
+
+/** How long loading and checking a plugin may take by default (--plugin-load-timeout), in ms. */
+export const DEFAULT_LOAD_TIMEOUT_MS = 30_000;
 
 const SIGNAL_NAMES: Record<string, string> = {
   SIGSEGV: 'segmentation fault', SIGABRT: 'abort', SIGBUS: 'bus error', SIGILL: 'illegal instruction',
@@ -73,16 +80,34 @@ export class Worker {
     this.child.on('error', (err) => this.onExit(null, null, err));
   }
 
-  /** Loads and checks the plugin; resolves with its metadata or rejection. */
-  load(file: string): Promise<{ plugin: PluginMeta } | { rejection: RejectionData }> {
+  /**
+   * Loads and checks the plugin `verified` describes; resolves with its
+   * metadata or rejection. Loading has its own limit, not the parse
+   * watchdog's: `timeoutMs` in all (--plugin-load-timeout, 0 = none), and
+   * running out of it rejects with a LoadTimeout, not a crash.
+   */
+  load(file: string, verified: Verified, timeoutMs: number): Promise<{ plugin: PluginMeta } | { rejection: RejectionData }> {
     return new Promise((resolve, reject) => {
+      const timer = timeoutMs > 0 ? setTimeout(() => this.loadTimedOut(timeoutMs), timeoutMs) : undefined;
       this.loadWaiter = {
-        resolve: (msg) => resolve(msg.type === 'loaded' ? { plugin: msg.plugin } : { rejection: (msg as { rejection: RejectionData }).rejection }),
-        reject,
+        resolve: (msg) => {
+          clearTimeout(timer);
+          resolve(msg.type === 'loaded' ? { plugin: msg.plugin } : { rejection: (msg as { rejection: RejectionData }).rejection });
+        },
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
       };
-      this.watch();
-      this.post({ type: 'load', file });
+      this.post({ type: 'load', file, verified });
     });
+  }
+
+  private loadTimedOut(timeoutMs: number): void {
+    const w = this.loadWaiter;
+    this.loadWaiter = undefined;
+    this.kill();
+    w?.reject(new LoadTimeout(`no answer within ${timeoutMs / 1000} s (--plugin-load-timeout); worker killed`));
   }
 
   request(msg: ToWorker & { id: number }, progress?: (bytes: number) => void): Promise<FromWorker> {
@@ -190,8 +215,22 @@ export class Pool {
   /** The keys the last `trim` kept: a prewarmed worker for another key is retired when ready. */
   private keep: ReadonlySet<string> | null = null;
   private closed = false;
+  /** What the main process checked for each plugin key: a worker loads exactly that (app/plugins/trust.ts). */
+  private readonly verified = new Map<string, Verified>();
+  /** Why the last fresh worker for a key could not load its plugin, for the job that needed it. */
+  private readonly loadFailures = new Map<string, string>();
 
-  constructor(readonly jobs: number, private readonly timeoutMs: number) {}
+  constructor(readonly jobs: number, private readonly timeoutMs: number, readonly loadTimeoutMs = DEFAULT_LOAD_TIMEOUT_MS) {}
+
+  /** Records what the main process checked for `key`: every worker for it loads exactly that, or nothing. */
+  checked(key: string, verified: Verified): void {
+    this.verified.set(key, verified);
+  }
+
+  /** Closed: what a worker reports now is about the shutdown, not the plugin. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
 
   /**
    * Starts a worker for `key` and loads its plugin in the background, for a
@@ -204,7 +243,7 @@ export class Pool {
     if (this.closed) return;
     const w = this.spawn(key);
     w.busy = true;
-    const entry: Warming = { worker: w, claimed: false, ready: w.load(fileOf(key)).then((res) => ('plugin' in res ? w : null), () => null) };
+    const entry: Warming = { worker: w, claimed: false, ready: this.loadOn(w).then((res) => ('plugin' in res ? w : null), () => null) };
     const list = this.warming.get(key) ?? [];
     list.push(entry);
     this.warming.set(key, list);
@@ -218,18 +257,35 @@ export class Pool {
     });
   }
 
-  /** Starts a worker for `key` (see pluginKey) and checks the plugin; the worker stays for later jobs. */
-  async probe(key: string): Promise<{ plugin: PluginMeta } | { rejection: RejectionData } | { failure: string }> {
+  /**
+   * Starts a worker for `key` (see pluginKey) and checks the plugin that
+   * `verified` describes; the worker stays for later jobs. A check takes a job
+   * slot, like a job: checking every plugin at once on a busy machine made
+   * each of them time out.
+   */
+  async probe(key: string, verified: Verified): Promise<{ plugin: PluginMeta } | { rejection: RejectionData } | { failure: string; timedOut: boolean }> {
+    this.checked(key, verified);
+    await this.slot();
     const w = this.spawn(key);
     try {
-      const res = await w.load(fileOf(key));
+      const res = await this.loadOn(w);
       if ('plugin' in res) this.release(w);
       else this.retire(w);
       return res;
     } catch (err) {
       this.retire(w);
-      return { failure: (err as Error).message };
+      return { failure: (err as Error).message, timedOut: err instanceof LoadTimeout };
+    } finally {
+      this.running--;
+      this.queue.shift()?.();
     }
+  }
+
+  /** The load of w's plugin build, as it was checked. */
+  private loadOn(w: Worker): Promise<{ plugin: PluginMeta } | { rejection: RejectionData }> {
+    const verified = this.verified.get(w.key);
+    if (!verified) return Promise.reject(new WorkerFailure(`plugin "${fileOf(w.key)}" was never checked`));
+    return w.load(fileOf(w.key), verified, this.loadTimeoutMs);
   }
 
   /** The plugin's Detect score for a file head, or 0 if its worker fails. */
@@ -251,7 +307,7 @@ export class Pool {
     await this.slot();
     try {
       const w = await this.acquire(key, true);
-      if (!w) throw new WorkerFailure('the plugin could not be loaded again in a new worker');
+      if (!w) throw new WorkerFailure(`the plugin could not be loaded again in a new worker: ${this.loadFailures.get(key) ?? 'unknown reason'}`);
       try {
         const msg = await w.request({ type: 'job', id: this.nextId++, job }, progress);
         return msg as JobDone;
@@ -344,10 +400,11 @@ export class Pool {
     w.busy = true;
     if (key === BUILTIN_KEY) return w;
     try {
-      const res = await w.load(fileOf(key));
+      const res = await this.loadOn(w);
       if ('plugin' in res) return w;
-    } catch {
-      // fall through
+      this.loadFailures.set(key, res.rejection.headline);
+    } catch (err) {
+      this.loadFailures.set(key, (err as Error).message);
     }
     this.retire(w);
     return null;

@@ -9,6 +9,7 @@ import type { Summary } from '../analysis/summary.js';
 import type { Input } from '../inputs/expand.js';
 import type { ByteRange, InputReport, PipelineSettings, RangeResult } from '../pipeline.js';
 import type { PluginMeta } from '../plugins/discovery.js';
+import type { Verified } from '../plugins/trust.js';
 
 export interface RejectionData {
   file: string;
@@ -75,7 +76,8 @@ export interface FollowResult {
 }
 
 export type ToWorker =
-  | { type: 'load'; file: string }
+  /** `verified`: what the main process checked; the worker loads that inode and content or nothing. */
+  | { type: 'load'; file: string; verified: Verified }
   | { type: 'detect'; id: number; head: Buffer }
   | { type: 'job'; id: number; job: Job }
   | FollowOpen

@@ -14,6 +14,7 @@ import { matches } from '../analysis/filters.js';
 import { Summary } from '../analysis/summary.js';
 import { runInput, type RecordHandler } from '../pipeline.js';
 import { Rejection } from '../plugins/discovery.js';
+import type { Verified } from '../plugins/trust.js';
 import { BUILTINS } from '../processors/registry.js';
 import { CSV_HEADER, toCsv, toNdjson } from '../render/records.js';
 import { OutputWriter } from '../render/terminal.js';
@@ -34,11 +35,11 @@ function processorFor(name: string): Processor {
   return builtin;
 }
 
-async function load(file: string): Promise<void> {
+async function load(file: string, verified: Verified): Promise<void> {
   // Imported here so workers for built-in processors never load ffi-rs.
   const { loadPlugin } = await import('../plugins/loader.js');
   try {
-    const p = loadPlugin(file);
+    const p = loadPlugin(file, verified);
     plugin = p;
     send({ type: 'loaded', plugin: p.meta });
   } catch (err) {
@@ -90,7 +91,7 @@ process.on('message', (msg: ToWorker) => {
   const work = async () => {
     switch (msg.type) {
       case 'load':
-        return load(msg.file);
+        return load(msg.file, msg.verified);
       case 'detect':
         return send({ type: 'score', id: msg.id, score: processorFor(plugin!.name).detect?.(msg.head) ?? 0 });
       case 'job':

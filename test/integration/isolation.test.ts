@@ -5,7 +5,7 @@
  * completes, the other files' counts are exact, and each message names the
  * plugin, the file and the cause.
  */
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixturePluginDir, logmill } from '../helpers/cli.js';
@@ -18,7 +18,9 @@ describe('plugin faults are contained in worker processes', () => {
     writeFileSync(path.join(cwd, 'd.upper'), 'ERROR x\nINFO y\nWARN z\n');
     writeFileSync(path.join(cwd, 'good.log'), '2026-11-23 05:54:40 INFO ok\n2026-11-23 05:54:41 ERROR bad\n');
     const inputs = ['a.crash_parse', 'b.abort_parse', 'c.hang_parse', 'd.upper', 'e.go_panic', 'good.log'];
-    const res = await logmill(['analyze', '--output', 'json', '--plugins', 'plugins', '--plugin-timeout', '2', ...inputs], { cwd });
+    // Parsing may go 5 s without progress (hang_parse's limit); loading has its own, generous limit,
+    // so a busy machine cannot turn a slow load of a good plugin into a rejection.
+    const res = await logmill(['analyze', '--output', 'json', '--plugins', 'plugins', '--plugin-timeout', '5', '--plugin-load-timeout', '300', ...inputs], { cwd });
     expect(res.code).toBe(1);
     const out = JSON.parse(res.stdout);
     const files = Object.fromEntries(out.files.map((f: { path: string }) => [f.path, f]));
@@ -31,7 +33,7 @@ describe('plugin faults are contained in worker processes', () => {
       'logmill: [plugin abort_parse] b.abort_parse: worker crashed with SIGABRT (abort)',
       'logmill: [plugin crash_parse] a.crash_parse: worker crashed with SIGSEGV (segmentation fault)',
       'logmill: [plugin go_panic] e.go_panic: panic: assignment to entry in nil map',
-      'logmill: [plugin hang_parse] c.hang_parse: no progress for 2 s (--plugin-timeout); worker killed',
+      'logmill: [plugin hang_parse] c.hang_parse: no progress for 5 s (--plugin-timeout); worker killed',
     ]);
     // A crashed file contributes nothing half-counted.
     expect(files['a.crash_parse']).toMatchObject({ records: 0, error: expect.stringContaining('SIGSEGV') });
@@ -72,5 +74,50 @@ describe('plugin faults are contained in worker processes', () => {
     expect(res.code).toBe(1);
     expect(res.stdout.trim().split('\n').map((l) => JSON.parse(l).message)).toEqual(['INFO one', 'WARN two']);
     expect(res.stderr).toContain('logmill: [plugin crash_parse] b.crash_parse: worker crashed with SIGSEGV (segmentation fault)\n');
+  });
+
+  it('A20: a plugin that times out while loading fails its files (not text), and the rejection is remembered', async () => {
+    const dir = fixturePluginDir(['slow_new']);
+    const cwd = path.dirname(dir);
+    writeFileSync(path.join(cwd, 'a.hx'), 'INFO meant for the plugin\n');
+    writeFileSync(path.join(cwd, 'good.log'), '2026-11-23 05:54:40 INFO ok\n');
+    // slow_new sleeps 600 s in NewProcessor: any load limit runs out, however busy the machine.
+    const run = () => logmill(['analyze', '--output', 'json', '--plugins', 'plugins', '--plugin-load-timeout', '3', 'a.hx', 'good.log'], { cwd });
+    const first = await run();
+    expect(first.code).toBe(1);
+    expect(first.stderr).toContain('logmill: warning: plugin "plugins/slow_new.so" timed out while loading: no answer within 3 s (--plugin-load-timeout); worker killed (see: logmill plugins check plugins/slow_new.so)\n');
+    expect(first.stderr).not.toMatch(/crashed/);
+    const files = Object.fromEntries(JSON.parse(first.stdout).files.map((f: { path: string }) => [f.path, f]));
+    expect(files['a.hx'].error).toBe('no processor for .hx: plugin "plugins/slow_new.so" was rejected: timed out while loading (see: logmill plugins check plugins/slow_new.so)');
+    expect(files['good.log']).toMatchObject({ format: 'text', records: 1, error: null, reason: 'by default: no other processor recognized the content; plugin "plugins/slow_new.so" was rejected' });
+
+    // The same unchanged build: rejected from the check cache, without starting a worker.
+    const second = await run();
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain('logmill: warning: plugin "plugins/slow_new.so" timed out while loading: no answer within 3 s (--plugin-load-timeout); worker killed (remembered from an earlier run; to check again: logmill plugins check plugins/slow_new.so)\n');
+    expect(JSON.parse(second.stdout).files[0].error).toMatch(/^no processor for \.hx: plugin "plugins\/slow_new\.so" was rejected: timed out while loading \(remembered/);
+
+    // `plugins check` always checks for real.
+    const check = await logmill(['plugins', 'check', 'plugins/slow_new.so', '--plugin-load-timeout', '3'], { cwd });
+    expect(check.code).toBe(1);
+    expect(check.stderr.split('\n').slice(0, 2)).toEqual([
+      'logmill: plugin "plugins/slow_new.so" timed out while loading',
+      'DETAIL: no answer within 3 s (--plugin-load-timeout); worker killed',
+    ]);
+  });
+
+  it('a rebuilt plugin that no longer loads still owns its extensions: its files fail with it', async () => {
+    const dir = fixturePluginDir(['good_upper']);
+    const cwd = path.dirname(dir);
+    writeFileSync(path.join(cwd, 'a.upper'), 'INFO one\n');
+    const run = () => logmill(['analyze', '--output', 'json', '--plugins', 'plugins', 'a.upper'], { cwd });
+    expect(JSON.parse((await run()).stdout).files[0]).toMatchObject({ format: 'upper', records: 1 });
+    // Remembered as good: no check this time, a worker loads it (the same bytes) for the job.
+    expect(JSON.parse((await run()).stdout).files[0]).toMatchObject({ format: 'upper', records: 1 });
+    // A new build at the same path whose NewProcessor fails.
+    copyFileSync(path.join(process.env.LOGMILL_FIXTURE_PLUGINS!, 'null_factory.so'), path.join(dir, 'good_upper.so'));
+    const res = await run();
+    expect(res.code).toBe(1);
+    expect(JSON.parse(res.stdout).files[0].error).toBe('no processor for .upper: plugin "plugins/good_upper.so" was rejected: failed to start: NewProcessor returned NULL (see: logmill plugins check plugins/good_upper.so)');
   });
 });
