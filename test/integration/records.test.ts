@@ -1,0 +1,67 @@
+/**
+ * One bad record, or one plugin's bad batch, costs only itself or its file:
+ * regression tests for the reliability audit's record-level failures, each
+ * named after the audit row it pins (contract/BATCH.md says what the host
+ * checks in a batch). Every test runs the built CLI.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixturePluginDir, logmill } from '../helpers/cli.js';
+
+type FileReport = { path: string; records: number; malformed: number; error: string | null; notes: string[] };
+
+function filesOf(stdout: string): Record<string, FileReport> {
+  return Object.fromEntries(JSON.parse(stdout).files.map((f: FileReport) => [f.path, f]));
+}
+
+/** `n` lines of `INFO line N ...`, about 30 bytes each. */
+function upperLines(n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += `INFO line number ${String(i).padStart(7, '0')} here\n`;
+  return s;
+}
+
+describe('a plugin batch that lies fails its file, naming the plugin (audit A3, A26, A7)', () => {
+  it('A3 count_stale, A26 abs_offset, A7 zero_records: each file fails loudly, the others are analyzed', async () => {
+    const dir = fixturePluginDir(['count_stale', 'abs_offset', 'zero_records']);
+    const cwd = path.dirname(dir);
+    // Several ProcessorParse calls per file (1 MiB chunks), so that abs_offset's offsets go wrong after the first.
+    writeFileSync(path.join(cwd, 'a.count_stale'), 'INFO a\nWARN b\nERROR c\nINFO d\nINFO e\n');
+    writeFileSync(path.join(cwd, 'b.abs_offset'), upperLines(100_000)); // 3 MB
+    writeFileSync(path.join(cwd, 'c.zero_records'), 'INFO one\nWARN two\n');
+    writeFileSync(path.join(cwd, 'good.log'), '2026-11-23 05:54:40 INFO ok\n');
+    const inputs = ['a.count_stale', 'b.abs_offset', 'c.zero_records', 'good.log'];
+    const res = await logmill(['analyze', '-o', 'json', '--plugins', 'plugins', '--chunk-size', '1MiB', ...inputs], { cwd });
+    expect(res.code).toBe(1);
+    const files = filesOf(res.stdout);
+    expect(files['good.log']).toMatchObject({ records: 1, error: null });
+    // Its last call (eof, no input) claims the 5 records of the first again (the zero-fill that
+    // would catch a call with input is pinned in test/unit/batch.test.ts).
+    expect(files['a.count_stale']).toMatchObject({
+      records: 5,
+      error: '[plugin count_stale] a.count_stale: ProcessorParse consumed 0 bytes but its batch holds 5 records (a plugin bug: called again on the same input, it would emit them again)',
+    });
+    expect(files['b.abs_offset'].error).toMatch(
+      /^\[plugin abs_offset\] b\.abs_offset: malformed record batch: record \d+: record offset \d+ is past the \d+ bytes passed in \(offsets must be relative to this call's input\) \(a plugin bug\)$/);
+    expect(files['c.zero_records']).toMatchObject({
+      records: 0,
+      error: '[plugin zero_records] c.zero_records: ProcessorParse consumed 0 bytes but its batch holds 2 records (a plugin bug: called again on the same input, it would emit them again)',
+    });
+    // Records decoded before the bad batch count; none is invented or counted twice.
+    expect(files['b.abs_offset'].records).toBeLessThan(100_000);
+    for (const name of ['a.count_stale', 'b.abs_offset', 'c.zero_records']) expect(res.stderr).toContain(`logmill: [plugin ${name.slice(2)}] ${name}: `);
+  });
+
+  it('A3 count_stale: parse prints each record once, then fails the file', async () => {
+    const dir = fixturePluginDir(['count_stale']);
+    const cwd = path.dirname(dir);
+    writeFileSync(path.join(cwd, 'a.count_stale'), 'INFO a\nWARN b\nERROR c\nINFO d\nINFO e\n');
+    writeFileSync(path.join(cwd, 'good.log'), 'INFO ok\n');
+    const res = await logmill(['parse', '--plugins', 'plugins', 'a.count_stale', 'good.log'], { cwd });
+    expect(res.code).toBe(1);
+    const records = res.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(records.map((r) => r.message)).toEqual(['INFO a', 'WARN b', 'ERROR c', 'INFO d', 'INFO e', 'ok']);
+    expect(res.stderr).toContain('logmill: [plugin count_stale] a.count_stale: ');
+  });
+});
