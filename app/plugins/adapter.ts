@@ -8,6 +8,7 @@ import { BatchError, decodeBatch, invalidateBatch, readBatchHeader } from '../..
 import { normalizeSeverity, Severity } from '../../contract/severity.js';
 import type { LogRecord, ParseStream, Processor, ProcessorOrigin, RecordSink, StreamOptions } from '../../contract/processor.js';
 import { ProcessorError } from '../../contract/processor.js';
+import { TimeRangeGuard } from '../../contract/timestamps.js';
 import type { PluginMeta } from './discovery.js';
 import { pluginOrigin } from './origin.js';
 import type { NativeHandle, NativeLibrary } from './native.js';
@@ -71,6 +72,7 @@ class NativeStream implements ParseStream {
   private out = Buffer.alloc(OUT_INITIAL);
   private consumedTotal = 0;
   private closed = false;
+  private readonly times = new TimeRangeGuard();
 
   constructor(
     private readonly lib: NativeLibrary,
@@ -83,6 +85,7 @@ class NativeStream implements ParseStream {
   parse(input: Buffer, eof: boolean, emit: RecordSink): number {
     const normalize = (r: LogRecord) => {
       if (r.severity === Severity.Unknown && r.severityText !== '') r.severity = normalizeSeverity(r.severityText);
+      r.time = this.times.check(r.time);
       emit(r);
     };
     let pos = 0;
@@ -141,6 +144,10 @@ class NativeStream implements ParseStream {
     } catch (err) {
       throw new ProcessorError(`malformed record batch: ${(err as Error).message} (a plugin bug)`, this.name, this.source);
     }
+  }
+
+  notes(): string[] {
+    return this.times.notes();
   }
 
   private grow(needed: number): void {

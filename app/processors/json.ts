@@ -11,7 +11,7 @@
  * whole file in memory.
  */
 import { normalizeSeverity, Severity } from '../../contract/severity.js';
-import { epochNumber, parseTimeField, type Zone } from '../../contract/timestamps.js';
+import { epochNumber, parseTimeField, TimeRangeGuard, type Zone } from '../../contract/timestamps.js';
 import type { LogRecord, ParseStream, Processor, RecordSink, StreamOptions } from '../../contract/processor.js';
 import { ProcessorError } from '../../contract/processor.js';
 import { LineCursor } from './lines.js';
@@ -60,6 +60,7 @@ export class JsonStream implements ParseStream {
   private readonly cursor = new LineCursor();
   private consumedTotal = 0;
   private readonly refMs = Date.now();
+  private readonly times = new TimeRangeGuard();
   // State of the value scanner (mode 'values'), kept across calls.
   private line = 1;
   private inArray = false;
@@ -79,7 +80,7 @@ export class JsonStream implements ParseStream {
   }
 
   notes(): string[] {
-    return this.cursor.notes();
+    return [...this.cursor.notes(), ...this.times.notes()];
   }
 
   close(): void {}
@@ -147,7 +148,7 @@ export class JsonStream implements ParseStream {
     let time: number | null = null;
     if (timeKey) {
       const raw = obj[timeKey];
-      time = typeof raw === 'number' ? epochNumber(raw) : parseTimeField(scalarText(raw), this.zone, this.refMs);
+      time = this.times.check(typeof raw === 'number' ? epochNumber(raw) : parseTimeField(scalarText(raw), this.zone, this.refMs));
     }
     const severityText = levelKey ? scalarText(obj[levelKey]) : '';
     const message = messageKey ? scalarText(obj[messageKey]) : '';
@@ -165,7 +166,7 @@ export class JsonStream implements ParseStream {
     let time: number | null = null;
     if (timeKey) {
       const raw = obj[timeKey];
-      time = typeof raw === 'number' ? epochNumber(raw) : parseTimeField(fields[timeKey], this.zone, this.refMs);
+      time = this.times.check(typeof raw === 'number' ? epochNumber(raw) : parseTimeField(fields[timeKey], this.zone, this.refMs));
     }
     const severityText = levelKey ? fields[levelKey] : '';
     const message = messageKey ? fields[messageKey] : '';

@@ -4,7 +4,7 @@
  * named after the audit row it pins (contract/BATCH.md says what the host
  * checks in a batch). Every test runs the built CLI.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixturePluginDir, logmill } from '../helpers/cli.js';
@@ -63,5 +63,46 @@ describe('a plugin batch that lies fails its file, naming the plugin (audit A3, 
     const records = res.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(records.map((r) => r.message)).toEqual(['INFO a', 'WARN b', 'ERROR c', 'INFO d', 'INFO e', 'ok']);
     expect(res.stderr).toContain('logmill: [plugin count_stale] a.count_stale: ');
+  });
+});
+
+describe('a time out of range makes its record untimed, never a crash (audit A25, B15b)', () => {
+  it('B15b poison.ndjson and A25 big_time: a report for every file, the bad times counted in a note, exit 0', async () => {
+    const dir = fixturePluginDir(['big_time']);
+    const cwd = path.dirname(dir);
+    const logs = path.join(cwd, 'logs');
+    mkdirSync(logs);
+    writeFileSync(path.join(logs, 'ok.ndjson'), '{"time":"2026-11-23T05:54:40Z","level":"info","msg":"ok"}\n');
+    writeFileSync(path.join(logs, 'poison.ndjson'), [
+      '{"time":1e25,"level":"error","msg":"far future"}',
+      '{"ts":"2026-11-23T05:54:41Z","level":"info","msg":"fine"}',
+      '{"time":1e300,"msg":"no level, so the flattening path"}',
+      '{"time":"NaN","level":"info","msg":"not a time"}',
+      '{"time":-1e25,"level":"info","msg":"not a time either"}',
+    ].join('\n') + '\n');
+    writeFileSync(path.join(logs, 't.big_time'), 'INFO a\nWARN b\nERROR c\nINFO d\n');
+    for (const output of ['text', 'json']) {
+      const res = await logmill(['analyze', '-o', output, '--plugins', 'plugins', 'logs'], { cwd });
+      expect(res.stderr).not.toContain('RangeError');
+      expect(res.code).toBe(0);
+      if (output === 'text') {
+        expect(res.stdout).toContain('note: 2 timestamps out of range (years 0001-9999), treated as untimed');
+        continue;
+      }
+      const out = JSON.parse(res.stdout);
+      const files = filesOf(res.stdout);
+      expect(files['logs/poison.ndjson']).toMatchObject({ records: 5, error: null, notes: ['2 timestamps out of range (years 0001-9999), treated as untimed'] });
+      expect(files['logs/t.big_time']).toMatchObject({ records: 4, error: null, notes: ['2 timestamps out of range (years 0001-9999), treated as untimed'] });
+      expect(files['logs/ok.ndjson']).toMatchObject({ records: 1, error: null, notes: [] });
+      expect(out.records).toBe(10);
+      expect(out.timeRange).toEqual({ first: '2026-11-23T05:54:40.000000Z', last: '2026-11-23T05:54:41.000000Z', untimed: 6 });
+    }
+    const parsed = await logmill(['parse', '--plugins', 'plugins', 'logs'], { cwd });
+    expect(parsed.code).toBe(0);
+    expect(parsed.stdout.trim().split('\n').map((l) => JSON.parse(l).ts)).toEqual([
+      '2026-11-23T05:54:40.000000Z',
+      null, '2026-11-23T05:54:41.000000Z', null, null, null,
+      null, '2026-11-23T05:54:40.208000Z', null, '2026-11-23T05:54:40.208000Z',
+    ]);
   });
 });

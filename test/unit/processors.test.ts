@@ -154,6 +154,16 @@ describe('json processor', () => {
   });
 });
 
+describe('json processor: one line costs at most itself (reliability audit B15b)', () => {
+  it('B15b a time out of range makes its record untimed and is counted in a note', () => {
+    const stream = open(jsonProcessor);
+    const text = ['{"time":1e25,"msg":"a","level":"info"}', '{"time":1e300,"msg":"b"}', '{"time":"NaN","msg":"c"}', '{"time":"0000-01-01T00:00:00Z","msg":"d"}', '{"time":"0001-01-01T00:00:00Z","msg":"e"}', ''].join('\n');
+    const records = feedInChunks(stream, Buffer.from(text), 1 << 20);
+    expect(records.map((r) => [r.message, r.time])).toEqual([['a', null], ['b', null], ['c', null], ['d', null], ['e', Date.parse('0001-01-01T00:00:00Z') * 1000]]);
+    expect(stream.notes!()).toEqual(['2 timestamps out of range (years 0001-9999), treated as untimed']);
+  });
+});
+
 describe('over-long lines', () => {
   it('keeps the start of a line longer than 8 MiB and streams past the rest, counting lines on', () => {
     const long = `2026-11-23 05:54:41 ERROR ${'x'.repeat(9 << 20)}`;
