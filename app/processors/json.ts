@@ -19,6 +19,12 @@ import { LineCursor } from './lines.js';
 const TIME_KEYS = ['time', 'ts', 'timestamp', '@timestamp', 'datetime', 'date', 't', 'eventTime', 'event_time', 'time_local', 'asctime'];
 const LEVEL_KEYS = ['level', 'severity', 'lvl', 'loglevel', 'log_level', 'levelname', 'log.level', '@level', 'severity_text', 'priority'];
 const MESSAGE_KEYS = ['msg', 'message', 'text', 'log', '@message', 'event', 'body'];
+/**
+ * Objects and arrays nested deeper than this make a line malformed. JSON.parse
+ * copes with any depth, but flattening and JSON.stringify recurse: a line
+ * nested 10,000 deep would overflow the stack and end the whole file.
+ */
+export const MAX_JSON_DEPTH = 1000;
 
 export const jsonProcessor: Processor = {
   name: 'json',
@@ -129,6 +135,7 @@ export class JsonStream implements ParseStream {
   }
 
   private toRecord(text: string, line: number, offset: number): LogRecord {
+    if (nestedDeeperThan(text, MAX_JSON_DEPTH)) return malformed(`nested deeper than ${MAX_JSON_DEPTH} levels`, text.slice(0, 200), line, offset);
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -275,6 +282,25 @@ function flatten(obj: Record<string, unknown>, prefix: string, out: Record<strin
 
 function malformed(reason: string, raw: string, line: number, offset: number): LogRecord {
   return { time: null, severity: Severity.Unknown, severityText: '', message: reason, fields: { raw }, line, offset, malformed: true };
+}
+
+/**
+ * Whether the JSON text nests objects or arrays more than `limit` deep
+ * (brackets inside strings do not count). Lines too short to nest that deep
+ * are not scanned.
+ */
+export function nestedDeeperThan(text: string, limit: number): boolean {
+  if (text.length <= 2 * limit) return false;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
 }
 
 /**

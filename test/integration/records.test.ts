@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixturePluginDir, logmill } from '../helpers/cli.js';
+import { fixturePluginDir, logmill, tempDir } from '../helpers/cli.js';
 
 type FileReport = { path: string; records: number; malformed: number; error: string | null; notes: string[] };
 
@@ -104,5 +104,40 @@ describe('a time out of range makes its record untimed, never a crash (audit A25
       null, '2026-11-23T05:54:41.000000Z', null, null, null,
       null, '2026-11-23T05:54:40.208000Z', null, '2026-11-23T05:54:40.208000Z',
     ]);
+  });
+});
+
+describe('a JSON line nested 10,000 or 100,000 deep is one malformed record (audit B15)', () => {
+  const deepFile = (cwd: string) => {
+    const lines = ['{"level":"info","msg":"before"}'];
+    lines.push('{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000)); // flattening path (no level key)
+    lines.push('{"level":"info","msg":"deep","a":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}'); // fast path
+    for (let i = 0; i < 100_000; i++) lines.push(`{"level":"info","msg":"after ${i}","n":${i}}`);
+    writeFileSync(path.join(cwd, 'deep.ndjson'), lines.join('\n') + '\n');
+  };
+
+  it('B15 analyze: the 100,000 records after it count, with or without --field', async () => {
+    const cwd = tempDir();
+    deepFile(cwd);
+    for (const extra of [[], ['--field', 'a']]) {
+      const res = await logmill(['analyze', '-o', 'json', 'deep.ndjson', ...extra], { cwd });
+      expect(res.code).toBe(0);
+      const out = JSON.parse(res.stdout);
+      expect(out.records).toBe(100_001);
+      expect(out.malformed).toBe(2);
+      expect(out.malformedExamples.map((e: { line: number; message: string }) => [e.line, e.message])).toEqual([
+        [2, 'nested deeper than 1000 levels'],
+        [3, 'nested deeper than 1000 levels'],
+      ]);
+    }
+  });
+
+  it('B15 parse: every other record is printed and the deep lines are named on stderr', async () => {
+    const cwd = tempDir();
+    deepFile(cwd);
+    const res = await logmill(['parse', 'deep.ndjson'], { cwd });
+    expect(res.code).toBe(0);
+    expect(res.stdout.trim().split('\n')).toHaveLength(100_001);
+    expect(res.stderr).toBe('logmill: deep.ndjson:2: malformed: nested deeper than 1000 levels\nlogmill: deep.ndjson:3: malformed: nested deeper than 1000 levels\n');
   });
 });

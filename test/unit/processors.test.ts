@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonProcessor } from '../../app/processors/json.js';
+import { jsonProcessor, MAX_JSON_DEPTH, nestedDeeperThan } from '../../app/processors/json.js';
 import { findSeverity, textProcessor } from '../../app/processors/text.js';
 import type { Processor } from '../../contract/processor.js';
 import { Severity } from '../../contract/severity.js';
@@ -154,7 +154,26 @@ describe('json processor', () => {
   });
 });
 
-describe('json processor: one line costs at most itself (reliability audit B15b)', () => {
+describe('json processor: one line costs at most itself (reliability audit B15, B15b)', () => {
+  it('B15 a line nested 10,000 or 100,000 deep is one malformed record; the lines after it count', () => {
+    const deep = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
+    const text = [deep(10_000), `{"level":"info","msg":"x","a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, deep(1_000), '{"msg":"after"}', ''].join('\n');
+    const records = parseAll(jsonProcessor, text);
+    expect(records.map((r) => [r.line, r.malformed, r.message])).toEqual([
+      [1, true, `nested deeper than ${MAX_JSON_DEPTH} levels`],
+      [2, true, `nested deeper than ${MAX_JSON_DEPTH} levels`],
+      [3, false, ''],
+      [4, false, 'after'],
+    ]);
+    expect(Object.keys(records[2].fields)).toEqual(['a.'.repeat(999) + 'a']);
+  });
+
+  it('nestedDeeperThan counts brackets outside strings only', () => {
+    expect(nestedDeeperThan('[[[]]]', 2)).toBe(true);
+    expect(nestedDeeperThan('[[]]', 2)).toBe(false);
+    expect(nestedDeeperThan(`{"s":"${'['.repeat(50)}\\"${'{'.repeat(50)}"}`, 2)).toBe(false);
+  });
+
   it('B15b a time out of range makes its record untimed and is counted in a note', () => {
     const stream = open(jsonProcessor);
     const text = ['{"time":1e25,"msg":"a","level":"info"}', '{"time":1e300,"msg":"b"}', '{"time":"NaN","msg":"c"}', '{"time":"0000-01-01T00:00:00Z","msg":"d"}', '{"time":"0001-01-01T00:00:00Z","msg":"e"}', ''].join('\n');
