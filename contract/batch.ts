@@ -5,7 +5,7 @@
  * a buggy plugin produces an error naming it, never a wrong record.
  */
 import { Severity } from './severity.js';
-import type { LogRecord } from './processor.js';
+import { newFields, type LogRecord } from './processor.js';
 
 export const BATCH_MAGIC = 0x31424d4c;
 export const BATCH_HEADER = 16;
@@ -200,7 +200,7 @@ function checkStrings(b: Buffer, p: number, strings: number, end: number, i: num
 
 /** `count` key/value pairs from `at`, whose bounds checkStrings has checked. */
 function decodeFields(b: Buffer & Utf8Slicer, at: number, count: number): Record<string, string> {
-  const fields: Record<string, string> = {};
+  const fields = newFields();
   let p = at;
   for (let f = 0; f < count; f++) {
     const kn = b.readUInt32LE(p);

@@ -13,7 +13,7 @@
 import { normalizeSeverity, Severity } from '../../contract/severity.js';
 import { epochNumber, parseTimeField, TimeRangeGuard, type Zone } from '../../contract/timestamps.js';
 import type { LogRecord, ParseStream, Processor, RecordSink, StreamOptions } from '../../contract/processor.js';
-import { ProcessorError } from '../../contract/processor.js';
+import { newFields, ProcessorError } from '../../contract/processor.js';
 import { LineCursor } from './lines.js';
 
 const TIME_KEYS = ['time', 'ts', 'timestamp', '@timestamp', 'datetime', 'date', 't', 'eventTime', 'event_time', 'time_local', 'asctime'];
@@ -165,7 +165,7 @@ export class JsonStream implements ParseStream {
 
   /** The general case: flatten first, then pick from the flattened names (`log.level`). */
   private toRecordFlat(obj: Record<string, unknown>, line: number, offset: number): LogRecord {
-    const fields: Record<string, string> = {};
+    const fields = newFields();
     flatten(obj, '', fields);
     const timeKey = pick(fields, TIME_KEYS);
     const levelKey = pick(fields, LEVEL_KEYS);
@@ -207,7 +207,7 @@ class JsonRecord implements LogRecord {
 
   get fields(): Record<string, string> {
     if (this.built === undefined) {
-      const fields: Record<string, string> = {};
+      const fields = newFields();
       flatten(this.obj, '', fields);
       if (this.timeKey) delete fields[this.timeKey];
       if (this.levelKey) delete fields[this.levelKey];
@@ -281,7 +281,9 @@ function flatten(obj: Record<string, unknown>, prefix: string, out: Record<strin
 }
 
 function malformed(reason: string, raw: string, line: number, offset: number): LogRecord {
-  return { time: null, severity: Severity.Unknown, severityText: '', message: reason, fields: { raw }, line, offset, malformed: true };
+  const fields = newFields();
+  fields.raw = raw;
+  return { time: null, severity: Severity.Unknown, severityText: '', message: reason, fields, line, offset, malformed: true };
 }
 
 /**

@@ -141,3 +141,38 @@ describe('a JSON line nested 10,000 or 100,000 deep is one malformed record (aud
     expect(res.stderr).toBe('logmill: deep.ndjson:2: malformed: nested deeper than 1000 levels\nlogmill: deep.ndjson:3: malformed: nested deeper than 1000 levels\n');
   });
 });
+
+describe('fields named like Object.prototype members are ordinary fields (audit A27, B18)', () => {
+  const NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+
+  it('A27 parse keeps a __proto__ field exactly', async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, 'ctor.ndjson'), '{"msg":"a","__proto__":"p","constructor":"c","toString":"t","hasOwnProperty":"h","nested":{"__proto__":"n"}}\n');
+    const res = await logmill(['parse', 'ctor.ndjson'], { cwd });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('"fields":{"__proto__":"p","constructor":"c","toString":"t","hasOwnProperty":"h","nested.__proto__":"n"}');
+  });
+
+  it('B18 analyze --field constructor (and friends) lists the values, or says no record has the field', async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, 'ctor.ndjson'), [
+      '{"level":"info","msg":"a","__proto__":"p1","constructor":"c1","toString":"t1","hasOwnProperty":"h1"}',
+      '{"level":"info","msg":"b","__proto__":"p1","constructor":"c2","toString":"t1","hasOwnProperty":"h1"}',
+      '{"msg":"no level: the flattening path","constructor":"c2"}',
+    ].join('\n') + '\n');
+    writeFileSync(path.join(cwd, 'plain.ndjson'), '{"level":"info","msg":"nothing special"}\n');
+    const fields = NAMES.flatMap((n) => ['--field', n]);
+    const json = await logmill(['analyze', '-o', 'json', 'ctor.ndjson', 'plain.ndjson', ...fields], { cwd });
+    expect(json.code).toBe(0);
+    const out = JSON.parse(json.stdout);
+    expect(Object.keys(out.fields)).toEqual(NAMES);
+    expect(out.fields.constructor).toEqual([{ value: 'c2', count: 2 }, { value: 'c1', count: 1 }]);
+    expect(out.fields['__proto__']).toEqual([{ value: 'p1', count: 2 }]);
+    expect(out.fields.toString).toEqual([{ value: 't1', count: 2 }]);
+    expect(out.fields.hasOwnProperty).toEqual([{ value: 'h1', count: 2 }]);
+
+    const text = await logmill(['analyze', 'plain.ndjson', ...fields], { cwd });
+    expect(text.code).toBe(0);
+    for (const n of NAMES) expect(text.stdout).toContain(`Top values of ${n}\n  (no record has this field)\n`);
+  });
+});

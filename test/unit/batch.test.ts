@@ -128,3 +128,28 @@ describe('record batch: what the host checks (reliability audit A3, A26)', () =>
     expect(decodeInput(writeBatch(Buffer.alloc(4096), [0, 0, 20]), 100)).toHaveLength(3);
   });
 });
+
+describe('record batch: field names (reliability audit A27)', () => {
+  it('keeps fields named __proto__ and constructor as own keys', () => {
+    const str = (s: string) => {
+      const b = Buffer.alloc(4 + s.length);
+      b.writeUInt32LE(s.length, 0);
+      b.write(s, 4);
+      return b;
+    };
+    const strings = Buffer.concat(['', 'm', '__proto__', 'p', 'constructor', 'c'].map(str));
+    const out = Buffer.alloc(16 + 32 + strings.length);
+    out.writeUInt32LE(0x31424d4c, 0);
+    out.writeUInt32LE(1, 4);
+    out.writeUInt32LE(out.length, 8);
+    out.writeUInt32LE(32 + strings.length, 16);
+    out.writeUInt16LE(2, 22);
+    strings.copy(out, 48);
+    for (const lazyFields of [false, true]) {
+      let fields: Record<string, string> = {};
+      decodeBatch(out, 0, (r) => { fields = r.fields; }, { lazyFields });
+      expect(Object.keys(fields)).toEqual(['__proto__', 'constructor']);
+      expect(JSON.stringify(fields)).toBe('{"__proto__":"p","constructor":"c"}');
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { jsonProcessor, MAX_JSON_DEPTH, nestedDeeperThan } from '../../app/processors/json.js';
 import { findSeverity, textProcessor } from '../../app/processors/text.js';
-import type { Processor } from '../../contract/processor.js';
+import { fieldValue, type Processor } from '../../contract/processor.js';
 import { Severity } from '../../contract/severity.js';
 import { UTC } from '../../contract/timestamps.js';
 import { feedInChunks } from '../helpers/feed.js';
@@ -154,7 +154,7 @@ describe('json processor', () => {
   });
 });
 
-describe('json processor: one line costs at most itself (reliability audit B15, B15b)', () => {
+describe('json processor: one line costs at most itself (reliability audit B15, B15b, A27)', () => {
   it('B15 a line nested 10,000 or 100,000 deep is one malformed record; the lines after it count', () => {
     const deep = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
     const text = [deep(10_000), `{"level":"info","msg":"x","a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, deep(1_000), '{"msg":"after"}', ''].join('\n');
@@ -180,6 +180,15 @@ describe('json processor: one line costs at most itself (reliability audit B15, 
     const records = feedInChunks(stream, Buffer.from(text), 1 << 20);
     expect(records.map((r) => [r.message, r.time])).toEqual([['a', null], ['b', null], ['c', null], ['d', null], ['e', Date.parse('0001-01-01T00:00:00Z') * 1000]]);
     expect(stream.notes!()).toEqual(['2 timestamps out of range (years 0001-9999), treated as untimed']);
+  });
+
+  it('A27 fields named __proto__ and constructor are own fields; absent ones are absent', () => {
+    const [flat, fast] = parseAll(jsonProcessor, '{"msg":"a","__proto__":"p","constructor":"c"}\n{"level":"info","msg":"b","__proto__":{"x":"1"}}\n');
+    expect(JSON.stringify(flat.fields)).toBe('{"__proto__":"p","constructor":"c"}');
+    expect(JSON.stringify(fast.fields)).toBe('{"__proto__.x":"1"}');
+    expect(fieldValue(fast, 'constructor')).toBeUndefined();
+    expect(fieldValue(flat, 'constructor')).toBe('c');
+    expect(fieldValue({ ...flat, fields: {} }, 'toString')).toBeUndefined();
   });
 });
 
