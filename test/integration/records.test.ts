@@ -176,3 +176,78 @@ describe('fields named like Object.prototype members are ordinary fields (audit 
     for (const n of NAMES) expect(text.stdout).toContain(`Top values of ${n}\n  (no record has this field)\n`);
   });
 });
+
+describe('no control character from a log, a file name or a plugin reaches the terminal (audit C1, C5)', () => {
+  const EVIL = '\x1b]0;pwned\x07 \x1b[2J hidden\rBAD\bX \u009b31m';
+  // ESC, BEL, CR, BS, and C1 controls (a JS string's U+0080-U+009F).
+  const CONTROL = /[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]/;
+
+  it('C1 analyze text: messages, a field, the file name and a path argument are shown escaped; JSON keeps them exact', async () => {
+    const cwd = tempDir();
+    const evilName = `evil${EVIL}.log`;
+    writeFileSync(path.join(cwd, evilName), [
+      { time: '2026-11-23T05:54:40Z', level: 'error', msg: `${EVIL} in a message` },
+      { time: '2026-11-23T05:54:41Z', level: 'info', msg: `all systems normal ${EVIL}` },
+    ].map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(path.join(cwd, 'app.ndjson'), JSON.stringify({ level: 'error', msg: `json ${EVIL}`, user: EVIL }) + '\n');
+    const missing = `missing${EVIL}.log`;
+    const text = await logmill(['analyze', '--field', 'user', '.', missing], { cwd });
+    expect(text.code).toBe(1);
+    expect(text.stdout).not.toMatch(CONTROL);
+    expect(text.stderr).not.toMatch(CONTROL);
+    expect(text.stdout).toContain('evil^[]0;pwned^G ^[[2J hidden^MBAD^HX <U+009B>31m.log');
+    expect(text.stdout).toContain('Top values of user');
+    expect(text.stdout).toContain('^[]0;pwned^G ^[[2J hidden^MBAD^HX <U+009B>31m');
+    expect(text.stderr).toContain('logmill: missing^[]0;pwned^G');
+
+    const json = await logmill(['analyze', '-o', 'json', '--field', 'user', '.'], { cwd });
+    expect(json.code).toBe(0);
+    const out = JSON.parse(json.stdout);
+    expect(out.files.map((f: FileReport) => f.path).sort()).toEqual(['app.ndjson', evilName]);
+    expect(out.fields.user).toEqual([{ value: EVIL, count: 1 }]);
+    expect(out.errors.map((e: { message: string }) => e.message).sort()).toEqual([`${EVIL} in a message`, `json ${EVIL}`]);
+  });
+
+  it('C1 parse: NDJSON keeps the exact strings, stderr shows them escaped', async () => {
+    const cwd = tempDir();
+    // JSON.parse quotes the start of a bad line in its message: the malformed reason carries the log's bytes.
+    writeFileSync(path.join(cwd, 'app.ndjson'), JSON.stringify({ level: 'error', msg: EVIL, user: EVIL }) + `\nx${EVIL}\n`);
+    const res = await logmill(['parse', 'app.ndjson'], { cwd });
+    expect(res.code).toBe(0);
+    const [record] = res.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(record).toMatchObject({ message: EVIL, fields: { user: EVIL } });
+    expect(res.stderr).toContain('logmill: app.ndjson:2: malformed: invalid JSON: Unexpected token \'x\', "x^[]0;pwned"... is not valid JSON\n');
+    expect(res.stderr).not.toMatch(CONTROL);
+  });
+
+  it('C5 parse -o csv: a cell that a spreadsheet would run as a formula starts with a quote', async () => {
+    const cwd = tempDir();
+    const messages = ['=HYPERLINK("http://evil.example","click")', '+cmd|\' /C calc\'!A0', '-2+3', '@SUM(1+1)', '\t=1+1', '\r=1+1', 'plain = fine', "'quoted already"];
+    writeFileSync(path.join(cwd, 'formula.ndjson'), messages.map((msg) => JSON.stringify({ level: '=1+1', msg })).join('\n') + '\n');
+    const res = await logmill(['parse', '-o', 'csv', 'formula.ndjson'], { cwd });
+    expect(res.code).toBe(0);
+    const rows = parseCsv(res.stdout);
+    expect(rows[0]).toEqual(['ts', 'severity', 'severity_text', 'message', 'fields', 'file', 'line']);
+    expect(rows.slice(1).map((r) => r[3])).toEqual([
+      '\'=HYPERLINK("http://evil.example","click")', '\'+cmd|\' /C calc\'!A0', "'-2+3", "'@SUM(1+1)", "'\t=1+1", "'\r=1+1", 'plain = fine', "'quoted already",
+    ]);
+    expect(rows.slice(1).map((r) => r[2])).toEqual(messages.map(() => "'=1+1"));
+  });
+});
+
+/** RFC 4180: rows of cells, quoted cells may hold commas, quotes ("") and line breaks. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; } else cell += c;
+  }
+  return rows;
+}
