@@ -149,7 +149,12 @@ export function decodeBatch(buf: Buffer, offsetBase: number, emit: (r: LogRecord
       // Every string's bounds are checked first, so a bad batch fails here, never
       // later when a lazy record's fields are read; the decoding below is unchecked.
       let p = pos + RECORD_HEADER;
-      checkStrings(b, p, 2 + fieldCount * 2, end, i);
+      const stringsEnd = checkStrings(b, p, 2 + fieldCount * 2, end, i);
+      if (stringsEnd !== end) {
+        emit(overfullRecord(end - stringsEnd, fieldCount, line, offset));
+        pos = end;
+        continue;
+      }
       let n = b.readUInt32LE(p);
       const severityText = n === 0 ? '' : n <= 7 ? shortString(b, p + 4, n) : b.utf8Slice(p + 4, p + 4 + n);
       p += 4 + n;
@@ -187,8 +192,18 @@ export function invalidateBatch(buf: Buffer): void {
   buf.fill(0, 0, Math.min(claimed, buf.length));
 }
 
-/** Throws unless `strings` length-prefixed strings starting at `p` end within `end` (record `i`). */
-function checkStrings(b: Buffer, p: number, strings: number, end: number, i: number): void {
+/**
+ * The malformed record that stands for one whose strings end before its
+ * record_length: field_count says fewer fields than it holds, as when a C
+ * plugin's 16-bit count wraps past 65,535 fields. The record costs only itself.
+ */
+function overfullRecord(extra: number, fieldCount: number, line: number, offset: number): LogRecord {
+  const message = `record has ${extra} bytes after the last of the ${fieldCount} fields its field_count says (more than 65,535 fields?)`;
+  return { time: null, severity: Severity.Unknown, severityText: '', message, fields: newFields(), line, offset, malformed: true };
+}
+
+/** Throws unless `strings` length-prefixed strings starting at `p` end within `end` (record `i`); returns where they end. */
+function checkStrings(b: Buffer, p: number, strings: number, end: number, i: number): number {
   for (let s = 0; s < strings; s++) {
     if (p + 4 > end) throw new BatchError(`record ${i + 1}: string runs past the record`);
     const n = b.readUInt32LE(p);
@@ -196,6 +211,7 @@ function checkStrings(b: Buffer, p: number, strings: number, end: number, i: num
     if (p + n > end) throw new BatchError(`record ${i + 1}: string of ${n} bytes runs past the record`);
     p += n;
   }
+  return p;
 }
 
 /** `count` key/value pairs from `at`, whose bounds checkStrings has checked. */

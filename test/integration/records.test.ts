@@ -66,6 +66,19 @@ describe('a plugin batch that lies fails its file, naming the plugin (audit A3, 
   });
 });
 
+describe('a record with more fields than a batch record can hold is malformed, not cut short (audit B16)', () => {
+  it('B16 wide_fields: a C plugin whose 16-bit field count wrapped gets those records reported malformed with file:line', async () => {
+    const dir = fixturePluginDir(['wide_fields']);
+    const cwd = path.dirname(dir);
+    writeFileSync(path.join(cwd, 'w.wide_fields'), 'wide one\nnarrow\nwide two\n');
+    const res = await logmill(['parse', '--plugins', 'plugins', 'w.wide_fields'], { cwd });
+    expect(res.code).toBe(0);
+    expect(res.stdout.trim().split('\n').map((l) => JSON.parse(l)).map((r) => [r.message, r.fields])).toEqual([['narrow', { k: 'v' }]]);
+    const why = 'record has 655360 bytes after the last of the 1 fields its field_count says (more than 65,535 fields?)';
+    expect(res.stderr).toBe(`logmill: w.wide_fields:1: malformed: ${why}\nlogmill: w.wide_fields:3: malformed: ${why}\n`);
+  });
+});
+
 describe('a time out of range makes its record untimed, never a crash (audit A25, B15b)', () => {
   it('B15b poison.ndjson and A25 big_time: a report for every file, the bad times counted in a note, exit 0', async () => {
     const dir = fixturePluginDir(['big_time']);

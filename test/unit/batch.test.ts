@@ -153,3 +153,24 @@ describe('record batch: field names (reliability audit A27)', () => {
     }
   });
 });
+
+describe('record batch: more fields than field_count can say (reliability audit B16)', () => {
+  it('B16 a record whose strings go on past its field_count is one malformed record, and the next record is fine', () => {
+    const out = writeBatch(Buffer.alloc(4096), [0, 10]);
+    // Give record 1 a second field its field_count (1, as 65,537 wraps to in 16 bits) does not count.
+    const first = out.readUInt32LE(16);
+    const rest = Buffer.from(out.subarray(16 + first, out.readUInt32LE(8)));
+    const fields = Buffer.from([1, 0, 0, 0, 0x6b, 1, 0, 0, 0, 0x76, 1, 0, 0, 0, 0x6b, 1, 0, 0, 0, 0x76]); // k=v twice
+    fields.copy(out, 16 + first);
+    rest.copy(out, 16 + first + fields.length);
+    out.writeUInt32LE(first + fields.length, 16);
+    out.writeUInt16LE(1, 22);
+    out.writeUInt32LE(out.readUInt32LE(8) + fields.length, 8);
+    const records: LogRecord[] = [];
+    decodeBatch(out, 0, (r) => records.push(r), { inputLength: 20 });
+    expect(records.map((r) => [r.malformed, r.message, r.offset])).toEqual([
+      [true, 'record has 10 bytes after the last of the 1 fields its field_count says (more than 65,535 fields?)', 0],
+      [false, 'record at 10', 10],
+    ]);
+  });
+});
