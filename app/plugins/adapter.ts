@@ -4,7 +4,7 @@
  * host-owned output buffer, batch decoding, and severity normalization for
  * records that leave it to the host. Every error is tagged with the plugin.
  */
-import { BatchError, decodeBatch, invalidateBatch, readBatchHeader } from '../../contract/batch.js';
+import { BatchError, decodeBatch, invalidateBatch, readBatchHeader, type BatchHeader } from '../../contract/batch.js';
 import { normalizeSeverity, Severity } from '../../contract/severity.js';
 import type { LogRecord, ParseStream, Processor, ProcessorOrigin, RecordSink, StreamOptions } from '../../contract/processor.js';
 import { ProcessorError } from '../../contract/processor.js';
@@ -93,7 +93,7 @@ class NativeStream implements ParseStream {
       const rest = input.subarray(pos);
       const result = this.lib.parse(this.handle, rest, eof, this.out);
       if (result === PARSE_NEED_SPACE) {
-        this.grow(readBatchHeader(this.out).byteLength);
+        this.grow(this.batchHeader().byteLength);
         continue;
       }
       this.checkResult(result, rest.length);
@@ -132,17 +132,19 @@ class NativeStream implements ParseStream {
       decodeBatch(this.out, base, emit, { lazyFields: true, inputLength });
     } catch (err) {
       if (!(err instanceof BatchError)) throw err;
-      throw new ProcessorError(`malformed record batch: ${(err as Error).message} (a plugin bug)`, this.name, this.source);
+      throw new ProcessorError(`malformed record batch: ${err.message} (a plugin bug)`, this.name, this.source);
     } finally {
       invalidateBatch(this.out);
     }
   }
 
-  private batchHeader() {
+  /** The header the plugin wrote in `out`; a wrong magic fails the file like any batch error. */
+  private batchHeader(): BatchHeader {
     try {
       return readBatchHeader(this.out);
     } catch (err) {
-      throw new ProcessorError(`malformed record batch: ${(err as Error).message} (a plugin bug)`, this.name, this.source);
+      if (!(err instanceof BatchError)) throw err;
+      throw new ProcessorError(`malformed record batch: ${err.message} (a plugin bug)`, this.name, this.source);
     }
   }
 
