@@ -53,6 +53,15 @@ describe('a plugin batch that lies fails its file, naming the plugin (audit A3, 
     for (const name of ['a.count_stale', 'b.abs_offset', 'c.zero_records']) expect(res.stderr).toContain(`logmill: [plugin ${name.slice(2)}] ${name}: `);
   });
 
+  it('A26 abs_offset split into ranges (-j 2): the file fails instead of losing records silently', async () => {
+    const dir = fixturePluginDir(['abs_offset']);
+    const cwd = path.dirname(dir);
+    writeFileSync(path.join(cwd, 'big.abs_offset'), upperLines(200_000)); // 6 MB: 6 ranges of 1 MiB
+    const res = await logmill(['analyze', '-o', 'json', '--plugins', 'plugins', '-j', '2', '--split-min', '1MiB', '--chunk-size', '1MiB', 'big.abs_offset'], { cwd });
+    expect(res.code).toBe(1);
+    expect(filesOf(res.stdout)['big.abs_offset'].error).toMatch(/^\[plugin abs_offset\] big\.abs_offset: malformed record batch: record \d+: record offset \d+ is past the \d+ bytes passed in/);
+  });
+
   it('A3 count_stale: parse prints each record once, then fails the file', async () => {
     const dir = fixturePluginDir(['count_stale']);
     const cwd = path.dirname(dir);
