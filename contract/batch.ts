@@ -5,7 +5,7 @@
  * a buggy plugin produces an error naming it, never a wrong record.
  */
 import { Severity } from './severity.js';
-import type { LogRecord } from './processor.js';
+import { newFields, type LogRecord } from './processor.js';
 
 export const BATCH_MAGIC = 0x31424d4c;
 export const BATCH_HEADER = 16;
@@ -40,6 +40,14 @@ export interface DecodeOptions {
    * which reads fields only for `--field`.
    */
   lazyFields?: boolean;
+  /**
+   * The length of the input the plugin was given in this call. When set,
+   * every record must start inside it (0 <= offset < inputLength) and
+   * offsets must not go backwards within the batch: a plugin that writes
+   * stream-relative offsets, or a header that claims records left over from
+   * an earlier call, fails here instead of producing misplaced records.
+   */
+  inputLength?: number;
 }
 
 /** Buffer's own decoder, without the argument checks of `toString` (which cost more than the decoding of a short string). */
@@ -118,12 +126,15 @@ export function decodeBatch(buf: Buffer, offsetBase: number, emit: (r: LogRecord
   if (byteLength > buf.length) throw new BatchError(`record batch claims ${byteLength} bytes but the buffer holds ${buf.length}`);
   const b = buf as Buffer & Utf8Slicer;
   const view: BatchView | null = options?.lazyFields ? { buf, live: true } : null;
+  const inputLength = options?.inputLength;
+  let previous = 0;
   try {
     let pos = BATCH_HEADER;
     for (let i = 0; i < count; i++) {
       if (pos + RECORD_HEADER > byteLength) throw new BatchError(`record ${i + 1} of ${count} starts past the end of the batch`);
       const length = b.readUInt32LE(pos);
       const end = pos + length;
+      if (length === 0) throw new BatchError(`record ${i + 1} of ${count} is empty (length 0): the header claims more records than the plugin wrote`);
       if (length < RECORD_HEADER || end > byteLength) throw new BatchError(`record ${i + 1} has length ${length}, outside the batch`);
       const sev = b[pos + 4];
       const severity = sev <= Severity.Fatal ? sev : Severity.Unknown;
@@ -131,12 +142,19 @@ export function decodeBatch(buf: Buffer, offsetBase: number, emit: (r: LogRecord
       const fieldCount = b[pos + 6] | (b[pos + 7] << 8);
       const time = flags & FLAG_HAS_TIME ? b.readUInt32LE(pos + 8) + b.readInt32LE(pos + 12) * 4294967296 : null;
       const line = b.readUInt32LE(pos + 16) + b.readUInt32LE(pos + 20) * 4294967296;
-      const offset = offsetBase + b.readUInt32LE(pos + 24) + b.readUInt32LE(pos + 28) * 4294967296;
+      const relative = b.readUInt32LE(pos + 24) + b.readUInt32LE(pos + 28) * 4294967296;
+      if (inputLength !== undefined) previous = checkOffset(relative, previous, inputLength, i);
+      const offset = offsetBase + relative;
       const malformed = (flags & FLAG_MALFORMED) !== 0;
       // Every string's bounds are checked first, so a bad batch fails here, never
       // later when a lazy record's fields are read; the decoding below is unchecked.
       let p = pos + RECORD_HEADER;
-      checkStrings(b, p, 2 + fieldCount * 2, end, i);
+      const stringsEnd = checkStrings(b, p, 2 + fieldCount * 2, end, i);
+      if (stringsEnd !== end) {
+        emit(overfullRecord(end - stringsEnd, fieldCount, line, offset));
+        pos = end;
+        continue;
+      }
       let n = b.readUInt32LE(p);
       const severityText = n === 0 ? '' : n <= 7 ? shortString(b, p + 4, n) : b.utf8Slice(p + 4, p + 4 + n);
       p += 4 + n;
@@ -153,8 +171,39 @@ export function decodeBatch(buf: Buffer, offsetBase: number, emit: (r: LogRecord
   return count;
 }
 
-/** Throws unless `strings` length-prefixed strings starting at `p` end within `end` (record `i`). */
-function checkStrings(b: Buffer, p: number, strings: number, end: number, i: number): void {
+/** Throws unless record `i` starts inside the input and not before the record `previous` (offsets relative to the call's input); returns its offset. */
+function checkOffset(offset: number, previous: number, inputLength: number, i: number): number {
+  if (offset >= inputLength) {
+    throw new BatchError(`record ${i + 1}: record offset ${offset} is past the ${inputLength} bytes passed in (offsets must be relative to this call's input)`);
+  }
+  if (offset < previous) throw new BatchError(`record ${i + 1}: record offset ${offset} goes back before the previous record's ${previous}`);
+  return offset;
+}
+
+/**
+ * Zero-fills the batch in `buf` that was just decoded (its header's
+ * byte_length, header included; the whole buffer if it claims more). The
+ * host reuses its output buffer for the next call: a header that then claims
+ * more records than that call wrote finds zeros (record length 0, which
+ * fails decoding), never this batch's records decoded a second time.
+ */
+export function invalidateBatch(buf: Buffer): void {
+  const claimed = buf.length >= BATCH_HEADER ? buf.readUInt32LE(8) : buf.length;
+  buf.fill(0, 0, Math.min(claimed, buf.length));
+}
+
+/**
+ * The malformed record that stands for one whose strings end before its
+ * record_length: field_count says fewer fields than it holds, as when a C
+ * plugin's 16-bit count wraps past 65,535 fields. The record costs only itself.
+ */
+function overfullRecord(extra: number, fieldCount: number, line: number, offset: number): LogRecord {
+  const message = `record has ${extra} bytes after the last of the ${fieldCount} fields its field_count says (more than 65,535 fields?)`;
+  return { time: null, severity: Severity.Unknown, severityText: '', message, fields: newFields(), line, offset, malformed: true };
+}
+
+/** Throws unless `strings` length-prefixed strings starting at `p` end within `end` (record `i`); returns where they end. */
+function checkStrings(b: Buffer, p: number, strings: number, end: number, i: number): number {
   for (let s = 0; s < strings; s++) {
     if (p + 4 > end) throw new BatchError(`record ${i + 1}: string runs past the record`);
     const n = b.readUInt32LE(p);
@@ -162,11 +211,12 @@ function checkStrings(b: Buffer, p: number, strings: number, end: number, i: num
     if (p + n > end) throw new BatchError(`record ${i + 1}: string of ${n} bytes runs past the record`);
     p += n;
   }
+  return p;
 }
 
 /** `count` key/value pairs from `at`, whose bounds checkStrings has checked. */
 function decodeFields(b: Buffer & Utf8Slicer, at: number, count: number): Record<string, string> {
-  const fields: Record<string, string> = {};
+  const fields = newFields();
   let p = at;
   for (let f = 0; f < count; f++) {
     const kn = b.readUInt32LE(p);

@@ -27,6 +27,28 @@ export interface LogRecord {
 
 export type RecordSink = (record: LogRecord) => void;
 
+/**
+ * An empty `fields` object without a prototype: a field named `__proto__`,
+ * `constructor` or `toString` is then an ordinary own key, kept when set and
+ * absent when not (on `{}`, setting `__proto__` is lost and reading
+ * `constructor` finds a function). Processors build fields with it.
+ */
+export function newFields(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
+}
+
+/**
+ * The value of field `name`, or undefined: only the record's own string
+ * keys count, whatever object the processor built its fields with. The one
+ * way to look a field up by a name the user typed (`--field constructor`).
+ */
+export function fieldValue(r: LogRecord, name: string): string | undefined {
+  const fields = r.fields;
+  if (!Object.prototype.hasOwnProperty.call(fields, name)) return undefined;
+  const v = fields[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
 /** Where a processor came from, for `logmill plugins` and reports. */
 export type ProcessorOrigin =
   | { kind: 'builtin' }

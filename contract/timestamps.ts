@@ -8,6 +8,37 @@
  * up to 2^53 µs, i.e. until the year 2255.
  */
 
+/**
+ * The times logmill accepts, whoever read them (json, text, a plugin):
+ * 0001-01-01T00:00:00Z up to the end of 9999, what a four-digit ISO 8601
+ * year (and so every report) can show. A time outside (a plugin's INT64_MAX,
+ * `{"time":1e25}`) makes its record untimed, and the stream says how many in
+ * a note (TimeRangeGuard): one record cannot take the report down.
+ */
+const FIRST_TIME_US = Date.parse('0001-01-01T00:00:00Z') * 1000;
+/** The first microsecond of the year 10000 (exact as a double). */
+const END_TIME_US = Date.parse('+010000-01-01T00:00:00Z') * 1000;
+
+export function timeInRange(us: number): boolean {
+  return us >= FIRST_TIME_US && us < END_TIME_US;
+}
+
+/** Lets a stream's times through if in range, null otherwise, and counts those for a note. */
+export class TimeRangeGuard {
+  private dropped = 0;
+
+  check(us: number | null): number | null {
+    if (us === null || timeInRange(us)) return us;
+    this.dropped++;
+    return null;
+  }
+
+  notes(): string[] {
+    if (this.dropped === 0) return [];
+    return [`${this.dropped} timestamp${this.dropped === 1 ? '' : 's'} out of range (years 0001-9999), treated as untimed`];
+  }
+}
+
 /** How to read a stamp that carries no zone (`--tz`). */
 export type Zone =
   | { kind: 'fixed'; offsetMinutes: number; label: string }
@@ -191,11 +222,20 @@ function parseOffset(text: string): number {
 /** Wall-clock parts to µs; `offset` in minutes east of UTC, or undefined to use `zone`. */
 function compose(y: number, mo: number, d: number, h: number, mi: number, s: number, us: number,
   offset: number | undefined, zone: Zone): number | null {
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null;
-  const wall = Date.UTC(y, mo - 1, d, h, mi, s === 60 ? 59 : s);
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null; // year 0 is out of range
+  const wall = utcMs(y, mo - 1, d, h, mi, s === 60 ? 59 : s);
   if (new Date(wall).getUTCDate() !== d) return null; // Feb 30th and friends
   const off = offset ?? zoneOffsetAt(zone, wall);
   return (wall - off * 60_000) * 1000 + us;
+}
+
+/** Date.UTC, except that years 1-99 are those years, not 1901-1999. */
+function utcMs(y: number, mo: number, d: number, h: number, mi: number, s: number): number {
+  const ms = Date.UTC(y, mo, d, h, mi, s);
+  if (y >= 100) return ms;
+  const date = new Date(ms);
+  date.setUTCFullYear(y);
+  return date.getTime();
 }
 
 const ianaFormatters = new Map<string, Intl.DateTimeFormat>();

@@ -5,7 +5,7 @@
  * combined later. Per-record work is a few map updates.
  */
 import { Severity, SEVERITY_NAMES } from '../../contract/severity.js';
-import type { LogRecord } from '../../contract/processor.js';
+import { fieldValue, type LogRecord } from '../../contract/processor.js';
 import { patternOf } from './patterns.js';
 
 /**
@@ -77,7 +77,7 @@ export class Summary {
     }
 
     for (const [name, counts] of this.fieldValues) {
-      const v = r.fields[name];
+      const v = fieldValue(r, name);
       if (v === undefined) continue;
       if (counts.has(v) || counts.size < MAX_FIELD_VALUES) counts.set(v, (counts.get(v) ?? 0) + 1);
     }

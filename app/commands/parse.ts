@@ -10,7 +10,7 @@ import { mergeReports } from '../pipeline.js';
 import { CSV_HEADER } from '../render/records.js';
 import { buildSettings, type CommonFlags } from '../settings.js';
 import { planInputs } from './inputs.js';
-import { reportInputProblems, warnRejectedPlugins } from './problems.js';
+import { reportInputProblems, warn, warnRejectedPlugins } from './problems.js';
 
 export interface ParseFlags extends CommonFlags {
   paths: string[];
@@ -43,7 +43,7 @@ export async function runParse(flags: ParseFlags): Promise<number> {
       const header = flags.output === 'csv' ? CSV_HEADER.length : 0;
       await pipeline(createReadStream(outFiles[i], { start: header }), process.stdout, { end: false });
       rmSync(outFiles[i], { force: true });
-      for (const line of outcome.done.malformed ?? []) process.stderr.write(`logmill: ${line}\n`);
+      for (const line of outcome.done.malformed ?? []) warn(line);
     }
     return reportInputProblems(errors, planned.map((p) => p.report));
   } finally {

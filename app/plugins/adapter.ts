@@ -4,10 +4,11 @@
  * host-owned output buffer, batch decoding, and severity normalization for
  * records that leave it to the host. Every error is tagged with the plugin.
  */
-import { decodeBatch, readBatchHeader } from '../../contract/batch.js';
+import { BatchError, decodeBatch, invalidateBatch, readBatchHeader, type BatchHeader } from '../../contract/batch.js';
 import { normalizeSeverity, Severity } from '../../contract/severity.js';
 import type { LogRecord, ParseStream, Processor, ProcessorOrigin, RecordSink, StreamOptions } from '../../contract/processor.js';
 import { ProcessorError } from '../../contract/processor.js';
+import { TimeRangeGuard } from '../../contract/timestamps.js';
 import type { PluginMeta } from './discovery.js';
 import { pluginOrigin } from './origin.js';
 import type { NativeHandle, NativeLibrary } from './native.js';
@@ -15,7 +16,6 @@ import type { NativeHandle, NativeLibrary } from './native.js';
 const PARSE_NEED_SPACE = -2;
 const OUT_INITIAL = 4 << 20;
 const OUT_MAX = 1 << 30;
-const LAZY_FIELDS = { lazyFields: true } as const;
 
 export class NativeProcessor implements Processor {
   readonly name: string;
@@ -67,9 +67,12 @@ export class NativeProcessor implements Processor {
 }
 
 class NativeStream implements ParseStream {
-  private out = Buffer.allocUnsafe(OUT_INITIAL);
+  // Zeroed, and zeroed again after each batch is decoded (invalidateBatch):
+  // nothing a header claims beyond what the plugin wrote can decode as a record.
+  private out = Buffer.alloc(OUT_INITIAL);
   private consumedTotal = 0;
   private closed = false;
+  private readonly times = new TimeRangeGuard();
 
   constructor(
     private readonly lib: NativeLibrary,
@@ -82,6 +85,7 @@ class NativeStream implements ParseStream {
   parse(input: Buffer, eof: boolean, emit: RecordSink): number {
     const normalize = (r: LogRecord) => {
       if (r.severity === Severity.Unknown && r.severityText !== '') r.severity = normalizeSeverity(r.severityText);
+      r.time = this.times.check(r.time);
       emit(r);
     };
     let pos = 0;
@@ -89,26 +93,14 @@ class NativeStream implements ParseStream {
       const rest = input.subarray(pos);
       const result = this.lib.parse(this.handle, rest, eof, this.out);
       if (result === PARSE_NEED_SPACE) {
-        this.grow(readBatchHeader(this.out).byteLength);
+        this.grow(this.batchHeader().byteLength);
         continue;
       }
-      if (result < 0) {
-        const why = this.lib.lastError(this.handle);
-        throw new ProcessorError(why || `ProcessorParse failed with code ${result}`, this.name, this.source);
-      }
-      if (result > rest.length) {
-        throw new ProcessorError(`ProcessorParse consumed ${result} bytes of ${rest.length} (a plugin bug)`, this.name, this.source);
-      }
-      let count: number;
-      try {
-        // Fields are decoded only if read (analyze reads them only for --field; parse reads them all).
-        count = decodeBatch(this.out, this.consumedTotal + pos, normalize, LAZY_FIELDS);
-      } catch (err) {
-        throw new ProcessorError(`malformed record batch: ${(err as Error).message} (a plugin bug)`, this.name, this.source);
-      }
+      this.checkResult(result, rest.length);
+      this.decode(this.consumedTotal + pos, rest.length, normalize);
       pos += result;
       if (pos === input.length) break;
-      if (result === 0 && count === 0) {
+      if (result === 0) {
         if (eof) throw new ProcessorError(`left ${input.length - pos} bytes unconsumed at end of input (a plugin bug: at eof a plugin must consume everything)`, this.name, this.source);
         break; // needs more input
       }
@@ -117,11 +109,54 @@ class NativeStream implements ParseStream {
     return pos;
   }
 
+  /** Throws for a ProcessorParse result that is an error or a plugin bug; the batch is not decoded then. */
+  private checkResult(result: number, inputLength: number): void {
+    if (result < 0) {
+      const why = this.lib.lastError(this.handle);
+      throw new ProcessorError(why || `ProcessorParse failed with code ${result}`, this.name, this.source);
+    }
+    if (result > inputLength) {
+      throw new ProcessorError(`ProcessorParse consumed ${result} bytes of ${inputLength} (a plugin bug)`, this.name, this.source);
+    }
+    if (result === 0) {
+      // Called again with the same input, the plugin would emit the same records again, forever.
+      const { count } = this.batchHeader();
+      if (count > 0) throw new ProcessorError(`ProcessorParse consumed 0 bytes but its batch holds ${count} records (a plugin bug: called again on the same input, it would emit them again)`, this.name, this.source);
+    }
+  }
+
+  /** Decodes the batch in `out` (records at `base` in the stream, from an input of `inputLength` bytes), then invalidates it. */
+  private decode(base: number, inputLength: number, emit: RecordSink): void {
+    try {
+      // Fields are decoded only if read (analyze reads them only for --field; parse reads them all).
+      decodeBatch(this.out, base, emit, { lazyFields: true, inputLength });
+    } catch (err) {
+      if (!(err instanceof BatchError)) throw err;
+      throw new ProcessorError(`malformed record batch: ${err.message} (a plugin bug)`, this.name, this.source);
+    } finally {
+      invalidateBatch(this.out);
+    }
+  }
+
+  /** The header the plugin wrote in `out`; a wrong magic fails the file like any batch error. */
+  private batchHeader(): BatchHeader {
+    try {
+      return readBatchHeader(this.out);
+    } catch (err) {
+      if (!(err instanceof BatchError)) throw err;
+      throw new ProcessorError(`malformed record batch: ${err.message} (a plugin bug)`, this.name, this.source);
+    }
+  }
+
+  notes(): string[] {
+    return this.times.notes();
+  }
+
   private grow(needed: number): void {
     if (needed <= this.out.length || needed > OUT_MAX) {
       throw new ProcessorError(`asked for a ${needed}-byte output buffer (have ${this.out.length}, limit ${OUT_MAX})`, this.name, this.source);
     }
-    this.out = Buffer.allocUnsafe(Math.max(needed, this.out.length * 2));
+    this.out = Buffer.alloc(Math.max(needed, this.out.length * 2));
   }
 
   close(): void {

@@ -11,14 +11,20 @@
  * whole file in memory.
  */
 import { normalizeSeverity, Severity } from '../../contract/severity.js';
-import { epochNumber, parseTimeField, type Zone } from '../../contract/timestamps.js';
+import { epochNumber, parseTimeField, TimeRangeGuard, type Zone } from '../../contract/timestamps.js';
 import type { LogRecord, ParseStream, Processor, RecordSink, StreamOptions } from '../../contract/processor.js';
-import { ProcessorError } from '../../contract/processor.js';
+import { newFields, ProcessorError } from '../../contract/processor.js';
 import { LineCursor } from './lines.js';
 
 const TIME_KEYS = ['time', 'ts', 'timestamp', '@timestamp', 'datetime', 'date', 't', 'eventTime', 'event_time', 'time_local', 'asctime'];
 const LEVEL_KEYS = ['level', 'severity', 'lvl', 'loglevel', 'log_level', 'levelname', 'log.level', '@level', 'severity_text', 'priority'];
 const MESSAGE_KEYS = ['msg', 'message', 'text', 'log', '@message', 'event', 'body'];
+/**
+ * Objects and arrays nested deeper than this make a line malformed. JSON.parse
+ * copes with any depth, but flattening and JSON.stringify recurse: a line
+ * nested 10,000 deep would overflow the stack and end the whole file.
+ */
+export const MAX_JSON_DEPTH = 1000;
 
 export const jsonProcessor: Processor = {
   name: 'json',
@@ -60,6 +66,7 @@ export class JsonStream implements ParseStream {
   private readonly cursor = new LineCursor();
   private consumedTotal = 0;
   private readonly refMs = Date.now();
+  private readonly times = new TimeRangeGuard();
   // State of the value scanner (mode 'values'), kept across calls.
   private line = 1;
   private inArray = false;
@@ -79,7 +86,7 @@ export class JsonStream implements ParseStream {
   }
 
   notes(): string[] {
-    return this.cursor.notes();
+    return [...this.cursor.notes(), ...this.times.notes()];
   }
 
   close(): void {}
@@ -128,6 +135,7 @@ export class JsonStream implements ParseStream {
   }
 
   private toRecord(text: string, line: number, offset: number): LogRecord {
+    if (nestedDeeperThan(text, MAX_JSON_DEPTH)) return malformed(`nested deeper than ${MAX_JSON_DEPTH} levels`, text.slice(0, 200), line, offset);
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -147,7 +155,7 @@ export class JsonStream implements ParseStream {
     let time: number | null = null;
     if (timeKey) {
       const raw = obj[timeKey];
-      time = typeof raw === 'number' ? epochNumber(raw) : parseTimeField(scalarText(raw), this.zone, this.refMs);
+      time = this.times.check(typeof raw === 'number' ? epochNumber(raw) : parseTimeField(scalarText(raw), this.zone, this.refMs));
     }
     const severityText = levelKey ? scalarText(obj[levelKey]) : '';
     const message = messageKey ? scalarText(obj[messageKey]) : '';
@@ -157,7 +165,7 @@ export class JsonStream implements ParseStream {
 
   /** The general case: flatten first, then pick from the flattened names (`log.level`). */
   private toRecordFlat(obj: Record<string, unknown>, line: number, offset: number): LogRecord {
-    const fields: Record<string, string> = {};
+    const fields = newFields();
     flatten(obj, '', fields);
     const timeKey = pick(fields, TIME_KEYS);
     const levelKey = pick(fields, LEVEL_KEYS);
@@ -165,7 +173,7 @@ export class JsonStream implements ParseStream {
     let time: number | null = null;
     if (timeKey) {
       const raw = obj[timeKey];
-      time = typeof raw === 'number' ? epochNumber(raw) : parseTimeField(fields[timeKey], this.zone, this.refMs);
+      time = this.times.check(typeof raw === 'number' ? epochNumber(raw) : parseTimeField(fields[timeKey], this.zone, this.refMs));
     }
     const severityText = levelKey ? fields[levelKey] : '';
     const message = messageKey ? fields[messageKey] : '';
@@ -199,7 +207,7 @@ class JsonRecord implements LogRecord {
 
   get fields(): Record<string, string> {
     if (this.built === undefined) {
-      const fields: Record<string, string> = {};
+      const fields = newFields();
       flatten(this.obj, '', fields);
       if (this.timeKey) delete fields[this.timeKey];
       if (this.levelKey) delete fields[this.levelKey];
@@ -273,7 +281,28 @@ function flatten(obj: Record<string, unknown>, prefix: string, out: Record<strin
 }
 
 function malformed(reason: string, raw: string, line: number, offset: number): LogRecord {
-  return { time: null, severity: Severity.Unknown, severityText: '', message: reason, fields: { raw }, line, offset, malformed: true };
+  const fields = newFields();
+  fields.raw = raw;
+  return { time: null, severity: Severity.Unknown, severityText: '', message: reason, fields, line, offset, malformed: true };
+}
+
+/**
+ * Whether the JSON text nests objects or arrays more than `limit` deep
+ * (brackets inside strings do not count). Lines too short to nest that deep
+ * are not scanned.
+ */
+export function nestedDeeperThan(text: string, limit: number): boolean {
+  if (text.length <= 2 * limit) return false;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
 }
 
 /**

@@ -2,7 +2,8 @@
  * Record output for `logmill parse`: NDJSON (one object per record: ts,
  * severity, severity_text, message, fields, source {file, line}) for jq and
  * DuckDB, or CSV (RFC 4180) with fixed columns and the fields as one JSON
- * column, so the column set does not depend on the input.
+ * column, so the column set does not depend on the input. NDJSON is exact;
+ * CSV cells that a spreadsheet would read as formulas are defused (csvCell).
  */
 import { severityName } from '../../contract/severity.js';
 import { formatTime } from '../../contract/timestamps.js';
@@ -33,6 +34,15 @@ export function toCsv(r: LogRecord, file: string): string {
   ].join(',') + '\n';
 }
 
+/**
+ * A CSV cell (RFC 4180 quoting). A cell that starts with `=`, `+`, `-`, `@`,
+ * tab or CR is one a spreadsheet would run as a formula (`=HYPERLINK(...)`
+ * in a log message): it gets a leading `'`, as OWASP recommends against CSV
+ * injection, so the spreadsheet shows it as text. The README says so.
+ */
 function csvCell(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  const text = FORMULA_START.test(s) ? `'${s}` : s;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
+
+const FORMULA_START = /^[=+\-@\t\r]/;

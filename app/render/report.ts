@@ -2,11 +2,16 @@
  * The `logmill analyze` report, as text for people and as JSON for programs.
  * The JSON shape is a documented interface (README, "JSON report"): fields
  * are only ever added, never renamed, and `schema` changes if that breaks.
+ * In the text report every string that came from a log, a file name or a
+ * plugin goes through printable() (so through `shown` or `clip`) before it is
+ * styled: no control character from the input reaches the terminal. The JSON
+ * report keeps strings exact (JSON escapes them).
  */
 import { Severity, SEVERITY_NAMES, severityName } from '../../contract/severity.js';
 import { formatTime } from '../../contract/timestamps.js';
 import { MAX_PATTERNS, type Summary, type Example } from '../analysis/summary.js';
 import type { InputReport } from '../pipeline.js';
+import { printable } from './escape.js';
 import type { Style } from './terminal.js';
 
 export interface AnalyzeResult {
@@ -64,14 +69,15 @@ export function toText(res: AnalyzeResult, st: Style, width: number): string {
 
   line();
   line(st.bold('Files'));
-  const nameWidth = Math.min(48, Math.max(...res.inputs.map((f) => f.name.length), 4));
+  const nameWidth = Math.min(48, Math.max(...res.inputs.map((f) => shown(f.name).length), 4));
   for (const f of res.inputs) {
     const counts = `${f.records.toString().padStart(7)} records  ${f.malformed ? st.yellow(`${f.malformed} malformed`) : '0 malformed'}  ${bytes(f.bytes).padStart(9)}`;
     const range = f.firstTime !== null ? `${short(f.firstTime)} → ${short(f.lastTime!)}` : st.dim('no timestamps');
-    const what = f.error && f.records === 0 ? st.red(`failed: ${f.error}`) : `${counts}  ${range}${f.reason ? st.dim(`  (${f.reason})`) : ''}`;
-    line(`  ${f.name.padEnd(nameWidth)}  ${(f.format ?? '-').padEnd(6)}  ${what}`);
-    if (f.error && f.records > 0) line(`  ${''.padEnd(nameWidth)}  ${st.red(`failed after ${f.records} records (they are counted): ${f.error}`)}`);
-    for (const n of f.notes) line(st.dim(`  ${''.padEnd(nameWidth)}  note: ${n}`));
+    const error = f.error && shown(f.error);
+    const what = error && f.records === 0 ? st.red(`failed: ${error}`) : `${counts}  ${range}${f.reason ? st.dim(`  (${shown(f.reason)})`) : ''}`;
+    line(`  ${shown(f.name).padEnd(nameWidth)}  ${shown(f.format ?? '-').padEnd(6)}  ${what}`);
+    if (error && f.records > 0) line(`  ${''.padEnd(nameWidth)}  ${st.red(`failed after ${f.records} records (they are counted): ${error}`)}`);
+    for (const n of f.notes) line(st.dim(`  ${''.padEnd(nameWidth)}  note: ${shown(n)}`));
   }
 
   if (s.records > 0) {
@@ -109,7 +115,7 @@ export function toText(res: AnalyzeResult, st: Style, width: number): string {
 
   for (const field of res.fields) {
     line();
-    line(st.bold(`Top values of ${field}`));
+    line(st.bold(`Top values of ${shown(field)}`));
     const values = s.topValues(field, res.top);
     if (values.length === 0) line(st.dim('  (no record has this field)'));
     for (const v of values) line(`  ${v.count.toString().padStart(8)}  ${clip(v.value, width - 12)}`);
@@ -120,7 +126,7 @@ export function toText(res: AnalyzeResult, st: Style, width: number): string {
     line(st.bold(`First errors`));
     for (const e of s.errors) {
       // The log's own word when it says more than the normalized one: an HTTP status, SEVERE, crit.
-      const written = e.severityText && e.severityText.toLowerCase() !== severityName(e.severity) ? ` ${e.severityText}` : '';
+      const written = e.severityText && e.severityText.toLowerCase() !== severityName(e.severity) ? ` ${shown(e.severityText)}` : '';
       line(`  ${where(e)}  ${e.time !== null ? short(e.time) + '  ' : ''}${st.red(severityName(e.severity) + written)}  ${clip(firstLine(e.message), width - 40)}`);
     }
   }
@@ -133,7 +139,12 @@ export function toText(res: AnalyzeResult, st: Style, width: number): string {
 }
 
 function where(e: Example): string {
-  return e.line ? `${e.file}:${e.line}` : `${e.file}@${e.offset}`;
+  return shown(e.line ? `${e.file}:${e.line}` : `${e.file}@${e.offset}`);
+}
+
+/** Untrusted text (from a log, a file name, a plugin) as it may appear on a terminal. */
+function shown(s: string): string {
+  return printable(s);
 }
 
 function firstLine(s: string): string {
@@ -141,9 +152,11 @@ function firstLine(s: string): string {
   return nl < 0 ? s : s.slice(0, nl) + ' …';
 }
 
+/** `s` made printable, then cut to `n` characters (at least 20). */
 function clip(s: string, n: number): string {
   const max = Math.max(20, n);
-  return s.length > max ? s.slice(0, max - 1) + '…' : s;
+  const p = shown(s);
+  return p.length > max ? p.slice(0, max - 1) + '…' : p;
 }
 
 function bar(n: number, max: number, width: number): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { jsonProcessor } from '../../app/processors/json.js';
+import { jsonProcessor, MAX_JSON_DEPTH, nestedDeeperThan } from '../../app/processors/json.js';
 import { findSeverity, textProcessor } from '../../app/processors/text.js';
-import type { Processor } from '../../contract/processor.js';
+import { fieldValue, type Processor } from '../../contract/processor.js';
 import { Severity } from '../../contract/severity.js';
 import { UTC } from '../../contract/timestamps.js';
 import { feedInChunks } from '../helpers/feed.js';
@@ -151,6 +151,44 @@ describe('json processor', () => {
     expect(jsonProcessor.detect!(Buffer.from('{"a":1}\n{"a":2}\n'))).toBe(90);
     expect(jsonProcessor.detect!(Buffer.from('[\n {"a":1}'))).toBe(90);
     expect(jsonProcessor.detect!(Buffer.from('2026-11-23 INFO x'))).toBe(0);
+  });
+});
+
+describe('json processor: one line costs at most itself (reliability audit B15, B15b, A27)', () => {
+  it('B15 a line nested 10,000 or 100,000 deep is one malformed record; the lines after it count', () => {
+    const deep = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
+    const text = [deep(10_000), `{"level":"info","msg":"x","a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, deep(1_000), '{"msg":"after"}', ''].join('\n');
+    const records = parseAll(jsonProcessor, text);
+    expect(records.map((r) => [r.line, r.malformed, r.message])).toEqual([
+      [1, true, `nested deeper than ${MAX_JSON_DEPTH} levels`],
+      [2, true, `nested deeper than ${MAX_JSON_DEPTH} levels`],
+      [3, false, ''],
+      [4, false, 'after'],
+    ]);
+    expect(Object.keys(records[2].fields)).toEqual(['a.'.repeat(999) + 'a']);
+  });
+
+  it('nestedDeeperThan counts brackets outside strings only', () => {
+    expect(nestedDeeperThan('[[[]]]', 2)).toBe(true);
+    expect(nestedDeeperThan('[[]]', 2)).toBe(false);
+    expect(nestedDeeperThan(`{"s":"${'['.repeat(50)}\\"${'{'.repeat(50)}"}`, 2)).toBe(false);
+  });
+
+  it('B15b a time out of range makes its record untimed and is counted in a note', () => {
+    const stream = open(jsonProcessor);
+    const text = ['{"time":1e25,"msg":"a","level":"info"}', '{"time":1e300,"msg":"b"}', '{"time":"NaN","msg":"c"}', '{"time":"0000-01-01T00:00:00Z","msg":"d"}', '{"time":"0001-01-01T00:00:00Z","msg":"e"}', ''].join('\n');
+    const records = feedInChunks(stream, Buffer.from(text), 1 << 20);
+    expect(records.map((r) => [r.message, r.time])).toEqual([['a', null], ['b', null], ['c', null], ['d', null], ['e', Date.parse('0001-01-01T00:00:00Z') * 1000]]);
+    expect(stream.notes!()).toEqual(['2 timestamps out of range (years 0001-9999), treated as untimed']);
+  });
+
+  it('A27 fields named __proto__ and constructor are own fields; absent ones are absent', () => {
+    const [flat, fast] = parseAll(jsonProcessor, '{"msg":"a","__proto__":"p","constructor":"c"}\n{"level":"info","msg":"b","__proto__":{"x":"1"}}\n');
+    expect(JSON.stringify(flat.fields)).toBe('{"__proto__":"p","constructor":"c"}');
+    expect(JSON.stringify(fast.fields)).toBe('{"__proto__.x":"1"}');
+    expect(fieldValue(fast, 'constructor')).toBeUndefined();
+    expect(fieldValue(flat, 'constructor')).toBe('c');
+    expect(fieldValue({ ...flat, fields: {} }, 'toString')).toBeUndefined();
   });
 });
 

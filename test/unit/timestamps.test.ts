@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { findLeadingTime, formatTime, parseTime, parseTimeField, parseZone, UTC } from '../../contract/timestamps.js';
+import { findLeadingTime, formatTime, parseTime, parseTimeField, parseZone, timeInRange, TimeRangeGuard, UTC } from '../../contract/timestamps.js';
 
 interface Vector { text: string; tz?: string; ref?: string; epoch?: boolean; expect: string | null }
 const vectors: Vector[] = JSON.parse(readFileSync(new URL('../../contract/testdata/timestamps.json', import.meta.url), 'utf8')).cases;
@@ -55,5 +55,31 @@ describe('parseZone', () => {
   });
   it('rejects unknown zones with a hint', () => {
     expect(() => parseZone('Mars/Olympus')).toThrow(/unknown time zone "Mars\/Olympus" \(use an IANA name/);
+  });
+});
+
+describe('the range of times (reliability audit A25, B15b)', () => {
+  const first = Date.parse('0001-01-01T00:00:00Z') * 1000;
+  const end = Date.parse('+010000-01-01T00:00:00Z') * 1000;
+
+  it('A25 accepts years 0001-9999, which formatTime can show, and nothing else', () => {
+    expect(timeInRange(first)).toBe(true);
+    expect(timeInRange(end - 1000)).toBe(true);
+    expect(formatTime(first)).toBe('0001-01-01T00:00:00.000000Z');
+    expect(formatTime(end - 1000)).toMatch(/^9999-12-31T23:59:59\.999\d{3}Z$/); // µs are not exact past 2^53 (the year 2255)
+    for (const us of [first - 1000, end, 9.223372036854776e18, -9.223372036854776e18, 1e22, NaN, Infinity]) expect(timeInRange(us)).toBe(false);
+  });
+
+  it('TimeRangeGuard passes times in range, nulls the others and counts them', () => {
+    const guard = new TimeRangeGuard();
+    expect([guard.check(null), guard.check(0), guard.check(1e22), guard.check(-1e22)]).toEqual([null, 0, null, null]);
+    expect(guard.notes()).toEqual(['2 timestamps out of range (years 0001-9999), treated as untimed']);
+    expect(new TimeRangeGuard().notes()).toEqual([]);
+  });
+
+  it('reads a stamp in the years 1-99 as that year, year 0 as no stamp', () => {
+    expect(parseTime('0050-06-01T00:00:00Z')).toBe(Date.parse('0050-06-01T00:00:00Z') * 1000);
+    expect(parseTime('0004-02-29 12:00:00')).toBe(Date.parse('0004-02-29T12:00:00Z') * 1000);
+    expect(parseTime('0000-01-01T00:00:00Z')).toBeNull();
   });
 });

@@ -54,11 +54,16 @@ func (b *Batch) Need() int { return b.need }
 // returns LOGMILL_PARSE_NEED_SPACE with the needed size, and logmill calls
 // again with a larger buffer. Add copies everything: the caller may reuse r,
 // its Fields and byte slices right after. It does not allocate.
+//
+// A record with more fields than a batch record can hold (65,535) is not
+// cut short: Add writes a malformed record in its place, at its line and
+// offset, whose message says how many fields it had, so logmill reports it
+// with file:line as malformed input.
 func (b *Batch) Add(r *Record) bool {
-	nf := len(r.Fields)
-	if nf > maxFieldsPerRecord {
-		nf = maxFieldsPerRecord
+	if len(r.Fields) > maxFieldsPerRecord {
+		return b.Add(tooManyFields(r))
 	}
+	nf := len(r.Fields)
 	size := RecordHeaderSize + 8 + len(r.SeverityText) + len(r.Message)
 	for i := 0; i < nf; i++ {
 		size += 8 + len(r.Fields[i].Key) + len(r.Fields[i].Value)
@@ -98,6 +103,13 @@ func (b *Batch) Add(r *Record) bool {
 	b.pos += size
 	b.count++
 	return true
+}
+
+// tooManyFields is the malformed record Add writes instead of r, which has
+// more than maxFieldsPerRecord fields.
+func tooManyFields(r *Record) *Record {
+	why := fmt.Sprintf("record has %d fields, more than the %d a record batch can hold", len(r.Fields), maxFieldsPerRecord)
+	return &Record{Malformed: true, Message: []byte(why), Line: r.Line, Offset: r.Offset}
 }
 
 func putBytes(p []byte, o int, s []byte) int {
