@@ -76,6 +76,7 @@ export async function plan(inputs: readonly Input[], settings: RunSettings, spli
       const { size } = await stat(input.path);
       p.ranges = ranges(size, settings.pool.jobs, settings.splitMin);
     }
+    report.ranges = p.ranges?.length ?? 1;
   }
   return planned;
 }

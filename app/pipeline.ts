@@ -28,6 +28,8 @@ export interface InputReport {
   records: number;
   malformed: number;
   bytes: number;
+  /** Byte ranges the input was cut into and read in parallel: 1 for one pass, 0 when it was not read. */
+  ranges: number;
   firstTime: number | null;
   lastTime: number | null;
   /** Why the input failed (it may still have records from before the failure). */
@@ -36,7 +38,7 @@ export interface InputReport {
 }
 
 export function emptyReport(name: string): InputReport {
-  return { name, format: null, reason: '', records: 0, malformed: 0, bytes: 0, firstTime: null, lastTime: null, notes: [] };
+  return { name, format: null, reason: '', records: 0, malformed: 0, bytes: 0, ranges: 0, firstTime: null, lastTime: null, notes: [] };
 }
 
 /** Adds the report of a later byte range of the same input. */
