@@ -9,9 +9,9 @@
 import type { LogRecord, Processor } from '../contract/processor.js';
 import { ProcessorError } from '../contract/processor.js';
 import type { Zone } from '../contract/timestamps.js';
-import { open } from 'node:fs/promises';
 import type { Input } from './inputs/expand.js';
-import { describeFsError, InputReadError, readChunks } from './inputs/read.js';
+import type { Encoding } from './inputs/read.js';
+import { InputReadError, openSource, type Source } from './inputs/source.js';
 
 export interface PipelineSettings {
   zone: Zone;
@@ -74,7 +74,8 @@ export interface RangeResult {
   newlines: number;
 }
 
-export async function runInput(input: Input, processor: Processor, settings: PipelineSettings, handler: RecordHandler,
+/** `encoding` is the one decided when planning (inputs/read.ts: probeInput); a range is only ever of a `plain` input. */
+export async function runInput(input: Input, encoding: Encoding, processor: Processor, settings: PipelineSettings, handler: RecordHandler,
   range?: ByteRange): Promise<{ report: InputReport; range?: RangeResult }> {
   const report = emptyReport(input.name);
   report.format = processor.name;
@@ -82,11 +83,11 @@ export async function runInput(input: Input, processor: Processor, settings: Pip
   try {
     let start = 0;
     if (range && range.start > 0) {
-      const found = await findBoundary(input, processor, range.start, settings.chunkSize);
+      const found = await findBoundary(input, processor, range, settings.chunkSize);
       if (found === null || found >= range.end) return { report, range: { newlines: 0 } };
       start = found;
     }
-    newlines = await feed(input, processor, settings, handler, report, start, range?.end);
+    newlines = await feed(input, encoding, processor, settings, handler, report, start, range?.end);
   } catch (err) {
     if (err instanceof ProcessorError) report.error = err.describe();
     else if (err instanceof InputReadError) report.error = err.message;
@@ -95,21 +96,21 @@ export async function runInput(input: Input, processor: Processor, settings: Pip
   return { report, range: range ? { newlines } : undefined };
 }
 
-/** The first record boundary at or after `start`, by the processor's resync. */
-async function findBoundary(input: Input, processor: Processor, start: number, chunkSize: number): Promise<number | null> {
+/** The first record boundary at or after `range.start`, by the processor's resync (in the first chunk). */
+async function findBoundary(input: Input, processor: Processor, range: ByteRange, chunkSize: number): Promise<number | null> {
   if (!processor.resync) throw new Error(`${processor.name} cannot resynchronize`);
-  const chunks = readChunks(input, chunkSize, start - 1);
+  const source = await openSource(input, 'plain', range.start - 1);
   try {
-    const first = await chunks.next();
-    if (first.done) return null;
-    const i = processor.resync(first.value);
-    return i < 0 ? null : start - 1 + i;
+    const buf = Buffer.allocUnsafe(chunkSize);
+    const n = await source.read(buf, 0, chunkSize);
+    const i = processor.resync(buf.subarray(0, n));
+    return i < 0 ? null : range.start - 1 + i;
   } finally {
-    await chunks.return(undefined);
+    await source.close();
   }
 }
 
-async function feed(input: Input, processor: Processor, settings: PipelineSettings, handler: RecordHandler,
+async function feed(input: Input, encoding: Encoding, processor: Processor, settings: PipelineSettings, handler: RecordHandler,
   report: InputReport, start: number, end: number | undefined): Promise<number> {
   const stream = processor.open({ zone: settings.zone, options: settings.options[processor.name] ?? {}, source: report.name });
   // Relative offset (from `start`) of the first record at or past `end`: the range stops there.
@@ -149,7 +150,7 @@ async function feed(input: Input, processor: Processor, settings: PipelineSettin
   };
   let source: Source | undefined;
   try {
-    source = await openSource(input, chunkSize, start);
+    source = await openSource(input, encoding, start);
     for (;;) {
       if (buf.length - pendingLength < chunkSize) {
         const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, pendingLength + chunkSize));
@@ -195,79 +196,6 @@ async function feed(input: Input, processor: Processor, settings: PipelineSettin
   }
   report.notes.push(...(stream.notes?.() ?? []));
   return newlines;
-}
-
-/** Reads an input into the caller's buffer, `length` bytes at most per call, 0 at the end. */
-interface Source {
-  read(into: Buffer, at: number, length: number): Promise<number>;
-  close(): Promise<void>;
-}
-
-/**
- * A plain file is read straight into the caller's buffer; gzip (recognized
- * by its magic bytes at the start, as readChunks does) and stdin go through
- * readChunks and are copied.
- */
-async function openSource(input: Input, chunkSize: number, start: number): Promise<Source> {
-  if (input.kind !== 'file') return chunkSource(readChunks(input, chunkSize, start));
-  let fh;
-  try {
-    fh = await open(input.path, 'r');
-  } catch (err) {
-    throw new InputReadError(describeFsError(err));
-  }
-  const file = fh;
-  const readAt = async (into: Buffer, at: number, length: number, position: number): Promise<number> => {
-    try {
-      return (await file.read(into, at, length, position)).bytesRead;
-    } catch (err) {
-      throw new InputReadError(describeFsError(err));
-    }
-  };
-  if (start === 0) {
-    let gzip = false;
-    try {
-      const magic = Buffer.alloc(2);
-      gzip = (await readAt(magic, 0, 2, 0)) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
-    } catch (err) {
-      await file.close();
-      throw err;
-    }
-    if (gzip) {
-      await file.close();
-      return chunkSource(readChunks(input, chunkSize, start));
-    }
-  }
-  let position = start;
-  return {
-    async read(into, at, length) {
-      const n = await readAt(into, at, length, position);
-      position += n;
-      return n;
-    },
-    close: () => file.close(),
-  };
-}
-
-function chunkSource(chunks: AsyncGenerator<Buffer>): Source {
-  let chunk: Buffer | null = null;
-  let used = 0;
-  return {
-    async read(into, at, length) {
-      while (chunk === null || used === chunk.length) {
-        const next = await chunks.next();
-        if (next.done) return 0;
-        chunk = next.value;
-        used = 0;
-      }
-      const n = chunk.copy(into, at, used, Math.min(chunk.length, used + length));
-      used += n;
-      return n;
-    },
-    close: async () => {
-      await chunks.return(undefined);
-    },
-  };
 }
 
 function mib(bytes: number): string {

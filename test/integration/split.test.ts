@@ -6,8 +6,10 @@
  * report's per-file `ranges`, that the split it relies on really happened
  * (or, for gzip, really did not).
  */
+import { createHash } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { logmill, tempDir } from '../helpers/cli.js';
 import { REPO } from '../helpers/paths.js';
@@ -28,6 +30,7 @@ function rng(seed: number) {
 }
 
 const LEVELS = ['INFO', 'INFO', 'INFO', 'DEBUG', 'WARN', 'ERROR'];
+const MiB = 1 << 20;
 
 function stamp(i: number): string {
   return new Date(Date.UTC(2026, 10, 23, 5, 0, 0) + i * 997).toISOString();
@@ -63,6 +66,16 @@ function accessLog(lines: number): string {
   }).join('\n') + '\n';
 }
 
+/** Lines whose ids are random hex (md5 of the line number): gzip shrinks them only about 3×. */
+function hexIdLog(lines: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < lines; i++) {
+    const id = createHash('md5').update(String(i)).digest('hex');
+    out.push(`${stamp(i)} ${LEVELS[i % LEVELS.length]} request ${id} trace ${id.split('').reverse().join('')} done`);
+  }
+  return out.join('\n') + '\n';
+}
+
 async function analyze(dir: string, name: string, args: string[]) {
   const res = await logmill(['analyze', '--output', 'json', '--plugins', path.join(REPO, 'plugins'), ...args, name], { cwd: dir });
   expect(res.stderr).toBe('');
@@ -91,4 +104,23 @@ describe('split files give the same summary as one pass', () => {
     expect(split.files[0].ranges).toBeGreaterThan(1);
     expect(answer(split)).toEqual(answer(one));
   });
+});
+
+describe('gzip input is never split by byte range (design review B1)', () => {
+  it('a .gz larger than --split-min gives the same answer for --jobs 1, 2 and 4', async () => {
+    const dir = scratchDir();
+    const gz = gzipSync(hexIdLog(120_000), { level: 1 });
+    writeFileSync(path.join(dir, 'rand.log.gz'), gz);
+    // The compressed file itself is past --split-min: before the fix, its compressed bytes were cut into ranges.
+    expect(gz.length).toBeGreaterThan(2 * MiB);
+    const common = ['--split-min', '1MiB', '--chunk-size', '1MiB'];
+    const one = await analyze(dir, 'rand.log.gz', [...common, '--jobs', '1']);
+    expect(one.records).toBe(120_000);
+    expect(one.files[0].ranges).toBe(1);
+    for (const jobs of ['2', '4']) {
+      const many = await analyze(dir, 'rand.log.gz', [...common, '--jobs', jobs]);
+      expect(answer(many)).toEqual(answer(one));
+      expect(many.files[0].ranges).toBe(1);
+    }
+  }, 300_000);
 });

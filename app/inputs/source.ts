@@ -1,0 +1,136 @@
+/**
+ * Reads an input's text into the caller's buffer, decoding it by the
+ * encoding decided at planning (./read.ts): a plain file is read straight
+ * into the buffer from any byte; gzip and UTF-16 are decoded as a stream
+ * from the start (they cannot be entered in the middle, so they are never
+ * split). Memory per input is the caller's buffer plus a decoder's window.
+ * Errors are InputReadErrors that say what went wrong in user terms.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { Input } from './expand.js';
+import type { Encoding } from './read.js';
+
+export class InputReadError extends Error {}
+
+/** Reads into the caller's buffer, `length` bytes at most per call, 0 at the end. */
+export interface Source {
+  read(into: Buffer, at: number, length: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function openSource(input: Input, encoding: Encoding, start = 0): Promise<Source> {
+  if (encoding !== 'plain' && start !== 0) throw new Error(`${input.name}: ${encoding} data cannot be read from byte ${start}`);
+  const fh = await openFile(input);
+  if (encoding === 'plain') return fileSource(fh, start);
+  const raw = fh.createReadStream({ start: 0, highWaterMark: 1 << 20 });
+  return streamSource(encoding === 'gzip' ? gunzip(raw) : transcode(raw, encoding), () => raw.destroy());
+}
+
+function fileSource(fh: FileHandle, start: number): Source {
+  let position = start;
+  return {
+    async read(into, at, length) {
+      try {
+        const n = (await fh.read(into, at, length, position)).bytesRead;
+        position += n;
+        return n;
+      } catch (err) {
+        throw new InputReadError(describeFsError(err));
+      }
+    },
+    close: () => fh.close(),
+  };
+}
+
+/**
+ * Fills the caller's buffer from decoded pieces. If decoding fails, the
+ * bytes decoded before the failure are returned first, so a truncated .gz
+ * keeps its readable records; the error comes with the next read.
+ */
+function streamSource(pieces: AsyncGenerator<Buffer>, destroy: () => void): Source {
+  let piece: Buffer | undefined;
+  let used = 0;
+  let failure: unknown;
+  return {
+    async read(into, at, length) {
+      let n = 0;
+      while (n < length && failure === undefined) {
+        if (!piece || used === piece.length) {
+          try {
+            const next = await pieces.next();
+            if (next.done) break;
+            piece = next.value;
+            used = 0;
+          } catch (err) {
+            failure = err;
+            break;
+          }
+        }
+        const k = piece.copy(into, at + n, used, Math.min(piece.length, used + length - n));
+        used += k;
+        n += k;
+      }
+      if (n === 0 && failure !== undefined) throw failure;
+      return n;
+    },
+    async close() {
+      await pieces.return(undefined);
+      destroy();
+    },
+  };
+}
+
+/** Every gzip member in turn, as `gzip -dc` reads them. */
+async function* gunzip(raw: Readable): AsyncGenerator<Buffer> {
+  const z = createGunzip({ chunkSize: 1 << 16 });
+  raw.on('error', (err) => z.destroy(err));
+  raw.pipe(z);
+  try {
+    for await (const piece of z) yield piece as Buffer;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'Z_BUF_ERROR' || /unexpected end of file/.test(e.message)) {
+      throw new InputReadError('truncated gzip data: the compressed stream ends early (records up to that point were read)');
+    }
+    if (e.code?.startsWith('Z_')) throw new InputReadError(`corrupt gzip data: ${e.message}`);
+    throw new InputReadError(describeFsError(err));
+  } finally {
+    raw.destroy();
+  }
+}
+
+/** UTF-16 to UTF-8; the byte-order mark is dropped, a code unit split across reads is kept for the next. */
+async function* transcode(raw: Readable, encoding: 'utf16le' | 'utf16be'): AsyncGenerator<Buffer> {
+  const decoder = new TextDecoder(encoding === 'utf16le' ? 'utf-16le' : 'utf-16be');
+  try {
+    for await (const piece of raw) {
+      const text = decoder.decode(piece as Buffer, { stream: true });
+      if (text) yield Buffer.from(text, 'utf8');
+    }
+  } catch (err) {
+    throw new InputReadError(describeFsError(err));
+  }
+  const rest = decoder.decode();
+  if (rest) yield Buffer.from(rest, 'utf8');
+}
+
+export async function openFile(input: Input): Promise<FileHandle> {
+  if (input.kind !== 'file') throw new Error(`${input.name}: standard input is read after it was copied to a file (spoolStdin)`);
+  try {
+    return await open(input.path, 'r');
+  } catch (err) {
+    throw new InputReadError(describeFsError(err));
+  }
+}
+
+export function describeFsError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  switch (e.code) {
+    case 'ENOENT': return 'no such file or directory';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EISDIR': return 'is a directory';
+    default: return e.message ?? String(err);
+  }
+}
