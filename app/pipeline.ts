@@ -96,15 +96,31 @@ export async function runInput(input: Input, encoding: Encoding, processor: Proc
   return { report, range: range ? { newlines } : undefined };
 }
 
-/** The first record boundary at or after `range.start`, by the processor's resync (in the first chunk). */
+/**
+ * The first record boundary at or after `range.start`, by the processor's
+ * resync; null when none starts before `range.end` (the range then holds no
+ * record start, and the range before reads on to finish its record). A
+ * record longer than a chunk is scanned through, chunk by chunk.
+ */
 async function findBoundary(input: Input, processor: Processor, range: ByteRange, chunkSize: number): Promise<number | null> {
   if (!processor.resync) throw new Error(`${processor.name} cannot resynchronize`);
   const source = await openSource(input, 'plain', range.start - 1);
   try {
-    const buf = Buffer.allocUnsafe(chunkSize);
-    const n = await source.read(buf, 0, chunkSize);
-    const i = processor.resync(buf.subarray(0, n));
-    return i < 0 ? null : range.start - 1 + i;
+    const buf = Buffer.allocUnsafe(chunkSize + 1);
+    let base = range.start - 1; // the file offset of buf[0]
+    let kept = 0; // bytes carried over at buf's front
+    while (base < range.end) {
+      const n = await source.read(buf, kept, chunkSize);
+      if (n === 0) return null;
+      const data = buf.subarray(0, kept + n);
+      const i = processor.resync(data);
+      if (i >= 0) return base + i;
+      // None yet: read on, keeping the last byte (a newline there counts only with the byte after it).
+      base += data.length - 1;
+      buf[0] = data[data.length - 1];
+      kept = 1;
+    }
+    return null;
   } finally {
     await source.close();
   }

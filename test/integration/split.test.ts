@@ -124,3 +124,48 @@ describe('gzip input is never split by byte range (design review B1)', () => {
     }
   }, 300_000);
 });
+
+/**
+ * A line longer than a chunk (audit B14, B14b): the range that starts inside
+ * it must read on to the line's end, and the range before must finish it.
+ * Layout: 4.5 MiB of lines, one 3 MiB line, 5 MiB of lines. Cut into six
+ * ranges of about 2.1 MiB, a range starts at 6.25 MiB, 1.25 MiB before the
+ * long line's end: its first 1 MiB chunk holds no line start, and the
+ * records after the long line are in that range.
+ */
+describe('a range whose first chunk has no record boundary loses nothing', () => {
+  const longText = (i: number) => `${stamp(i)} INFO payload ${'x'.repeat(3 * MiB)}`;
+  const longJson = (i: number) => JSON.stringify({ ts: stamp(i), level: 'info', msg: 'payload', blob: 'x'.repeat(3 * MiB) });
+  const around = (make: (lines: number, seed: number) => string, long: (i: number) => string) => {
+    const perLine = Buffer.byteLength(make(1000, 3)) / 1000;
+    const before = Math.round((4.5 * MiB) / perLine);
+    return make(before, 3) + long(before) + '\n' + make(Math.round((5 * MiB) / perLine), 5);
+  };
+  // Records a one-pass reader must find: timestamped lines (text), non-empty lines (NDJSON, records + malformed).
+  const stamped = (s: string) => s.split('\n').filter((l) => /^2026-/.test(l)).length;
+  const nonEmpty = (s: string) => s.split('\n').filter((l) => l.trim() !== '').length;
+  it.each([
+    ['long-line.log', () => around(textLog, longText), stamped],
+    ['long-line.ndjson', () => around(ndjson, longJson), nonEmpty],
+  ])('%s: --jobs 1 and --jobs 4 agree, the records after the long line count', async (name, make, count) => {
+    const dir = scratchDir();
+    const content = make();
+    writeFileSync(path.join(dir, name), content);
+    const common = ['--chunk-size', '1MiB', '--split-min', '4MiB', '--top', '3'];
+    const one = await analyze(dir, name, [...common, '--jobs', '1']);
+    const split = await analyze(dir, name, [...common, '--jobs', '4']);
+    expect(split.files[0].ranges).toBe(6);
+    expect(split.records + split.malformed).toBe(count(content));
+    expect(answer(split)).toEqual(answer(one));
+  }, 300_000);
+
+  it('normal line, 6 MiB line, normal line: 3 records for every --jobs', async () => {
+    const dir = scratchDir();
+    writeFileSync(path.join(dir, 'three.log'), `${stamp(0)} INFO first\n${stamp(1)} WARN ${'y'.repeat(6 * MiB)}\n${stamp(2)} ERROR third\n`);
+    for (const jobs of ['1', '2', '3', '4']) {
+      const r = await analyze(dir, 'three.log', ['--chunk-size', '1MiB', '--split-min', '1MiB', '--jobs', jobs, '--top', '3']);
+      expect({ jobs, records: r.records, errors: r.errors.map((e: { message: string }) => e.message) }).toEqual({ jobs, records: 3, errors: ['third'] });
+      if (jobs !== '1') expect(r.files[0].ranges).toBeGreaterThan(1);
+    }
+  }, 300_000);
+});
