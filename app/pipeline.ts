@@ -207,10 +207,11 @@ async function feed(input: Input, encoding: Encoding, processor: Processor, sett
     countNewlines(data, Math.min(data.length, stopAt - streamOffset));
     if (stopAt !== Infinity) report.bytes = stopAt;
   } finally {
+    // Also when the range stopped early: its notes are about the bytes it did read.
+    report.notes.push(...(stream.notes?.() ?? []));
     await source?.close();
     stream.close();
   }
-  report.notes.push(...(stream.notes?.() ?? []));
   return newlines;
 }
 
