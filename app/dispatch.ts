@@ -86,6 +86,13 @@ export async function plan(inputs: readonly Input[], settings: RunSettings, spli
   return planned;
 }
 
+/** An entry met while walking that is not read (a FIFO, a socket): listed in the report with why. */
+export function notedOnly(name: string, note: string): Planned {
+  const report = emptyReport(name);
+  report.notes.push(note);
+  return { input: { kind: 'file', path: name, name, explicit: false }, report, encoding: 'plain' };
+}
+
 /**
  * Equal byte ranges for a file of at least `splitMin` bytes, each at least
  * splitMin / 2, about two per job so that one slow range does not idle the rest.
