@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Input } from './inputs/expand.js';
-import { encodingNote, InputReadError, probeInput, type Encoding, type Probe } from './inputs/read.js';
+import { encodingNote, InputReadError, probeInput, type Probe, type ReadAs } from './inputs/read.js';
 import { emptyReport, type ByteRange, type InputReport } from './pipeline.js';
 import type { ProcessorInfo } from './processors/registry.js';
 import { DETECT_BYTES, route } from './routing.js';
@@ -20,8 +20,8 @@ import type { Job, JobDone } from './workers/protocol.js';
 export interface Planned {
   input: Input;
   report: InputReport;
-  /** How the worker decodes the input's bytes, decided once here (inputs/read.ts). */
-  encoding: Encoding;
+  /** How the worker reads the input's bytes, decided once here (inputs/read.ts). */
+  readAs: ReadAs;
   processor?: ProcessorInfo;
   ranges?: ByteRange[];
 }
@@ -50,7 +50,7 @@ export async function plan(inputs: readonly Input[], settings: RunSettings, spli
   const planned: Planned[] = [];
   for (const input of inputs) {
     const report = emptyReport(input.name);
-    const p: Planned = { input, report, encoding: 'plain' };
+    const p: Planned = { input, report, readAs: { encoding: 'plain', size: 0 } };
     planned.push(p);
     let probe: Probe;
     try {
@@ -59,7 +59,7 @@ export async function plan(inputs: readonly Input[], settings: RunSettings, spli
       report.error = err instanceof InputReadError ? err.message : (err as Error).message;
       continue;
     }
-    p.encoding = probe.encoding;
+    p.readAs = { encoding: probe.encoding, size: probe.size };
     const head = probe.head;
     if (!head) {
       report.notes.push('empty file (0 bytes)');
@@ -90,7 +90,7 @@ export async function plan(inputs: readonly Input[], settings: RunSettings, spli
 export function notedOnly(name: string, note: string): Planned {
   const report = emptyReport(name);
   report.notes.push(note);
-  return { input: { kind: 'file', path: name, name, explicit: false }, report, encoding: 'plain' };
+  return { input: { kind: 'file', path: name, name, explicit: false }, report, readAs: { encoding: 'plain', size: 0 } };
 }
 
 /**
@@ -111,10 +111,10 @@ export type JobOutcome = { done: JobDone } | { failure: string };
  * their outcomes in range order. A worker failure becomes a message naming
  * the processor (and plugin), the input and the cause.
  */
-export function runPlanned(p: Planned, settings: RunSettings, make: (range?: ByteRange) => Omit<Job, 'encoding'>,
+export function runPlanned(p: Planned, settings: RunSettings, make: (range?: ByteRange) => Omit<Job, 'readAs'>,
   progress?: (bytes: number) => void): Promise<JobOutcome[]> {
   const proc = p.processor!;
-  const jobs: Job[] = (p.ranges ?? [undefined]).map((r) => ({ ...make(r), encoding: p.encoding }));
+  const jobs: Job[] = (p.ranges ?? [undefined]).map((r) => ({ ...make(r), readAs: p.readAs }));
   return Promise.all(jobs.map(async (job): Promise<JobOutcome> => {
     try {
       return { done: await settings.pool.run(proc.key, job, progress) };

@@ -10,7 +10,7 @@ import type { LogRecord, Processor } from '../contract/processor.js';
 import { ProcessorError } from '../contract/processor.js';
 import type { Zone } from '../contract/timestamps.js';
 import type { Input } from './inputs/expand.js';
-import type { Encoding } from './inputs/read.js';
+import type { ReadAs } from './inputs/read.js';
 import { InputReadError, openSource, type Source } from './inputs/source.js';
 
 export interface PipelineSettings {
@@ -74,8 +74,8 @@ export interface RangeResult {
   newlines: number;
 }
 
-/** `encoding` is the one decided when planning (inputs/read.ts: probeInput); a range is only ever of a `plain` input. */
-export async function runInput(input: Input, encoding: Encoding, processor: Processor, settings: PipelineSettings, handler: RecordHandler,
+/** `readAs` was decided when planning (inputs/read.ts: probeInput); a range is only ever of a `plain` input. */
+export async function runInput(input: Input, readAs: ReadAs, processor: Processor, settings: PipelineSettings, handler: RecordHandler,
   range?: ByteRange): Promise<{ report: InputReport; range?: RangeResult }> {
   const report = emptyReport(input.name);
   report.format = processor.name;
@@ -83,11 +83,11 @@ export async function runInput(input: Input, encoding: Encoding, processor: Proc
   try {
     let start = 0;
     if (range && range.start > 0) {
-      const found = await findBoundary(input, processor, range, settings.chunkSize);
+      const found = await findBoundary(input, readAs, processor, range, settings.chunkSize);
       if (found === null || found >= range.end) return { report, range: { newlines: 0 } };
       start = found;
     }
-    newlines = await feed(input, encoding, processor, settings, handler, report, start, range?.end);
+    newlines = await feed(input, readAs, processor, settings, handler, report, start, range?.end);
   } catch (err) {
     if (err instanceof ProcessorError) report.error = err.describe();
     else if (err instanceof InputReadError) report.error = err.message;
@@ -102,9 +102,9 @@ export async function runInput(input: Input, encoding: Encoding, processor: Proc
  * record start, and the range before reads on to finish its record). A
  * record longer than a chunk is scanned through, chunk by chunk.
  */
-async function findBoundary(input: Input, processor: Processor, range: ByteRange, chunkSize: number): Promise<number | null> {
+async function findBoundary(input: Input, readAs: ReadAs, processor: Processor, range: ByteRange, chunkSize: number): Promise<number | null> {
   if (!processor.resync) throw new Error(`${processor.name} cannot resynchronize`);
-  const source = await openSource(input, 'plain', range.start - 1);
+  const source = await openSource(input, readAs, range.start - 1);
   try {
     const buf = Buffer.allocUnsafe(chunkSize + 1);
     let base = range.start - 1; // the file offset of buf[0]
@@ -126,7 +126,7 @@ async function findBoundary(input: Input, processor: Processor, range: ByteRange
   }
 }
 
-async function feed(input: Input, encoding: Encoding, processor: Processor, settings: PipelineSettings, handler: RecordHandler,
+async function feed(input: Input, readAs: ReadAs, processor: Processor, settings: PipelineSettings, handler: RecordHandler,
   report: InputReport, start: number, end: number | undefined): Promise<number> {
   const stream = processor.open({ zone: settings.zone, options: settings.options[processor.name] ?? {}, source: report.name });
   // Relative offset (from `start`) of the first record at or past `end`: the range stops there.
@@ -166,7 +166,7 @@ async function feed(input: Input, encoding: Encoding, processor: Processor, sett
   };
   let source: Source | undefined;
   try {
-    source = await openSource(input, encoding, start);
+    source = await openSource(input, readAs, start);
     for (;;) {
       if (buf.length - pendingLength < chunkSize) {
         const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, pendingLength + chunkSize));
@@ -208,7 +208,7 @@ async function feed(input: Input, encoding: Encoding, processor: Processor, sett
     if (stopAt !== Infinity) report.bytes = stopAt;
   } finally {
     // Also when the range stopped early: its notes are about the bytes it did read.
-    report.notes.push(...(stream.notes?.() ?? []));
+    report.notes.push(...(stream.notes?.() ?? []), ...(source?.notes() ?? []));
     await source?.close();
     stream.close();
   }

@@ -18,12 +18,16 @@ export { describeFsError, InputReadError } from './source.js';
  */
 export type Encoding = 'plain' | 'gzip' | 'utf16le' | 'utf16be';
 
-export interface Probe {
+/** How a worker reads an input: decided once, when planning, and carried in its Job. */
+export interface ReadAs {
+  encoding: Encoding;
+  /** Bytes on disk when planned (compressed, for gzip): reading fewer means the file shrank meanwhile. */
+  size: number;
+}
+
+export interface Probe extends ReadAs {
   /** The first bytes, decoded; undefined for an empty input. */
   head: Buffer | undefined;
-  encoding: Encoding;
-  /** Bytes on disk (compressed, for gzip). */
-  size: number;
 }
 
 export async function probeInput(input: Input, headBytes: number): Promise<Probe> {
@@ -40,7 +44,7 @@ export async function probeInput(input: Input, headBytes: number): Promise<Probe
   } finally {
     await fh.close();
   }
-  return { head: await readStart(input, encoding, headBytes), encoding, size };
+  return { head: await readStart(input, { encoding, size }, headBytes), encoding, size };
 }
 
 function encodingOf(magic: Buffer): Encoding {
@@ -59,8 +63,8 @@ export function encodingNote(encoding: Encoding): string | undefined {
 }
 
 /** Up to `bytes` decoded bytes from the start; undefined when there are none. */
-async function readStart(input: Input, encoding: Encoding, bytes: number): Promise<Buffer | undefined> {
-  const source = await openSource(input, encoding);
+async function readStart(input: Input, readAs: ReadAs, bytes: number): Promise<Buffer | undefined> {
+  const source = await openSource(input, readAs);
   try {
     const head = Buffer.allocUnsafe(bytes);
     let n = 0;

@@ -10,7 +10,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Input } from './expand.js';
-import type { Encoding } from './read.js';
+import type { ReadAs } from './read.js';
 
 export class InputReadError extends Error {}
 
@@ -18,29 +18,39 @@ export class InputReadError extends Error {}
 export interface Source {
   read(into: Buffer, at: number, length: number): Promise<number>;
   close(): Promise<void>;
+  /** What the report should say about how the reading went (a file that shrank while read). */
+  notes(): string[];
 }
 
-export async function openSource(input: Input, encoding: Encoding, start = 0): Promise<Source> {
+export async function openSource(input: Input, readAs: ReadAs, start = 0): Promise<Source> {
+  const { encoding } = readAs;
   if (encoding !== 'plain' && start !== 0) throw new Error(`${input.name}: ${encoding} data cannot be read from byte ${start}`);
   const fh = await openFile(input);
-  if (encoding === 'plain') return fileSource(fh, start);
+  if (encoding === 'plain') return fileSource(fh, start, readAs.size);
   const raw = fh.createReadStream({ start: 0, highWaterMark: 1 << 20 });
   return streamSource(encoding === 'gzip' ? gunzip(raw) : transcode(raw, encoding), () => raw.destroy());
 }
 
-function fileSource(fh: FileHandle, start: number): Source {
+/** Read in place from `start`; at the end, a file now shorter than `planned` bytes gets a note (truncated meanwhile). */
+function fileSource(fh: FileHandle, start: number, planned: number): Source {
   let position = start;
+  const notes: string[] = [];
   return {
     async read(into, at, length) {
       try {
         const n = (await fh.read(into, at, length, position)).bytesRead;
         position += n;
+        if (n === 0 && notes.length === 0) {
+          const now = (await fh.stat()).size;
+          if (now < planned) notes.push(`file shrank from ${planned} to ${now} bytes while being read`);
+        }
         return n;
       } catch (err) {
         throw new InputReadError(describeFsError(err));
       }
     },
     close: () => fh.close(),
+    notes: () => notes,
   };
 }
 
@@ -79,6 +89,7 @@ function streamSource(pieces: AsyncGenerator<Buffer>, destroy: () => void): Sour
       await pieces.return(undefined);
       destroy();
     },
+    notes: () => [],
   };
 }
 

@@ -7,7 +7,7 @@
 import type { Filter } from '../analysis/filters.js';
 import type { Summary } from '../analysis/summary.js';
 import type { Input } from '../inputs/expand.js';
-import type { Encoding } from '../inputs/read.js';
+import type { ReadAs } from '../inputs/read.js';
 import type { ByteRange, InputReport, PipelineSettings, RangeResult } from '../pipeline.js';
 import type { PluginMeta } from '../plugins/discovery.js';
 
@@ -22,7 +22,7 @@ export interface Job {
   mode: 'analyze' | 'parse';
   input: Input;
   /** Decided when planning (inputs/read.ts): the worker decodes by it and never looks at magic bytes. */
-  encoding: Encoding;
+  readAs: ReadAs;
   processor: string;
   range?: ByteRange;
   settings: PipelineSettings;
