@@ -11,7 +11,8 @@ import { ProcessorError } from '../contract/processor.js';
 import type { Zone } from '../contract/timestamps.js';
 import type { Input } from './inputs/expand.js';
 import type { ReadAs } from './inputs/read.js';
-import { InputReadError, openSource, type Source } from './inputs/source.js';
+import { InputReadError } from './inputs/errors.js';
+import { openSource, type Source } from './inputs/source.js';
 
 export interface PipelineSettings {
   zone: Zone;
@@ -164,7 +165,7 @@ async function feed(input: Input, readAs: ReadAs, processor: Processor, settings
     if (end === undefined) return;
     for (let i = data.indexOf(10); i >= 0 && i < upTo; i = data.indexOf(10, i + 1)) newlines++;
   };
-  let source: Source | undefined;
+  let source: (Source & { failure?: unknown }) | undefined;
   try {
     source = await openSource(input, readAs, start);
     for (;;) {
@@ -173,7 +174,7 @@ async function feed(input: Input, readAs: ReadAs, processor: Processor, settings
         buf.copy(bigger, 0, 0, pendingLength);
         buf = bigger;
       }
-      const n = await source.read(buf, pendingLength, chunkSize);
+      const n = await readOrStop(source, buf, pendingLength, chunkSize);
       if (n === 0) break;
       report.bytes += n;
       pendingLength += n;
@@ -204,6 +205,7 @@ async function feed(input: Input, readAs: ReadAs, processor: Processor, settings
     }
     const data = buf.subarray(0, pendingLength);
     stream.parse(data, true, emit);
+    if (source.failure) throw source.failure;
     countNewlines(data, Math.min(data.length, stopAt - streamOffset));
     if (stopAt !== Infinity) report.bytes = stopAt;
   } finally {
@@ -213,6 +215,20 @@ async function feed(input: Input, readAs: ReadAs, processor: Processor, settings
     stream.close();
   }
   return newlines;
+}
+
+/**
+ * A read that fails ends the input like its end would, so the bytes before
+ * the failure are parsed to the last record (a .gz with garbage after its
+ * members: zcat prints every line too); the failure is thrown after that.
+ */
+async function readOrStop(source: Source & { failure?: unknown }, into: Buffer, at: number, length: number): Promise<number> {
+  try {
+    return await source.read(into, at, length);
+  } catch (err) {
+    source.failure = err;
+    return 0;
+  }
 }
 
 function mib(bytes: number): string {

@@ -9,7 +9,7 @@
 import fg from 'fast-glob';
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { describeFsError } from './source.js';
+import { describeFsError } from './errors.js';
 import { identity, walk } from './walk.js';
 
 /** `explicit`: named by the user, not found by walking a directory or a glob. */

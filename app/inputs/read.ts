@@ -7,9 +7,10 @@
  * second guess there is how a .gz once got cut into byte ranges.
  */
 import type { Input } from './expand.js';
-import { describeFsError, InputReadError, openFile, openSource } from './source.js';
+import { describeFsError, InputReadError } from './errors.js';
+import { openFile, openSource } from './source.js';
 
-export { describeFsError, InputReadError } from './source.js';
+export { describeFsError, InputReadError } from './errors.js';
 
 /**
  * How an input's bytes become text: as they are, gunzipped (magic 1f 8b,

@@ -8,11 +8,11 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { describeFsError, InputReadError } from './errors.js';
 import type { Input } from './expand.js';
+import { gunzipMembers } from './gunzip.js';
 import type { ReadAs } from './read.js';
 
-export class InputReadError extends Error {}
 
 /** Reads into the caller's buffer, `length` bytes at most per call, 0 at the end. */
 export interface Source {
@@ -93,20 +93,12 @@ function streamSource(pieces: AsyncGenerator<Buffer>, destroy: () => void): Sour
   };
 }
 
-/** Every gzip member in turn, as `gzip -dc` reads them. */
+/** Every gzip member in turn (./gunzip.ts); a read error of the file itself in user terms. */
 async function* gunzip(raw: Readable): AsyncGenerator<Buffer> {
-  const z = createGunzip({ chunkSize: 1 << 16 });
-  raw.on('error', (err) => z.destroy(err));
-  raw.pipe(z);
   try {
-    for await (const piece of z) yield piece as Buffer;
+    yield* gunzipMembers(raw);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'Z_BUF_ERROR' || /unexpected end of file/.test(e.message)) {
-      throw new InputReadError('truncated gzip data: the compressed stream ends early (records up to that point were read)');
-    }
-    if (e.code?.startsWith('Z_')) throw new InputReadError(`corrupt gzip data: ${e.message}`);
-    throw new InputReadError(describeFsError(err));
+    throw err instanceof InputReadError ? err : new InputReadError(describeFsError(err));
   } finally {
     raw.destroy();
   }
@@ -133,15 +125,5 @@ export async function openFile(input: Input): Promise<FileHandle> {
     return await open(input.path, 'r');
   } catch (err) {
     throw new InputReadError(describeFsError(err));
-  }
-}
-
-export function describeFsError(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  switch (e.code) {
-    case 'ENOENT': return 'no such file or directory';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EISDIR': return 'is a directory';
-    default: return e.message ?? String(err);
   }
 }

@@ -14,7 +14,7 @@
 import type { Stats } from 'node:fs';
 import { opendir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { describeFsError } from './source.js';
+import { describeFsError } from './errors.js';
 
 /** A file or directory's identity: what makes two paths the same file (hard links, aliases). */
 export function identity(st: Stats): string {
