@@ -165,7 +165,10 @@ async function feed(input: Input, readAs: ReadAs, processor: Processor, settings
     if (end === undefined) return;
     for (let i = data.indexOf(10); i >= 0 && i < upTo; i = data.indexOf(10, i + 1)) newlines++;
   };
-  let source: (Source & { failure?: unknown }) | undefined;
+  let source: Source | undefined;
+  // A read that fails ends the input like its end would: the bytes before it are parsed to the
+  // last record (a .gz with garbage after its members: zcat prints every line too), then it is thrown.
+  let failure: unknown;
   try {
     source = await openSource(input, readAs, start);
     for (;;) {
@@ -174,7 +177,10 @@ async function feed(input: Input, readAs: ReadAs, processor: Processor, settings
         buf.copy(bigger, 0, 0, pendingLength);
         buf = bigger;
       }
-      const n = await readOrStop(source, buf, pendingLength, chunkSize);
+      const n = await source.read(buf, pendingLength, chunkSize).catch((err: unknown) => {
+        failure = err;
+        return 0;
+      });
       if (n === 0) break;
       report.bytes += n;
       pendingLength += n;
@@ -205,7 +211,7 @@ async function feed(input: Input, readAs: ReadAs, processor: Processor, settings
     }
     const data = buf.subarray(0, pendingLength);
     stream.parse(data, true, emit);
-    if (source.failure) throw source.failure;
+    if (failure !== undefined) throw failure;
     countNewlines(data, Math.min(data.length, stopAt - streamOffset));
     if (stopAt !== Infinity) report.bytes = stopAt;
   } finally {
@@ -215,20 +221,6 @@ async function feed(input: Input, readAs: ReadAs, processor: Processor, settings
     stream.close();
   }
   return newlines;
-}
-
-/**
- * A read that fails ends the input like its end would, so the bytes before
- * the failure are parsed to the last record (a .gz with garbage after its
- * members: zcat prints every line too); the failure is thrown after that.
- */
-async function readOrStop(source: Source & { failure?: unknown }, into: Buffer, at: number, length: number): Promise<number> {
-  try {
-    return await source.read(into, at, length);
-  } catch (err) {
-    source.failure = err;
-    return 0;
-  }
 }
 
 function mib(bytes: number): string {
