@@ -2,7 +2,7 @@
  * What an input is, decided once, when planning: its encoding, its size,
  * and its first bytes (decoded) for routing. This is the only place that
  * looks at magic bytes and byte-order marks. The encoding then travels with
- * the input to the worker (`Job.encoding`), whose reader (./source.ts)
+ * the input to the worker (`Job.readAs`), whose reader (./source.ts)
  * decodes by it and never guesses again: a head decompressed here and a
  * second guess there is how a .gz once got cut into byte ranges.
  */
