@@ -5,12 +5,11 @@
  * failures of a worker (a crash, a timeout) turned into that input's error.
  */
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Input } from './inputs/expand.js';
-import { InputReadError, readHead } from './inputs/read.js';
+import { encodingNote, InputReadError, probeInput, type Probe, type ReadAs } from './inputs/read.js';
 import { emptyReport, type ByteRange, type InputReport } from './pipeline.js';
 import type { ProcessorInfo } from './processors/registry.js';
 import { DETECT_BYTES, route } from './routing.js';
@@ -21,6 +20,8 @@ import type { Job, JobDone } from './workers/protocol.js';
 export interface Planned {
   input: Input;
   report: InputReport;
+  /** How the worker reads the input's bytes, decided once here (inputs/read.ts). */
+  readAs: ReadAs;
   processor?: ProcessorInfo;
   ranges?: ByteRange[];
 }
@@ -49,15 +50,17 @@ export async function plan(inputs: readonly Input[], settings: RunSettings, spli
   const planned: Planned[] = [];
   for (const input of inputs) {
     const report = emptyReport(input.name);
-    const p: Planned = { input, report };
+    const p: Planned = { input, report, readAs: { encoding: 'plain', size: 0 } };
     planned.push(p);
-    let head: Buffer | undefined;
+    let probe: Probe;
     try {
-      head = await readHead(input, DETECT_BYTES);
+      probe = await probeInput(input, DETECT_BYTES);
     } catch (err) {
       report.error = err instanceof InputReadError ? err.message : (err as Error).message;
       continue;
     }
+    p.readAs = { encoding: probe.encoding, size: probe.size };
+    const head = probe.head;
     if (!head) {
       report.notes.push('empty file (0 bytes)');
       continue;
@@ -72,12 +75,22 @@ export async function plan(inputs: readonly Input[], settings: RunSettings, spli
     p.processor = routed.processor;
     report.format = routed.processor.name;
     report.reason = routed.reason;
-    if (split && input.kind === 'file' && !(head[0] === 0x1f && head[1] === 0x8b) && routed.processor.splittable(head)) {
-      const { size } = await stat(input.path);
-      p.ranges = ranges(size, settings.pool.jobs, settings.splitMin);
+    const note = encodingNote(probe.encoding);
+    if (note) report.notes.push(note);
+    // Only bytes as they are on disk can be entered in the middle: gzip and UTF-16 are read in one pass.
+    if (split && probe.encoding === 'plain' && routed.processor.splittable(head)) {
+      p.ranges = ranges(probe.size, settings.pool.jobs, settings.splitMin);
     }
+    report.ranges = p.ranges?.length ?? 1;
   }
   return planned;
+}
+
+/** An entry met while walking that is not read (a FIFO, a socket): listed in the report with why. */
+export function notedOnly(name: string, note: string): Planned {
+  const report = emptyReport(name);
+  report.notes.push(note);
+  return { input: { kind: 'file', path: name, name, explicit: false }, report, readAs: { encoding: 'plain', size: 0 } };
 }
 
 /**
@@ -98,10 +111,10 @@ export type JobOutcome = { done: JobDone } | { failure: string };
  * their outcomes in range order. A worker failure becomes a message naming
  * the processor (and plugin), the input and the cause.
  */
-export function runPlanned(p: Planned, settings: RunSettings, make: (range?: ByteRange) => Job,
+export function runPlanned(p: Planned, settings: RunSettings, make: (range?: ByteRange) => Omit<Job, 'readAs'>,
   progress?: (bytes: number) => void): Promise<JobOutcome[]> {
   const proc = p.processor!;
-  const jobs = p.ranges ? p.ranges.map((r) => make(r)) : [make()];
+  const jobs: Job[] = (p.ranges ?? [undefined]).map((r) => ({ ...make(r), readAs: p.readAs }));
   return Promise.all(jobs.map(async (job): Promise<JobOutcome> => {
     try {
       return { done: await settings.pool.run(proc.key, job, progress) };

@@ -9,9 +9,10 @@
 import type { LogRecord, Processor } from '../contract/processor.js';
 import { ProcessorError } from '../contract/processor.js';
 import type { Zone } from '../contract/timestamps.js';
-import { open } from 'node:fs/promises';
 import type { Input } from './inputs/expand.js';
-import { describeFsError, InputReadError, readChunks } from './inputs/read.js';
+import type { ReadAs } from './inputs/read.js';
+import { InputReadError } from './inputs/errors.js';
+import { openSource, type Source } from './inputs/source.js';
 
 export interface PipelineSettings {
   zone: Zone;
@@ -28,6 +29,8 @@ export interface InputReport {
   records: number;
   malformed: number;
   bytes: number;
+  /** Byte ranges the input was cut into and read in parallel: 1 for one pass, 0 when it was not read. */
+  ranges: number;
   firstTime: number | null;
   lastTime: number | null;
   /** Why the input failed (it may still have records from before the failure). */
@@ -36,7 +39,7 @@ export interface InputReport {
 }
 
 export function emptyReport(name: string): InputReport {
-  return { name, format: null, reason: '', records: 0, malformed: 0, bytes: 0, firstTime: null, lastTime: null, notes: [] };
+  return { name, format: null, reason: '', records: 0, malformed: 0, bytes: 0, ranges: 0, firstTime: null, lastTime: null, notes: [] };
 }
 
 /** Adds the report of a later byte range of the same input. */
@@ -72,7 +75,8 @@ export interface RangeResult {
   newlines: number;
 }
 
-export async function runInput(input: Input, processor: Processor, settings: PipelineSettings, handler: RecordHandler,
+/** `readAs` was decided when planning (inputs/read.ts: probeInput); a range is only ever of a `plain` input. */
+export async function runInput(input: Input, readAs: ReadAs, processor: Processor, settings: PipelineSettings, handler: RecordHandler,
   range?: ByteRange): Promise<{ report: InputReport; range?: RangeResult }> {
   const report = emptyReport(input.name);
   report.format = processor.name;
@@ -80,11 +84,11 @@ export async function runInput(input: Input, processor: Processor, settings: Pip
   try {
     let start = 0;
     if (range && range.start > 0) {
-      const found = await findBoundary(input, processor, range.start, settings.chunkSize);
+      const found = await findBoundary(input, readAs, processor, range, settings.chunkSize);
       if (found === null || found >= range.end) return { report, range: { newlines: 0 } };
       start = found;
     }
-    newlines = await feed(input, processor, settings, handler, report, start, range?.end);
+    newlines = await feed(input, readAs, processor, settings, handler, report, start, range?.end);
   } catch (err) {
     if (err instanceof ProcessorError) report.error = err.describe();
     else if (err instanceof InputReadError) report.error = err.message;
@@ -93,21 +97,37 @@ export async function runInput(input: Input, processor: Processor, settings: Pip
   return { report, range: range ? { newlines } : undefined };
 }
 
-/** The first record boundary at or after `start`, by the processor's resync. */
-async function findBoundary(input: Input, processor: Processor, start: number, chunkSize: number): Promise<number | null> {
+/**
+ * The first record boundary at or after `range.start`, by the processor's
+ * resync; null when none starts before `range.end` (the range then holds no
+ * record start, and the range before reads on to finish its record). A
+ * record longer than a chunk is scanned through, chunk by chunk.
+ */
+async function findBoundary(input: Input, readAs: ReadAs, processor: Processor, range: ByteRange, chunkSize: number): Promise<number | null> {
   if (!processor.resync) throw new Error(`${processor.name} cannot resynchronize`);
-  const chunks = readChunks(input, chunkSize, start - 1);
+  const source = await openSource(input, readAs, range.start - 1);
   try {
-    const first = await chunks.next();
-    if (first.done) return null;
-    const i = processor.resync(first.value);
-    return i < 0 ? null : start - 1 + i;
+    const buf = Buffer.allocUnsafe(chunkSize + 1);
+    let base = range.start - 1; // the file offset of buf[0]
+    let kept = 0; // bytes carried over at buf's front
+    while (base < range.end) {
+      const n = await source.read(buf, kept, chunkSize);
+      if (n === 0) return null;
+      const data = buf.subarray(0, kept + n);
+      const i = processor.resync(data);
+      if (i >= 0) return base + i;
+      // None yet: read on, keeping the last byte (a newline there counts only with the byte after it).
+      base += data.length - 1;
+      buf[0] = data[data.length - 1];
+      kept = 1;
+    }
+    return null;
   } finally {
-    await chunks.return(undefined);
+    await source.close();
   }
 }
 
-async function feed(input: Input, processor: Processor, settings: PipelineSettings, handler: RecordHandler,
+async function feed(input: Input, readAs: ReadAs, processor: Processor, settings: PipelineSettings, handler: RecordHandler,
   report: InputReport, start: number, end: number | undefined): Promise<number> {
   const stream = processor.open({ zone: settings.zone, options: settings.options[processor.name] ?? {}, source: report.name });
   // Relative offset (from `start`) of the first record at or past `end`: the range stops there.
@@ -146,15 +166,21 @@ async function feed(input: Input, processor: Processor, settings: PipelineSettin
     for (let i = data.indexOf(10); i >= 0 && i < upTo; i = data.indexOf(10, i + 1)) newlines++;
   };
   let source: Source | undefined;
+  // A read that fails ends the input like its end would: the bytes before it are parsed to the
+  // last record (a .gz with garbage after its members: zcat prints every line too), then it is thrown.
+  let failure: unknown;
   try {
-    source = await openSource(input, chunkSize, start);
+    source = await openSource(input, readAs, start);
     for (;;) {
       if (buf.length - pendingLength < chunkSize) {
         const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, pendingLength + chunkSize));
         buf.copy(bigger, 0, 0, pendingLength);
         buf = bigger;
       }
-      const n = await source.read(buf, pendingLength, chunkSize);
+      const n = await source.read(buf, pendingLength, chunkSize).catch((err: unknown) => {
+        failure = err;
+        return 0;
+      });
       if (n === 0) break;
       report.bytes += n;
       pendingLength += n;
@@ -185,87 +211,16 @@ async function feed(input: Input, processor: Processor, settings: PipelineSettin
     }
     const data = buf.subarray(0, pendingLength);
     stream.parse(data, true, emit);
+    if (failure !== undefined) throw failure;
     countNewlines(data, Math.min(data.length, stopAt - streamOffset));
     if (stopAt !== Infinity) report.bytes = stopAt;
   } finally {
+    // Also when the range stopped early: its notes are about the bytes it did read.
+    report.notes.push(...(stream.notes?.() ?? []), ...(source?.notes() ?? []));
     await source?.close();
     stream.close();
   }
-  report.notes.push(...(stream.notes?.() ?? []));
   return newlines;
-}
-
-/** Reads an input into the caller's buffer, `length` bytes at most per call, 0 at the end. */
-interface Source {
-  read(into: Buffer, at: number, length: number): Promise<number>;
-  close(): Promise<void>;
-}
-
-/**
- * A plain file is read straight into the caller's buffer; gzip (recognized
- * by its magic bytes at the start, as readChunks does) and stdin go through
- * readChunks and are copied.
- */
-async function openSource(input: Input, chunkSize: number, start: number): Promise<Source> {
-  if (input.kind !== 'file') return chunkSource(readChunks(input, chunkSize, start));
-  let fh;
-  try {
-    fh = await open(input.path, 'r');
-  } catch (err) {
-    throw new InputReadError(describeFsError(err));
-  }
-  const file = fh;
-  const readAt = async (into: Buffer, at: number, length: number, position: number): Promise<number> => {
-    try {
-      return (await file.read(into, at, length, position)).bytesRead;
-    } catch (err) {
-      throw new InputReadError(describeFsError(err));
-    }
-  };
-  if (start === 0) {
-    let gzip = false;
-    try {
-      const magic = Buffer.alloc(2);
-      gzip = (await readAt(magic, 0, 2, 0)) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
-    } catch (err) {
-      await file.close();
-      throw err;
-    }
-    if (gzip) {
-      await file.close();
-      return chunkSource(readChunks(input, chunkSize, start));
-    }
-  }
-  let position = start;
-  return {
-    async read(into, at, length) {
-      const n = await readAt(into, at, length, position);
-      position += n;
-      return n;
-    },
-    close: () => file.close(),
-  };
-}
-
-function chunkSource(chunks: AsyncGenerator<Buffer>): Source {
-  let chunk: Buffer | null = null;
-  let used = 0;
-  return {
-    async read(into, at, length) {
-      while (chunk === null || used === chunk.length) {
-        const next = await chunks.next();
-        if (next.done) return 0;
-        chunk = next.value;
-        used = 0;
-      }
-      const n = chunk.copy(into, at, used, Math.min(chunk.length, used + length));
-      used += n;
-      return n;
-    },
-    close: async () => {
-      await chunks.return(undefined);
-    },
-  };
 }
 
 function mib(bytes: number): string {

@@ -92,20 +92,44 @@ export function extensionOf(name: string): string | undefined {
 }
 
 /**
- * NUL bytes, many control characters, or many bytes that are not UTF-8 in the
- * head: not a text log. (A Latin-1 log has a few high bytes, not a third.)
+ * Many control characters, or many bytes that are not UTF-8, in the first
+ * 8 KiB outside holes: not a text log. (A Latin-1 log has a few high bytes,
+ * not a third.) A run of HOLE_BYTES or more NULs is a hole, as copytruncate
+ * leaves at the head of a log, so it is not evidence either way; a shorter
+ * run or a lone NUL counts as a control character. A head that is all hole
+ * is text that has not started yet.
  */
 export function looksBinary(head: Buffer): boolean {
-  const n = Math.min(head.length, 8192);
+  const sample = outsideHoles(head, 8192);
+  const n = sample.length;
   if (n === 0) return false;
   let control = 0;
   let high = 0;
   for (let i = 0; i < n; i++) {
-    const c = head[i];
-    if (c === 0) return true;
+    const c = sample[i];
     if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12 && c !== 27) control++;
     else if (c >= 0x80) high++;
   }
   if (control / n > 0.05) return true;
-  return high / n > 0.3 && !isUtf8(head.subarray(0, n - 4));
+  return high / n > 0.3 && !isUtf8(sample.subarray(0, n - 4));
+}
+
+const HOLE_BYTES = 16;
+
+/** Up to `limit` bytes of `head`, runs of HOLE_BYTES or more NULs left out. */
+function outsideHoles(head: Buffer, limit: number): Buffer {
+  const out = Buffer.allocUnsafe(Math.min(limit, head.length));
+  let n = 0;
+  for (let i = 0; i < head.length && n < out.length;) {
+    let end = i;
+    while (end < head.length && head[end] === 0) end++;
+    if (end - i >= HOLE_BYTES) {
+      i = end;
+      continue;
+    }
+    if (end === i) end = i + 1;
+    n += head.copy(out, n, i, Math.min(end, i + out.length - n));
+    i = end;
+  }
+  return out.subarray(0, n);
 }

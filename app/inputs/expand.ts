@@ -1,12 +1,16 @@
 /**
  * Turns the paths a user typed into inputs: files as given, directories
- * walked recursively (hidden files skipped, sorted), globs expanded with
- * fast-glob, `-` for standard input. A path that yields nothing is an error
- * of its own; the others still run.
+ * walked recursively (./walk.ts: hidden files skipped, sorted, each
+ * directory once), globs expanded with fast-glob, `-` for standard input.
+ * A file reached twice (named twice, a hard link, a directory alias) is one
+ * input: files are known by device + inode, not by name. A path that yields
+ * nothing is an error of its own; the others still run.
  */
 import fg from 'fast-glob';
+import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import path from 'node:path';
+import { describeFsError } from './errors.js';
+import { identity, walk } from './walk.js';
 
 /** `explicit`: named by the user, not found by walking a directory or a glob. */
 export type Input = { kind: 'file'; path: string; name: string; explicit: boolean } | { kind: 'stdin'; name: string; explicit: true };
@@ -16,46 +20,57 @@ export interface InputError {
   message: string;
 }
 
-export async function expandPaths(args: readonly string[]): Promise<{ inputs: Input[]; errors: InputError[] }> {
-  const inputs: Input[] = [];
-  const errors: InputError[] = [];
+export interface Expanded {
+  inputs: Input[];
+  errors: InputError[];
+  /** Entries met while walking that are not regular files (FIFOs, sockets, devices, broken links): noted, not read. */
+  skipped: InputError[];
+}
+
+export async function expandPaths(args: readonly string[]): Promise<Expanded> {
+  const out: Expanded = { inputs: [], errors: [], skipped: [] };
   const seen = new Set<string>();
-  const add = (file: string, explicit: boolean) => {
-    const key = path.resolve(file);
-    if (seen.has(key)) return;
-    seen.add(key);
-    inputs.push({ kind: 'file', path: file, name: file, explicit });
+  const add = (file: string, st: Stats, explicit: boolean) => {
+    if (seen.has(identity(st))) return;
+    seen.add(identity(st));
+    out.inputs.push({ kind: 'file', path: file, name: file, explicit });
   };
   for (const arg of args) {
     if (arg === '-') {
-      inputs.push({ kind: 'stdin', name: '<stdin>', explicit: true });
+      out.inputs.push({ kind: 'stdin', name: '<stdin>', explicit: true });
       continue;
     }
-    let kind: 'file' | 'dir' | 'other' | 'missing';
+    let st: Stats | undefined;
     try {
-      const st = await stat(arg);
-      kind = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
+      st = await stat(arg);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') {
-        errors.push({ name: arg, message: code === 'EACCES' ? 'permission denied' : (err as Error).message });
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        out.errors.push({ name: arg, message: describeFsError(err) });
         continue;
       }
-      kind = 'missing';
     }
-    if (kind === 'file') add(arg, true);
-    else if (kind === 'other') errors.push({ name: arg, message: 'not a regular file or directory' });
-    else if (kind === 'dir') {
-      const files = (await fg('**/*', { cwd: arg, onlyFiles: true, dot: false, followSymbolicLinks: true, suppressErrors: true })).sort();
-      if (files.length === 0) errors.push({ name: arg, message: 'directory holds no files' });
-      for (const f of files) add(path.join(arg, f), false);
+    if (st?.isFile()) add(arg, st, true);
+    else if (st?.isDirectory()) {
+      const walked = await walk(arg, st);
+      if (walked.files.length === 0 && walked.errors.length === 0) out.errors.push({ name: arg, message: 'directory holds no files' });
+      for (const f of walked.files) add(f.path, f.stat, false);
+      out.errors.push(...walked.errors);
+      out.skipped.push(...walked.skipped);
+    } else if (st) {
+      out.errors.push({ name: arg, message: 'not a regular file or directory' });
     } else if (fg.isDynamicPattern(arg)) {
       const files = (await fg(arg, { onlyFiles: true, dot: false, suppressErrors: true })).sort();
-      if (files.length === 0) errors.push({ name: arg, message: 'no files match this pattern' });
-      for (const f of files) add(f, false);
+      if (files.length === 0) out.errors.push({ name: arg, message: 'no files match this pattern' });
+      for (const f of files) {
+        try {
+          add(f, await stat(f), false);
+        } catch (err) {
+          out.errors.push({ name: f, message: describeFsError(err) });
+        }
+      }
     } else {
-      errors.push({ name: arg, message: 'no such file or directory' });
+      out.errors.push({ name: arg, message: 'no such file or directory' });
     }
   }
-  return { inputs, errors };
+  return out;
 }

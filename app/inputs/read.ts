@@ -1,135 +1,82 @@
 /**
- * Reads an input as a sequence of chunks of at least `chunkSize` bytes (the
- * last may be shorter), decompressing gzip transparently (recognized by its
- * magic bytes, whatever the name). Memory per input is a chunk or two.
- * Errors carry the input's name and say what went wrong in user terms.
+ * What an input is, decided once, when planning: its encoding, its size,
+ * and its first bytes (decoded) for routing. This is the only place that
+ * looks at magic bytes and byte-order marks. The encoding then travels with
+ * the input to the worker (`Job.readAs`), whose reader (./source.ts)
+ * decodes by it and never guesses again: a head decompressed here and a
+ * second guess there is how a .gz once got cut into byte ranges.
  */
-import { open } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import type { Input } from './expand.js';
+import { describeFsError, InputReadError } from './errors.js';
+import { openFile, openSource } from './source.js';
 
-export class InputReadError extends Error {}
+export { describeFsError, InputReadError } from './errors.js';
 
-/** Reads from byte `start` (of the file itself: ranges are only taken of uncompressed files). */
-export async function* readChunks(input: Input, chunkSize: number, start = 0): AsyncGenerator<Buffer> {
-  if (input.kind === 'stdin') {
-    yield* maybeGunzip(process.stdin, chunkSize);
-    return;
-  }
-  let fh;
+/**
+ * How an input's bytes become text: as they are, gunzipped (magic 1f 8b,
+ * whatever the name), or transcoded from UTF-16 (a byte-order mark). Only
+ * `plain` inputs can be read from the middle, so only they are split.
+ */
+export type Encoding = 'plain' | 'gzip' | 'utf16le' | 'utf16be';
+
+/** How a worker reads an input: decided once, when planning, and carried in its Job. */
+export interface ReadAs {
+  encoding: Encoding;
+  /** Bytes on disk when planned (compressed, for gzip): reading fewer means the file shrank meanwhile. */
+  size: number;
+}
+
+export interface Probe extends ReadAs {
+  /** The first bytes, decoded; undefined for an empty input. */
+  head: Buffer | undefined;
+}
+
+export async function probeInput(input: Input, headBytes: number): Promise<Probe> {
+  const fh = await openFile(input);
+  let encoding: Encoding;
+  let size: number;
   try {
-    fh = await open(input.path, 'r');
+    size = (await fh.stat()).size;
+    const magic = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(magic, 0, 2, 0);
+    encoding = encodingOf(magic.subarray(0, bytesRead));
   } catch (err) {
     throw new InputReadError(describeFsError(err));
-  }
-  try {
-    const first = Buffer.allocUnsafe(chunkSize);
-    const { bytesRead } = await fh.read(first, 0, chunkSize, start).catch((err) => {
-      throw new InputReadError(describeFsError(err));
-    });
-    if (start === 0 && bytesRead >= 2 && first[0] === 0x1f && first[1] === 0x8b) {
-      const raw = fh.createReadStream({ start: 0, highWaterMark: 1 << 20, autoClose: false });
-      yield* gunzip(raw, chunkSize);
-      return;
-    }
-    let chunk = first.subarray(0, bytesRead);
-    let position = start + bytesRead;
-    while (chunk.length > 0) {
-      yield chunk;
-      const next = Buffer.allocUnsafe(chunkSize);
-      const r = await fh.read(next, 0, chunkSize, position);
-      position += r.bytesRead;
-      chunk = next.subarray(0, r.bytesRead);
-    }
   } finally {
     await fh.close();
   }
+  return { head: await readStart(input, { encoding, size }, headBytes), encoding, size };
 }
 
-async function* maybeGunzip(stream: Readable, chunkSize: number): AsyncGenerator<Buffer> {
-  const it = stream[Symbol.asyncIterator]();
-  const first = await it.next();
-  if (first.done) return;
-  const head = first.value as Buffer;
-  async function* all(): AsyncGenerator<Buffer> {
-    yield head;
-    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value as Buffer;
-  }
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
-    const { Readable: R } = await import('node:stream');
-    yield* gunzip(R.from(all()), chunkSize);
-  } else {
-    yield* rechunk(all(), chunkSize);
-  }
+function encodingOf(magic: Buffer): Encoding {
+  if (magic.length < 2) return 'plain';
+  if (magic[0] === 0x1f && magic[1] === 0x8b) return 'gzip';
+  if (magic[0] === 0xff && magic[1] === 0xfe) return 'utf16le';
+  if (magic[0] === 0xfe && magic[1] === 0xff) return 'utf16be';
+  return 'plain';
 }
 
-async function* gunzip(raw: Readable, chunkSize: number): AsyncGenerator<Buffer> {
-  const z = createGunzip({ chunkSize: 1 << 16 });
-  raw.on('error', (err) => z.destroy(err));
-  raw.pipe(z);
+/** A note for the report when the input was not read as it is on disk (gzip says so by its name). */
+export function encodingNote(encoding: Encoding): string | undefined {
+  if (encoding === 'utf16le') return 'read as UTF-16LE (it starts with a byte-order mark), transcoded to UTF-8';
+  if (encoding === 'utf16be') return 'read as UTF-16BE (it starts with a byte-order mark), transcoded to UTF-8';
+  return undefined;
+}
+
+/** Up to `bytes` decoded bytes from the start; undefined when there are none. */
+async function readStart(input: Input, readAs: ReadAs, bytes: number): Promise<Buffer | undefined> {
+  const source = await openSource(input, readAs);
   try {
-    yield* rechunk(z, chunkSize);
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'Z_BUF_ERROR' || /unexpected end of file/.test(e.message)) {
-      throw new InputReadError('truncated gzip data: the compressed stream ends early (records up to that point were read)');
-    }
-    if (e.code?.startsWith('Z_')) throw new InputReadError(`corrupt gzip data: ${e.message}`);
-    throw new InputReadError(describeFsError(err));
+    const head = Buffer.allocUnsafe(bytes);
+    let n = 0;
+    for (let r = -1; r !== 0 && n < bytes; n += r) r = await source.read(head, n, bytes - n);
+    return n === 0 ? undefined : head.subarray(0, n);
   } finally {
-    raw.destroy();
+    await source.close();
   }
 }
 
-/**
- * Joins small pieces into chunks of at least `size` bytes: one parse call per
- * chunk. If the source fails, what arrived before the failure is still
- * yielded first, so a truncated .gz keeps its readable records.
- */
-async function* rechunk(source: AsyncIterable<Buffer | string>, size: number): AsyncGenerator<Buffer> {
-  let parts: Buffer[] = [];
-  let length = 0;
-  const take = () => {
-    const b = parts.length === 1 ? parts[0] : Buffer.concat(parts, length);
-    parts = [];
-    length = 0;
-    return b;
-  };
-  try {
-    for await (const piece of source) {
-      const b = typeof piece === 'string' ? Buffer.from(piece) : piece;
-      parts.push(b);
-      length += b.length;
-      if (length >= size) yield take();
-    }
-  } catch (err) {
-    if (length > 0) yield take();
-    throw err;
-  }
-  if (length > 0) yield take();
-}
-
-/**
- * The first `bytes` of an input (decompressed), what routing looks at;
- * undefined for an empty input. Read errors throw InputReadError.
- */
+/** The first `bytes` of an input (decoded), what routing looks at; undefined for an empty input. */
 export async function readHead(input: Input, bytes: number): Promise<Buffer | undefined> {
-  const chunks = readChunks(input, bytes);
-  try {
-    const first = await chunks.next();
-    return first.done ? undefined : first.value.subarray(0, bytes);
-  } finally {
-    await chunks.return(undefined);
-  }
-}
-
-export function describeFsError(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  switch (e.code) {
-    case 'ENOENT': return 'no such file or directory';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EISDIR': return 'is a directory';
-    default: return e.message ?? String(err);
-  }
+  return (await probeInput(input, bytes)).head;
 }

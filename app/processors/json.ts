@@ -14,7 +14,7 @@ import { normalizeSeverity, Severity } from '../../contract/severity.js';
 import { epochNumber, parseTimeField, TimeRangeGuard, type Zone } from '../../contract/timestamps.js';
 import type { LogRecord, ParseStream, Processor, RecordSink, StreamOptions } from '../../contract/processor.js';
 import { newFields, ProcessorError } from '../../contract/processor.js';
-import { LineCursor } from './lines.js';
+import { afterHole, LineCursor } from './lines.js';
 
 const TIME_KEYS = ['time', 'ts', 'timestamp', '@timestamp', 'datetime', 'date', 't', 'eventTime', 'event_time', 'time_local', 'asctime'];
 const LEVEL_KEYS = ['level', 'severity', 'lvl', 'loglevel', 'log_level', 'levelname', 'log.level', '@level', 'severity_text', 'priority'];
@@ -44,6 +44,8 @@ export const jsonProcessor: Processor = {
   },
   /** Only used for NDJSON (see `splittable`): every line is a record. */
   resync(data: Buffer): number {
+    const hole = afterHole(data);
+    if (hole >= 0) return hole;
     const nl = data.indexOf(10);
     return nl >= 0 && nl + 1 < data.length ? nl + 1 : -1;
   },
@@ -96,12 +98,13 @@ export class JsonStream implements ParseStream {
     let next = -1;
     for (const line of this.cursor.lines(input, eof)) {
       consumed = line.next;
-      next = line.number + 1;
+      next = line.hole ? line.number : line.number + 1;
       if (line.text.trim() === '') continue;
       emit(this.toRecord(line.text, line.number, this.consumedTotal + line.start));
     }
-    if (next > 0) this.cursor.resumeAt(next, true);
-    return eof ? input.length : consumed;
+    if (eof) consumed = input.length;
+    if (next > 0) this.cursor.resumeAt(next, consumed);
+    return consumed;
   }
 
   /** Scans top-level values (or the elements of one top-level array). */

@@ -2,6 +2,12 @@
  * Line splitting shared by the built-in line-oriented processors: walks the
  * complete lines of a chunk, tracking absolute line numbers, and counts lines
  * that are not valid UTF-8 (they are decoded with U+FFFD replacement).
+ *
+ * A run of NUL bytes where a line starts is a hole, not text: copytruncate
+ * with a writer that does not use O_APPEND leaves the file's old length as
+ * NULs, and the writer's next line after them. The run is skipped (the line
+ * starts after it), counted, and reported in a note; a hole of any length
+ * streams past without being held in memory.
  */
 import { isUtf8 } from 'node:buffer';
 
@@ -19,7 +25,9 @@ export interface Line {
   truncated?: boolean;
   /** The skipped rest of an over-long line: consume it, it is not a line of its own. */
   skip?: boolean;
-  /** Byte offset of the line start within the input. */
+  /** With `skip`: NULs of a hole that goes on past this input; the line they precede keeps `number`. */
+  hole?: boolean;
+  /** Byte offset of the line start within the input (after a hole of NULs before it). */
   start: number;
   /** Byte offset just past the line's newline (or the input end at eof). */
   next: number;
@@ -38,6 +46,11 @@ export class LineCursor {
   firstInvalidUtf8Line = 0;
   truncatedLines = 0;
   firstTruncatedLine = 0;
+  /** NUL bytes skipped as holes; counted once even when a processor re-reads an input. */
+  holeBytes = 0;
+  private holeCountedTo = 0;
+  /** Offset of the next input in the stream (the bytes consumed so far). */
+  private base = 0;
 
   /**
    * Yields every complete line of `input` (a final unterminated one only at
@@ -62,6 +75,16 @@ export class LineCursor {
     }
     if (this.atStreamStart && input.length >= 3 && input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf) pos = 3; // BOM
     while (pos < input.length) {
+      if (input[pos] === 0) {
+        const end = nulRunEnd(input, pos);
+        this.countHole(pos, end);
+        if (end === input.length && !eof) {
+          yield { text: '', skip: true, hole: true, start: pos, next: end, number };
+          return;
+        }
+        pos = end;
+        if (pos === input.length) break;
+      }
       let nl = input.indexOf(10, pos);
       if (nl < 0 && !eof && input.length - pos > MAX_LINE_BYTES) {
         // Over-long: yield its start now, skip the rest as it arrives.
@@ -93,8 +116,16 @@ export class LineCursor {
     }
   }
 
+  private countHole(from: number, to: number): void {
+    const start = Math.max(this.base + from, this.holeCountedTo);
+    if (this.base + to <= start) return;
+    this.holeBytes += this.base + to - start;
+    this.holeCountedTo = this.base + to;
+  }
+
   notes(): string[] {
     const notes: string[] = [];
+    if (this.holeBytes > 0) notes.push(`${this.holeBytes} NUL bytes skipped (a sparse hole, as copytruncate leaves)`);
     const n = this.invalidUtf8Lines;
     if (n > 0) notes.push(`${n} line${n > 1 ? 's are' : ' is'} not valid UTF-8 (first: line ${this.firstInvalidUtf8Line}); invalid bytes read as U+FFFD`);
     const t = this.truncatedLines;
@@ -102,10 +133,28 @@ export class LineCursor {
     return notes;
   }
 
-  /** The next input starts at line `number` (the first line not consumed). */
-  resumeAt(number: number, consumedAny: boolean): void {
+  /** The next input starts `consumed` bytes into this one, at line `number` (the first line not consumed). */
+  resumeAt(number: number, consumed: number): void {
+    this.base += consumed;
     if (this.skippingLine) return; // numbering resumes after the over-long line ends
     this.lineBase = number;
-    if (consumedAny) this.atStreamStart = false;
+    if (consumed > 0) this.atStreamStart = false;
   }
+}
+
+function nulRunEnd(data: Buffer, from: number): number {
+  let i = from;
+  while (i < data.length && data[i] === 0) i++;
+  return i;
+}
+
+/**
+ * For a processor's resync: where data that starts inside a hole of NULs
+ * (a byte range cut through one) has its first line, the byte after the
+ * hole; -1 when data does not start with a NUL or is all NULs.
+ */
+export function afterHole(data: Buffer): number {
+  if (data.length === 0 || data[0] !== 0) return -1;
+  const end = nulRunEnd(data, 0);
+  return end < data.length ? end : -1;
 }

@@ -11,7 +11,7 @@ import { normalizeSeverity, Severity } from '../../contract/severity.js';
 import { findLeadingTime, UTC, type Zone } from '../../contract/timestamps.js';
 import type { LogRecord, ParseStream, Processor, RecordSink, StreamOptions } from '../../contract/processor.js';
 import { ProcessorError } from '../../contract/processor.js';
-import { LineCursor } from './lines.js';
+import { afterHole, LineCursor } from './lines.js';
 
 /** A runaway "record" (a timestamped line followed by endless unstamped ones) is cut here. */
 const MAX_CONTINUATION_LINES = 2000;
@@ -26,6 +26,8 @@ export const textProcessor: Processor = {
    * `data` has one, every line is a record (a file without timestamps).
    */
   resync(data: Buffer): number {
+    const hole = afterHole(data);
+    if (hole >= 0) return hole;
     let first = -1;
     for (let nl = data.indexOf(10); nl >= 0 && nl + 1 < data.length; nl = data.indexOf(10, nl + 1)) {
       if (first < 0) first = nl + 1;
@@ -88,7 +90,7 @@ export class TextStream implements ParseStream {
           emit(this.record(text, stamp?.us ?? null, stamp?.length ?? 0, line.number, line.start));
         }
         consumed = line.next;
-        nextLine = line.number + 1;
+        nextLine = line.hole ? line.number : line.number + 1;
         continue;
       }
       if (text.trim() === '') {
@@ -126,7 +128,7 @@ export class TextStream implements ParseStream {
     }
     // An open record stays unconsumed: the next call sees it again with more lines.
     if (eof && lastLine >= 0) nextLine = lastLine + 1; // everything consumed (flushIdle goes on after this)
-    if (nextLine >= 0) this.cursor.resumeAt(nextLine, consumed > 0);
+    if (nextLine >= 0) this.cursor.resumeAt(nextLine, consumed);
     this.consumedTotal += consumed;
     return consumed;
   }

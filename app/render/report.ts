@@ -34,7 +34,7 @@ export function toJson(res: AnalyzeResult): object {
     severity,
     timeRange: { first: iso(s.firstTime), last: iso(s.lastTime), untimed: s.untimed },
     files: res.inputs.map((f) => ({
-      path: f.name, format: f.format, reason: f.reason || null, records: f.records, malformed: f.malformed, bytes: f.bytes,
+      path: f.name, format: f.format, reason: f.reason || null, records: f.records, malformed: f.malformed, bytes: f.bytes, ranges: f.ranges,
       firstTime: iso(f.firstTime), lastTime: iso(f.lastTime), error: f.error ?? null, notes: f.notes,
     })),
     histogram: hist && { bucketSeconds: hist.widthUs / 1e6, buckets: hist.bars.map((b) => ({ start: iso(b.start), count: b.count })) },

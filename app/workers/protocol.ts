@@ -7,6 +7,7 @@
 import type { Filter } from '../analysis/filters.js';
 import type { Summary } from '../analysis/summary.js';
 import type { Input } from '../inputs/expand.js';
+import type { ReadAs } from '../inputs/read.js';
 import type { ByteRange, InputReport, PipelineSettings, RangeResult } from '../pipeline.js';
 import type { PluginMeta } from '../plugins/discovery.js';
 import type { Verified } from '../plugins/trust.js';
@@ -21,6 +22,8 @@ export interface RejectionData {
 export interface Job {
   mode: 'analyze' | 'parse';
   input: Input;
+  /** Decided when planning (inputs/read.ts): the worker decodes by it and never looks at magic bytes. */
+  readAs: ReadAs;
   processor: string;
   range?: ByteRange;
   settings: PipelineSettings;

@@ -58,7 +58,7 @@ async function runJob(id: number, job: Job): Promise<JobDone> {
       malformed: (r, from) => summary.addMalformed(r, from.name),
       afterChunk: (from) => progress(from.bytes),
     };
-    const { report, range } = await runInput(job.input, processor, job.settings, handler, job.range);
+    const { report, range } = await runInput(job.input, job.readAs, processor, job.settings, handler, job.range);
     return { type: 'done', id, report, range, summary };
   }
   const file = createWriteStream(job.outFile!);
@@ -78,7 +78,7 @@ async function runJob(id: number, job: Job): Promise<JobDone> {
     },
   };
   if (job.output === 'csv') out.write(CSV_HEADER);
-  const { report } = await runInput(job.input, processor, job.settings, handler, job.range);
+  const { report } = await runInput(job.input, job.readAs, processor, job.settings, handler, job.range);
   await out.flush();
   await new Promise<void>((resolve, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolve())));
   if (dropped > 0) malformed.push(`${report.name}: … and ${dropped} more malformed inputs`);

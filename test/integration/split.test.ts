@@ -1,14 +1,28 @@
 /**
  * Splitting a large file into byte ranges across workers must not change the
  * answer: the same summary, down to the line numbers of the examples, with
- * --jobs 1 (one pass) and --jobs 4 (ranges). Files are made just large
- * enough with a small --split-min.
+ * --jobs 1 (one pass) and --jobs N (ranges). Files are made just large
+ * enough with a small --split-min; each case also checks, through the
+ * report's per-file `ranges`, that the split it relies on really happened
+ * (or, for gzip, really did not).
  */
-import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
 import { logmill, tempDir } from '../helpers/cli.js';
 import { REPO } from '../helpers/paths.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+function scratchDir(): string {
+  const d = tempDir();
+  dirs.push(d);
+  return d;
+}
 
 /** A seeded generator, so failures reproduce. */
 function rng(seed: number) {
@@ -16,22 +30,26 @@ function rng(seed: number) {
 }
 
 const LEVELS = ['INFO', 'INFO', 'INFO', 'DEBUG', 'WARN', 'ERROR'];
+const MiB = 1 << 20;
 
-function textLog(lines: number): string {
-  const r = rng(7);
+function stamp(i: number): string {
+  return new Date(Date.UTC(2026, 10, 23, 5, 0, 0) + i * 997).toISOString();
+}
+
+function textLog(lines: number, seed = 7): string {
+  const r = rng(seed);
   const out: string[] = [];
   for (let i = 0; i < lines; i++) {
-    const t = new Date(Date.UTC(2026, 10, 23, 5, 0, 0) + i * 997).toISOString();
     const level = LEVELS[Math.floor(r() * LEVELS.length)];
-    out.push(`${t} ${level} [worker-${Math.floor(r() * 8)}] request ${Math.floor(r() * 1e6)} took ${Math.floor(r() * 900)} ms`);
+    out.push(`${stamp(i)} ${level} [worker-${Math.floor(r() * 8)}] request ${Math.floor(r() * 1e6)} took ${Math.floor(r() * 900)} ms`);
     if (level === 'ERROR' && r() < 0.5) out.push('java.lang.IllegalStateException: boom', '\tat a.B.c(B.java:1)', '\tat a.B.d(B.java:2)');
     if (r() < 0.01) out.push('');
   }
   return out.join('\n') + '\n';
 }
 
-function ndjson(lines: number): string {
-  const r = rng(11);
+function ndjson(lines: number, seed = 11): string {
+  const r = rng(seed);
   return Array.from({ length: lines }, (_, i) => (r() < 0.002 ? '{"broken": ' : JSON.stringify({
     ts: new Date(Date.UTC(2026, 10, 23) + i * 1000).toISOString(), level: LEVELS[Math.floor(r() * LEVELS.length)].toLowerCase(),
     msg: `user ${Math.floor(r() * 100)} did ${Math.floor(r() * 10)} things`, user: `u${Math.floor(r() * 5)}`,
@@ -48,22 +66,106 @@ function accessLog(lines: number): string {
   }).join('\n') + '\n';
 }
 
+/** Lines whose ids are random hex (md5 of the line number): gzip shrinks them only about 3×. */
+function hexIdLog(lines: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < lines; i++) {
+    const id = createHash('md5').update(String(i)).digest('hex');
+    out.push(`${stamp(i)} ${LEVELS[i % LEVELS.length]} request ${id} trace ${id.split('').reverse().join('')} done`);
+  }
+  return out.join('\n') + '\n';
+}
+
+async function analyze(dir: string, name: string, args: string[]) {
+  const res = await logmill(['analyze', '--output', 'json', '--plugins', path.join(REPO, 'plugins'), ...args, name], { cwd: dir });
+  expect(res.stderr).toBe('');
+  expect(res.code).toBe(0);
+  return JSON.parse(res.stdout);
+}
+
+/** The report without the per-file `ranges` count, which says how the work was cut, not what was found. */
+function answer(report: { files: { ranges?: number }[] }) {
+  return { ...report, files: report.files.map(({ ranges: _, ...f }) => f) };
+}
+
 describe('split files give the same summary as one pass', () => {
   it.each([
     ['app.log', () => textLog(40_000)],
     ['app.ndjson', () => ndjson(30_000)],
     ['access.log', () => accessLog(30_000)],
   ])('%s', async (name, make) => {
-    const dir = tempDir();
+    const dir = scratchDir();
     writeFileSync(path.join(dir, name), make());
-    const common = ['analyze', '--output', 'json', '--plugins', path.join(REPO, 'plugins'), '--chunk-size', '64KiB', '--field', 'user', name];
-    const one = await logmill([...common, '--jobs', '1'], { cwd: dir });
-    const split = await logmill([...common, '--jobs', '4', '--split-min', '256KiB'], { cwd: dir });
-    expect(one.code).toBe(0);
-    expect(split.code).toBe(0);
-    const a = JSON.parse(one.stdout);
-    const b = JSON.parse(split.stdout);
-    expect(a.records).toBeGreaterThan(10_000);
-    expect(b).toEqual(a);
+    const common = ['--chunk-size', '64KiB', '--field', 'user'];
+    const one = await analyze(dir, name, [...common, '--jobs', '1']);
+    const split = await analyze(dir, name, [...common, '--jobs', '4', '--split-min', '256KiB']);
+    expect(one.records).toBeGreaterThan(10_000);
+    expect(one.files[0].ranges).toBe(1);
+    expect(split.files[0].ranges).toBeGreaterThan(1);
+    expect(answer(split)).toEqual(answer(one));
   });
+});
+
+describe('gzip input is never split by byte range (design review B1)', () => {
+  it('a .gz larger than --split-min gives the same answer for --jobs 1, 2 and 4', async () => {
+    const dir = scratchDir();
+    const gz = gzipSync(hexIdLog(120_000), { level: 1 });
+    writeFileSync(path.join(dir, 'rand.log.gz'), gz);
+    // The compressed file itself is past --split-min: before the fix, its compressed bytes were cut into ranges.
+    expect(gz.length).toBeGreaterThan(2 * MiB);
+    const common = ['--split-min', '1MiB', '--chunk-size', '1MiB'];
+    const one = await analyze(dir, 'rand.log.gz', [...common, '--jobs', '1']);
+    expect(one.records).toBe(120_000);
+    expect(one.files[0].ranges).toBe(1);
+    for (const jobs of ['2', '4']) {
+      const many = await analyze(dir, 'rand.log.gz', [...common, '--jobs', jobs]);
+      expect(answer(many)).toEqual(answer(one));
+      expect(many.files[0].ranges).toBe(1);
+    }
+  }, 300_000);
+});
+
+/**
+ * A line longer than a chunk (audit B14, B14b): the range that starts inside
+ * it must read on to the line's end, and the range before must finish it.
+ * Layout: 4.5 MiB of lines, one 3 MiB line, 5 MiB of lines. Cut into six
+ * ranges of about 2.1 MiB, a range starts at 6.25 MiB, 1.25 MiB before the
+ * long line's end: its first 1 MiB chunk holds no line start, and the
+ * records after the long line are in that range.
+ */
+describe('a range whose first chunk has no record boundary loses nothing', () => {
+  const longText = (i: number) => `${stamp(i)} INFO payload ${'x'.repeat(3 * MiB)}`;
+  const longJson = (i: number) => JSON.stringify({ ts: stamp(i), level: 'info', msg: 'payload', blob: 'x'.repeat(3 * MiB) });
+  const around = (make: (lines: number, seed: number) => string, long: (i: number) => string) => {
+    const perLine = Buffer.byteLength(make(1000, 3)) / 1000;
+    const before = Math.round((4.5 * MiB) / perLine);
+    return make(before, 3) + long(before) + '\n' + make(Math.round((5 * MiB) / perLine), 5);
+  };
+  // Records a one-pass reader must find: timestamped lines (text), non-empty lines (NDJSON, records + malformed).
+  const stamped = (s: string) => s.split('\n').filter((l) => /^2026-/.test(l)).length;
+  const nonEmpty = (s: string) => s.split('\n').filter((l) => l.trim() !== '').length;
+  it.each([
+    ['long-line.log', () => around(textLog, longText), stamped],
+    ['long-line.ndjson', () => around(ndjson, longJson), nonEmpty],
+  ])('%s: --jobs 1 and --jobs 4 agree, the records after the long line count', async (name, make, count) => {
+    const dir = scratchDir();
+    const content = make();
+    writeFileSync(path.join(dir, name), content);
+    const common = ['--chunk-size', '1MiB', '--split-min', '4MiB', '--top', '3'];
+    const one = await analyze(dir, name, [...common, '--jobs', '1']);
+    const split = await analyze(dir, name, [...common, '--jobs', '4']);
+    expect(split.files[0].ranges).toBe(6);
+    expect(split.records + split.malformed).toBe(count(content));
+    expect(answer(split)).toEqual(answer(one));
+  }, 300_000);
+
+  it('normal line, 6 MiB line, normal line: 3 records for every --jobs', async () => {
+    const dir = scratchDir();
+    writeFileSync(path.join(dir, 'three.log'), `${stamp(0)} INFO first\n${stamp(1)} WARN ${'y'.repeat(6 * MiB)}\n${stamp(2)} ERROR third\n`);
+    for (const jobs of ['1', '2', '3', '4']) {
+      const r = await analyze(dir, 'three.log', ['--chunk-size', '1MiB', '--split-min', '1MiB', '--jobs', jobs, '--top', '3']);
+      expect({ jobs, records: r.records, errors: r.errors.map((e: { message: string }) => e.message) }).toEqual({ jobs, records: 3, errors: ['third'] });
+      if (jobs !== '1') expect(r.files[0].ranges).toBeGreaterThan(1);
+    }
+  }, 300_000);
 });
