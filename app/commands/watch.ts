@@ -58,6 +58,7 @@ export async function runWatch(flags: WatchFlags): Promise<number> {
   clearInterval(timer);
   await plugins.close();
   await follower.stop();
+  await output.flushed(); // the offsets of the last batches are saved once their records are out
   state.flush();
   summary(true);
   settings.pool.close();

@@ -100,6 +100,8 @@ export class Follower {
   private readonly paths: PathMatcher;
   private readonly sessions: FollowSessions;
   private readonly routing: Limiter;
+  /** What a new path is, and which files are copies of a truncated one, is decided one at a time. */
+  private readonly identity = new Limiter(1);
   private watcher?: FSWatcher;
   private startup = true;
   private stopping = false;
@@ -193,11 +195,24 @@ export class Follower {
   /** `initial`: found by the startup scan, not created while watching. */
   private async onAdd(p: string, initial = false): Promise<void> {
     if (!this.paths.wanted(p)) return;
+    const t = await this.identity.run(() => this.recognize(p, initial));
+    if (t) await this.open(t);
+  }
+
+  /**
+   * Decides what a path is: a known file renamed, a new file, or a copy of a
+   * live one. One decision at a time (with claimCopies): a copy must not be
+   * taken for a new file while its original's truncation is being handled.
+   */
+  private async recognize(p: string, initial: boolean): Promise<Tracked | undefined> {
     const st = await stat(p).catch(() => null);
     if (!st?.isFile()) return;
     const id = `${st.dev}:${st.ino}`;
     const known = this.byId.get(id);
-    if (known) return this.renamed(known, p);
+    if (known) {
+      void this.renamed(known, p);
+      return;
+    }
     if (this.skipped.has(id)) return;
     const head = await readStart(p);
     if (isGzip(head)) {
@@ -213,7 +228,7 @@ export class Follower {
       this.deps.output.event('file-copy', { file: p, of: t.copyOf.path, message: 'starts like a followed file: read from where that one is, once it is truncated or gone' });
       return;
     }
-    await this.open(t);
+    return t;
   }
 
   /** Where a newly seen file starts: what is known of it by inode and fingerprint, or a copy of a live file. */
@@ -244,7 +259,7 @@ export class Follower {
     t.transient = false;
     t.path = p;
     if (t.session) t.session.path = p;
-    return this.pump(t);
+    return t.session ? this.pump(t) : this.open(t);
   }
 
   private async onChange(p: string): Promise<void> {
@@ -285,33 +300,36 @@ export class Follower {
    */
   private async truncated(t: Tracked, head: Buffer): Promise<void> {
     this.deps.output.event('file-truncated', { file: t.path, offset: t.readTo });
-    const copies = await this.copiesOf(t);
+    await t.reading; // a read in flight still counts from before the truncation
+    const copies = await this.identity.run(() => this.claimCopies(t, head));
     if (copies.length === 0) await this.pump(t, true);
     await this.closeSession(t);
     const from = { committed: t.committed, lines: t.lines };
-    Object.assign(t, { committed: 0, readTo: 0, lines: 0, head });
+    Object.assign(t, { committed: 0, readTo: 0, lines: 0 });
     for (const c of copies) void this.readCopy(c, from);
     return this.open(t);
   }
 
-  /** Copies of `t`: followed ones waiting for it, and siblings on disk that start like it and were never read. */
-  private async copiesOf(t: Tracked): Promise<Tracked[]> {
-    const copies = [...this.byId.values()].filter((c) => c.copyOf === t);
-    if (t.head.length === 0) return copies;
+  /**
+   * Copies of truncated `t`: followed ones waiting for it, and siblings on
+   * disk that start like it did. Marked as its copies, and `t` takes its new
+   * start, in one step, so a copy appearing meanwhile is never read from 0.
+   */
+  private async claimCopies(t: Tracked, head: Buffer): Promise<Tracked[]> {
+    const old = t.head;
+    t.head = head;
     const dir = path.dirname(t.path);
-    for (const name of await readdir(dir).catch(() => [] as string[])) {
+    for (const name of old.length > 0 ? await readdir(dir).catch(() => [] as string[]) : []) {
       const p = path.join(dir, name);
       const st = p === t.path ? null : await stat(p).catch(() => null);
       const id = st ? `${st.dev}:${st.ino}` : '';
       if (!st?.isFile() || this.byId.has(id) || this.ended.has(id) || st.size < t.committed) continue;
-      const head = await readStart(p);
-      if (!startsWith(head, t.head)) continue;
-      const c: Tracked = { id, path: p, head, committed: 0, readTo: 0, lines: 0, reading: null, again: false, opening: null, idleCrashes: 0, transient: true };
-      this.byId.set(id, c);
+      const copyHead = await readStart(p);
+      if (!startsWith(copyHead, old)) continue;
+      this.byId.set(id, { id, path: p, head: copyHead, committed: 0, readTo: 0, lines: 0, reading: null, again: false, opening: null, idleCrashes: 0, transient: true, copyOf: t });
       this.deps.output.event('file-copy', { file: p, of: t.path, message: 'a copy of a truncated file: read from where that one was' });
-      copies.push(c);
     }
-    return copies;
+    return [...this.byId.values()].filter((c) => c.copyOf === t);
   }
 
   /** Reads a copy from where its original had been read; a copy nobody watches is let go at its end. */
@@ -405,7 +423,13 @@ export class Follower {
     t.committed = res.committed;
     t.readTo = res.committed + res.pending;
     t.lines = res.lines;
-    this.deps.state.set(t.id, { path: t.path, offset: t.committed, lines: t.lines, ...fingerprint(t.head) });
+    // The new offset is saved once this batch's records have left the process (a pipe reader can
+    // be slow): after a kill -9, a restart repeats at most the batches not yet out, and loses nothing.
+    const pos = { path: t.path, offset: t.committed, lines: t.lines, ...fingerprint(t.head) };
+    void this.deps.output.flushed().then(() => {
+      this.deps.state.set(t.id, pos);
+      this.deps.state.flush();
+    });
     if (res.error) this.fail(t, res.error);
   }
 

@@ -28,9 +28,17 @@ export interface WatchOutput {
   event(name: string, data: Record<string, unknown>): void;
   record(file: string, r: AlertRecord): void;
   summary(s: WatchSummary, final: boolean): void;
+  /** Resolves once everything written so far has reached stdout's file or pipe (not Node's buffer). */
+  flushed(): Promise<void>;
+}
+
+function stdoutFlushed(): Promise<void> {
+  return new Promise((resolve) => process.stdout.write('', () => resolve()));
 }
 
 export class NdjsonOutput implements WatchOutput {
+  flushed = stdoutFlushed;
+
   event(name: string, data: Record<string, unknown>): void {
     process.stdout.write(JSON.stringify({ event: name, at: new Date().toISOString(), ...data }) + '\n');
   }
@@ -52,6 +60,7 @@ export class NdjsonOutput implements WatchOutput {
 
 export class TerminalOutput implements WatchOutput {
   private drawn = 0;
+  flushed = stdoutFlushed;
 
   constructor(private readonly st: Style) {}
 

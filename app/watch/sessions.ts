@@ -12,11 +12,13 @@
  * it loses nothing. A worker that dies with nothing in flight (a plugin
  * thread crashing later) is reported at once through `onIdleCrash`.
  */
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
 import type { Filter } from '../analysis/filters.js';
 import type { PipelineSettings } from '../pipeline.js';
 import type { ProcessorInfo } from '../processors/registry.js';
 import { describeExit, type Pool, type Worker } from '../workers/pool.js';
-import type { FollowResult, ToWorker } from '../workers/protocol.js';
+import { FILE_MOVED, type FollowResult, type ToWorker } from '../workers/protocol.js';
 
 /** Follow workers per processor build; files share them. */
 const FOLLOW_WORKERS_PER_KEY = 2;
@@ -157,6 +159,15 @@ export class FollowSessions {
 /** The worker died before this request was sent: nothing was read, reopen and ask again. */
 class StaleSession extends Error {}
 
+/** The path in `dir` of the file with this `dev:ino`, if it is still there. */
+async function findByIdentity(dir: string, identity: string): Promise<string | null> {
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const st = await stat(path.join(dir, name)).catch(() => null);
+    if (st && `${st.dev}:${st.ino}` === identity) return path.join(dir, name);
+  }
+  return null;
+}
+
 function leastLoaded(group: FollowWorker[]): FollowWorker {
   return group.reduce((a, b) => (b.handles.size < a.handles.size ? b : a));
 }
@@ -227,6 +238,19 @@ export class FollowHandle {
   }
 
   private async openOnce(): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.openAt();
+      } catch (err) {
+        // Renamed between the main process's stat and the worker's open: look for it beside its old name.
+        const moved = err instanceof Error && err.message === FILE_MOVED && attempt < 3 ? await findByIdentity(path.dirname(this.path), this.identity) : null;
+        if (!moved) throw err;
+        this.path = moved;
+      }
+    }
+  }
+
+  private async openAt(): Promise<void> {
     const fw = await this.sessions.workerFor(this.processor);
     const sid = this.sessions.sid();
     fw.handles.add(this);

@@ -2,15 +2,13 @@
  * `--state FILE`: per followed file, its identity (device + inode, and a
  * fingerprint: a hash of its first bytes) and the offset just past the last
  * fully processed record, so a restarted `logmill watch` resumes there.
- * Written atomically (a temporary file, then rename) at most `intervalMs`
- * after a read changed it: after a kill -9, a restart reads again only what
- * was read after the last write, and loses nothing.
+ * Written atomically (a temporary file, then rename) after every read batch,
+ * once the batch's records have left the process: after a kill -9, a
+ * restart reads again at most the batches still being printed, and loses
+ * nothing.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { matchesFingerprint, type Fingerprint } from './identity.js';
-
-/** How long a read's new offset may stay unwritten. */
-export const STATE_WRITE_MS = 100;
 
 export interface FilePosition extends Partial<Fingerprint> {
   path: string;
@@ -28,9 +26,8 @@ export class WatchState {
   /** The entries as loaded: a copy made while logmill was down is found by the fingerprint it had then. */
   private readonly loaded: FilePosition[];
   private dirty = false;
-  private timer?: NodeJS.Timeout;
 
-  constructor(private readonly file: string | undefined, private readonly intervalMs = STATE_WRITE_MS) {
+  constructor(private readonly file: string | undefined) {
     if (file) {
       try {
         const parsed = JSON.parse(readFileSync(file, 'utf8')) as StateData;
@@ -55,12 +52,10 @@ export class WatchState {
     if (!this.file) return;
     this.data.files[id] = pos;
     this.dirty = true;
-    this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
   }
 
+  /** Writes what changed since the last write (synchronously: it must not trail the printed records). */
   flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
     if (!this.file || !this.dirty) return;
     writeFileSync(this.file + '.tmp', JSON.stringify(this.data) + '\n');
     renameSync(this.file + '.tmp', this.file);

@@ -14,7 +14,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { LogRecord, ParseStream, Processor } from '../../contract/processor.js';
 import { SEVERITY_NAMES } from '../../contract/severity.js';
 import { matches } from '../analysis/filters.js';
-import { emptyFollowResult, type AlertRecord, type FollowOpen, type FollowResult } from './protocol.js';
+import { emptyFollowResult, FILE_MOVED, type AlertRecord, type FollowOpen, type FollowResult } from './protocol.js';
 
 /** A read stops once it holds this many matching records (one IPC message stays small). */
 const ALERT_BATCH = 1000;
@@ -41,7 +41,7 @@ export async function followOpen(msg: FollowOpen, processor: Processor): Promise
   const st = await fh.stat();
   if (`${st.dev}:${st.ino}` !== msg.identity) {
     await fh.close();
-    throw new Error('the path names another file now (rotated while it was being opened)');
+    throw new Error(FILE_MOVED);
   }
   const stream = processor.open({ zone: msg.settings.zone, options: msg.settings.options[processor.name] ?? {}, source: msg.name });
   sessions.set(msg.sid, { open: msg, fh, stream, committed: msg.from, lines: msg.lines, pending: Buffer.alloc(0), closed: false });

@@ -81,6 +81,9 @@ export interface FollowResult {
   error?: string;
 }
 
+/** follow-open's error when the path no longer names the file (`identity`): renamed in between. */
+export const FILE_MOVED = 'the path names another file now (renamed while it was being opened)';
+
 /** A result that reports nothing: the answer to follow-open and follow-close. */
 export function emptyFollowResult(id: number, sid: number, committed: number, lines: number, error?: string): FollowResult {
   return { type: 'follow-result', id, sid, committed, lines, records: 0, malformed: 0, severity: [], alerts: [], pending: 0, more: false, ...(error === undefined ? {} : { error }) };

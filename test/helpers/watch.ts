@@ -93,10 +93,18 @@ export function numberCounts(records: WatchEvent[]): Map<number, number> {
   return counts;
 }
 
-/** The numbers in 0..total-1 that appear `!= times` (missing or repeated), as `n×count`. */
+/** The numbers in 0..total-1 that appear `!= times` (missing or repeated), as runs `from-to×count`. */
 export function wrongCounts(counts: Map<number, number>, total: number, times = 1): string[] {
   const wrong: string[] = [];
-  for (let n = 0; n < total; n++) if ((counts.get(n) ?? 0) !== times) wrong.push(`${n}×${counts.get(n) ?? 0}`);
+  let run: { from: number; to: number; count: number } | null = null;
+  const close = () => { if (run) wrong.push(run.from === run.to ? `${run.from}×${run.count}` : `${run.from}-${run.to}×${run.count}`); run = null; };
+  for (let n = 0; n < total; n++) {
+    const c = counts.get(n) ?? 0;
+    if (c === times) { close(); continue; }
+    if (run && run.count === c && run.to === n - 1) run.to = n;
+    else { close(); run = { from: n, to: n, count: c }; }
+  }
+  close();
   return wrong;
 }
 
