@@ -112,8 +112,9 @@ export class Follower {
   constructor(paths: string[], private readonly deps: FollowDeps) {
     this.paths = new PathMatcher(paths);
     this.sessions = new FollowSessions({ pool: deps.pool, pipeline: deps.pipeline, filter: deps.filter, alert: deps.alert, onIdleCrash: (c) => this.onIdleCrash(c) });
-    // Routing asks plugin workers for Detect scores: as many files at once as there are job slots.
-    this.routing = new Limiter(deps.pool.jobs);
+    // Routing asks each detecting plugin's worker for a score: one file at a time keeps that
+    // to one process per plugin however many files arrive at once (D7: one per file before).
+    this.routing = new Limiter(1);
   }
 
   get count(): number {

@@ -20,7 +20,7 @@ import type { ProcessorInfo } from '../processors/registry.js';
 import { describeExit, type Pool, type Worker } from '../workers/pool.js';
 import { FILE_MOVED, type FollowResult, type ToWorker } from '../workers/protocol.js';
 
-/** Follow workers per processor build; files share them. */
+/** Follow workers per processor build (fewer if --jobs is lower); files share them. */
 const FOLLOW_WORKERS_PER_KEY = 2;
 
 interface FollowWorker {
@@ -34,6 +34,8 @@ interface FollowWorker {
   lastRead: FollowHandle | null;
   /** Given back on purpose: its exit is not a crash. */
   retired: boolean;
+  /** A request failed with the worker's death: already reported, on that file. */
+  blamed: boolean;
 }
 
 export interface IdleCrash {
@@ -90,6 +92,9 @@ export class FollowSessions {
       fw.inflight = h;
       try {
         return (await fw.worker.request(msg)) as FollowResult;
+      } catch (err) {
+        fw.blamed = true; // its death is this request's failure (a crash, the --plugin-timeout watchdog)
+        throw err;
       } finally {
         fw.inflight = null;
       }
@@ -120,7 +125,7 @@ export class FollowSessions {
   /** @internal A live worker for the processor: a new one while there are fewer than the limit, else the least loaded. */
   async workerFor(p: ProcessorInfo): Promise<FollowWorker> {
     const alive = (this.groups.get(p.key) ?? []).filter((fw) => !fw.worker.dead);
-    const enough = alive.length >= FOLLOW_WORKERS_PER_KEY || (alive.length > 0 && this.spawning.has(p.key));
+    const enough = alive.length >= Math.min(FOLLOW_WORKERS_PER_KEY, this.deps.pool.jobs) || (alive.length > 0 && this.spawning.has(p.key));
     if (enough) return leastLoaded(alive);
     let spawn = this.spawning.get(p.key);
     if (!spawn) {
@@ -136,7 +141,7 @@ export class FollowSessions {
     if (this.closed) return null;
     const worker = await this.deps.pool.dedicated(key);
     if (!worker || worker.dead) return null;
-    const fw: FollowWorker = { key, worker, handles: new Set(), queue: Promise.resolve(), inflight: null, lastRead: null, retired: false };
+    const fw: FollowWorker = { key, worker, handles: new Set(), queue: Promise.resolve(), inflight: null, lastRead: null, retired: false, blamed: false };
     worker.child.once('exit', (code, signal) => this.lost(fw, describeExit(code, signal)));
     const group = this.groups.get(key) ?? [];
     group.push(fw);
@@ -151,7 +156,7 @@ export class FollowSessions {
     if (fw.retired || this.closed) return;
     const handles = [...fw.handles];
     for (const h of handles) h.detach();
-    if (fw.inflight) return;
+    if (fw.inflight || fw.blamed) return;
     this.deps.onIdleCrash({ key: fw.key, message, handles, lastRead: fw.lastRead });
   }
 }

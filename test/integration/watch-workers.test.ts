@@ -7,6 +7,7 @@
 import { appendFileSync, copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { REPO } from '../helpers/paths.js';
 import { descendants, fixturePlugin, Watch, watchDirs } from '../helpers/watch.js';
 
 const running: Watch[] = [];
@@ -65,6 +66,8 @@ describe('logmill watch workers', () => {
   it('follows 300 files with a few worker processes, and sees appends to them (D7)', async () => {
     const { dir, plugins, logs } = watchDirs();
     copyFileSync(fixturePlugin('good_upper'), path.join(plugins, 'upper.so'));
+    // Plugins with a Detect: every .log file is offered to each of them when routed.
+    for (const p of ['access', 'csv', 'xml']) copyFileSync(path.join(REPO, 'plugins', `${p}.so`), path.join(plugins, `${p}.so`));
     for (let i = 0; i < 300; i++) {
       const name = i % 3 === 0 ? `f${i}.upper` : `f${i}.log`;
       writeFileSync(path.join(logs, name), `2026-11-23 05:54:00 INFO file ${i} line 1\n`);
@@ -83,8 +86,8 @@ describe('logmill watch workers', () => {
     }
     const { final } = await w.stop();
     expect(final).toMatchObject({ records: 304, files: 300 });
-    // Per processor build two follow workers at most (text/json, upper), plus the plugin's check worker.
-    expect(most).toBeLessThanOrEqual(2 + 2 + 2);
+    // Two follow workers per processor build (built-ins, upper) and one per detecting plugin (routing).
+    expect(most).toBeLessThanOrEqual(2 + 2 + 3);
     console.log(`300 files, --jobs 2: at most ${most} worker processes at once`);
   }, 240_000);
 });
