@@ -14,20 +14,21 @@
  */
 import { watch, type FSWatcher } from 'chokidar';
 import { existsSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Severity } from '../../contract/severity.js';
 import type { Filter } from '../analysis/filters.js';
 import type { PipelineSettings } from '../pipeline.js';
-import type { ProcessorInfo, Registry } from '../processors/registry.js';
+import type { Registry } from '../processors/registry.js';
 import type { Pool } from '../workers/pool.js';
 import type { FollowResult } from '../workers/protocol.js';
-import { fingerprint, isGzip, matchesFingerprint, readStart, sameStart, startsWith, type Fingerprint } from './identity.js';
+import { copiesOnDisk, fingerprint, isGzip, matchesFingerprint, readStart, sameStart, startsWith, type Fingerprint } from './identity.js';
 import type { WatchOutput } from './output.js';
 import { PathMatcher } from './paths.js';
 import { GZIP_SKIPPED, routeFollowed } from './route.js';
-import { FollowSessions, type FollowHandle, type IdleCrash } from './sessions.js';
+import { FollowSessions, type IdleCrash } from './sessions.js';
 import type { WatchState } from './state.js';
+import { Limiter, track, type Tracked } from './tracked.js';
 
 /**
  * A record held open for continuation lines is emitted once its file has
@@ -40,33 +41,6 @@ const POLL_MS = 1000;
 export const ROTATE_WAIT_MS = 5000;
 /** A plugin worker that dies idle this often after reading the same file fails that file. */
 const IDLE_CRASHES_TO_FAIL = 2;
-
-interface Tracked {
-  id: string;
-  path: string;
-  /** Its first bytes as last seen (up to HEAD_BYTES): its fingerprint. */
-  head: Buffer;
-  processor?: ProcessorInfo;
-  session?: FollowHandle;
-  committed: number;
-  /** committed + bytes read but not committed: where the next read starts. */
-  readTo: number;
-  lines: number;
-  reading: Promise<void> | null;
-  again: boolean;
-  opening: Promise<void> | null;
-  /** Fires when the file has been quiet for IDLE_MS with bytes pending. */
-  idleTimer?: NodeJS.Timeout;
-  /** Renamed away or deleted: finished when this fires. */
-  rotating?: NodeJS.Timeout;
-  /** Starts like this live file: a copy of it, read only once that one is truncated or gone. */
-  copyOf?: Tracked;
-  /** Not matched by the paths (a copy found beside a truncated file): finished once read to its end. */
-  transient?: boolean;
-  idleCrashes: number;
-  held?: string;
-  failed?: string;
-}
 
 export interface FollowStats {
   records: number;
@@ -222,7 +196,7 @@ export class Follower {
       return;
     }
     const start = this.startingPoint(id, p, head, st.size, initial);
-    const t: Tracked = { id, path: p, head, committed: start.committed, readTo: start.committed, lines: start.lines, reading: null, again: false, opening: null, idleCrashes: 0, copyOf: start.copyOf };
+    const t = track(id, p, head, start, { copyOf: start.copyOf });
     this.byId.set(id, t);
     if (!initial) this.deps.output.event('file-added', { file: p });
     if (t.copyOf) {
@@ -319,16 +293,10 @@ export class Follower {
   private async claimCopies(t: Tracked, head: Buffer): Promise<Tracked[]> {
     const old = t.head;
     t.head = head;
-    const dir = path.dirname(t.path);
-    for (const name of old.length > 0 ? await readdir(dir).catch(() => [] as string[]) : []) {
-      const p = path.join(dir, name);
-      const st = p === t.path ? null : await stat(p).catch(() => null);
-      const id = st ? `${st.dev}:${st.ino}` : '';
-      if (!st?.isFile() || this.byId.has(id) || this.ended.has(id) || st.size < t.committed) continue;
-      const copyHead = await readStart(p);
-      if (!startsWith(copyHead, old)) continue;
-      this.byId.set(id, { id, path: p, head: copyHead, committed: 0, readTo: 0, lines: 0, reading: null, again: false, opening: null, idleCrashes: 0, transient: true, copyOf: t });
-      this.deps.output.event('file-copy', { file: p, of: t.path, message: 'a copy of a truncated file: read from where that one was' });
+    const known = (id: string) => this.byId.has(id) || this.ended.has(id);
+    for (const c of await copiesOnDisk(t.path, old, t.committed, known)) {
+      this.byId.set(c.id, track(c.id, c.path, c.head, { committed: 0, lines: 0 }, { transient: true, copyOf: t }));
+      this.deps.output.event('file-copy', { file: c.path, of: t.path, message: 'a copy of a truncated file: read from where that one was' });
     }
     return [...this.byId.values()].filter((c) => c.copyOf === t);
   }
@@ -462,24 +430,5 @@ export class Follower {
     const who = t.processor?.origin.kind === 'plugin' ? `plugin ${t.processor.name}` : t.processor?.name ?? 'logmill';
     this.deps.output.event('file-error', { file: t.path, message: `[${who}] ${t.path}: ${message}` });
     void this.closeSession(t);
-  }
-}
-
-/** At most `limit` tasks at once; the others wait their turn. */
-class Limiter {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(private readonly limit: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.running++;
-    try {
-      return await task();
-    } finally {
-      this.running--;
-      this.waiting.shift()?.();
-    }
   }
 }

@@ -6,7 +6,8 @@
  * copytruncate copy has a new inode but content already read.
  */
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
 
 export const HEAD_BYTES = 1024;
 const GZIP_MAGIC = 0x1f8b;
@@ -54,4 +55,24 @@ export function matchesFingerprint(head: Buffer, saved: Partial<Fingerprint>): b
 
 export function isGzip(head: Buffer): boolean {
   return head.length >= 2 && head.readUInt16BE(0) === GZIP_MAGIC;
+}
+
+/**
+ * Files beside `file` that start with `head` (its start before it was
+ * truncated) and hold at least `minSize` bytes: its copytruncate copies.
+ * `known` ids (followed or finished files) are left out.
+ */
+export async function copiesOnDisk(file: string, head: Buffer, minSize: number, known: (id: string) => boolean): Promise<{ id: string; path: string; head: Buffer }[]> {
+  if (head.length === 0) return [];
+  const dir = path.dirname(file);
+  const copies: { id: string; path: string; head: Buffer }[] = [];
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const p = path.join(dir, name);
+    const st = p === file ? null : await stat(p).catch(() => null);
+    const id = st ? `${st.dev}:${st.ino}` : '';
+    if (!st?.isFile() || known(id) || st.size < minSize) continue;
+    const start = await readStart(p);
+    if (startsWith(start, head)) copies.push({ id, path: p, head: start });
+  }
+  return copies;
 }
