@@ -256,6 +256,15 @@ export class Follower {
     return this.pump(t);
   }
 
+  /** Its session found it truncated or rewritten (whatever the events said): start over, as for a truncation. */
+  private async onRewritten(t: Tracked, epoch: number): Promise<void> {
+    if (this.byId.get(t.id) !== t || t.failed) return;
+    if (t.epoch !== epoch) return this.pump(t); // already started over since that read
+    const st = await stat(t.path).catch(() => null);
+    if (!st || `${st.dev}:${st.ino}` !== t.id) return this.finish(t, 'file-rotated'); // renamed away meanwhile
+    return this.truncated(t, await readStart(t.path));
+  }
+
   private async onUnlink(p: string): Promise<void> {
     for (const t of this.byId.values()) if (t.path === p) this.rotated(t);
   }
@@ -280,7 +289,7 @@ export class Follower {
     if (copies.length === 0) await this.pump(t, true);
     await this.closeSession(t);
     const from = { committed: t.committed, lines: t.lines };
-    Object.assign(t, { committed: 0, readTo: 0, lines: 0 });
+    Object.assign(t, { committed: 0, readTo: 0, lines: 0, epoch: t.epoch + 1 });
     for (const c of copies) void this.readCopy(c, from);
     return this.open(t);
   }
@@ -368,12 +377,17 @@ export class Follower {
     do {
       t.again = false;
       if (!t.session) return;
+      const epoch = t.epoch;
       try {
         res = await t.session.read(idle && !t.again);
       } catch (err) {
         return this.fail(t, (err as Error).message);
       }
       this.apply(t, res);
+      if (res.truncated) {
+        this.enqueue(t.path, () => this.onRewritten(t, epoch));
+        return;
+      }
     } while ((t.again || res.more) && !t.failed);
     if (res.pending > 0 && !idle && !this.stopping) {
       t.idleTimer = setTimeout(() => void this.pump(t, true), IDLE_MS);

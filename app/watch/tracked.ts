@@ -29,6 +29,8 @@ export interface Tracked {
   copyOf?: Tracked;
   /** Not matched by the paths (a copy found beside a truncated file): finished once read to its end. */
   transient?: boolean;
+  /** How many times it started over (truncated): a late report of an old truncation is ignored. */
+  epoch: number;
   /** Idle crashes of its worker right after reading it. */
   idleCrashes: number;
   held?: string;
@@ -36,7 +38,7 @@ export interface Tracked {
 }
 
 export function track(id: string, path: string, head: Buffer, from: { committed: number; lines: number }, extra: Partial<Tracked> = {}): Tracked {
-  return { id, path, head, committed: from.committed, readTo: from.committed, lines: from.lines, reading: null, again: false, opening: null, idleCrashes: 0, ...extra };
+  return { id, path, head, committed: from.committed, readTo: from.committed, lines: from.lines, reading: null, again: false, opening: null, epoch: 0, idleCrashes: 0, ...extra };
 }
 
 /** At most `limit` tasks at once; the others wait their turn. */

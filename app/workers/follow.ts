@@ -23,9 +23,14 @@ const READ_BUDGET = 4 << 20;
 /** Bytes asked for per read(2): appends are small; a record being assembled grows it. */
 const READ_BYTES = 256 << 10;
 
+/** The start of the file each read checks, to notice a truncate-and-rewrite (as app/watch/identity.ts). */
+const HEAD_BYTES = 1024;
+
 interface Session {
   open: FollowOpen;
   fh: FileHandle;
+  /** The file's first bytes as last read (up to HEAD_BYTES). */
+  head: Buffer;
   stream: ParseStream;
   /** File offset of pending[0]. */
   committed: number;
@@ -44,7 +49,7 @@ export async function followOpen(msg: FollowOpen, processor: Processor): Promise
     throw new Error(FILE_MOVED);
   }
   const stream = processor.open({ zone: msg.settings.zone, options: msg.settings.options[processor.name] ?? {}, source: msg.name });
-  sessions.set(msg.sid, { open: msg, fh, stream, committed: msg.from, lines: msg.lines, pending: Buffer.alloc(0), closed: false });
+  sessions.set(msg.sid, { open: msg, fh, head: Buffer.alloc(0), stream, committed: msg.from, lines: msg.lines, pending: Buffer.alloc(0), closed: false });
 }
 
 export async function followRead(id: number, sid: number, idle: boolean): Promise<FollowResult> {
@@ -53,7 +58,9 @@ export async function followRead(id: number, sid: number, idle: boolean): Promis
   const result: FollowResult = { ...emptyFollowResult(id, sid, s.committed, s.lines), severity: new Array(SEVERITY_NAMES.length).fill(0) };
   const emit = (r: LogRecord) => count(s, result, r);
   try {
-    result.more = await readAppended(s, emit, result);
+    // A truncated file is not read on; what was held back is still emitted when asked (its bytes are gone).
+    result.truncated = await rewritten(s);
+    if (!result.truncated) result.more = await readAppended(s, emit, result);
     if (idle && !result.more && s.pending.length > 0 && s.stream.flushIdle) {
       commit(s, s.pending, s.stream.flushIdle(s.pending, emit));
     }
@@ -64,6 +71,22 @@ export async function followRead(id: number, sid: number, idle: boolean): Promis
   result.lines = s.lines;
   result.pending = s.pending.length;
   return result;
+}
+
+/**
+ * Whether the file was truncated, or truncated and written again past where
+ * it was read (its first bytes changed), since the last read: then reading
+ * on at the old offset would read the middle of other content.
+ */
+async function rewritten(s: Session): Promise<boolean> {
+  const { size } = await s.fh.stat();
+  if (size < s.committed + s.pending.length) return true;
+  const head = Buffer.alloc(Math.min(HEAD_BYTES, size));
+  const { bytesRead } = await s.fh.read(head, 0, head.length, 0);
+  const n = Math.min(bytesRead, s.head.length);
+  if (!head.subarray(0, n).equals(s.head.subarray(0, n))) return true;
+  if (bytesRead > s.head.length) s.head = head.subarray(0, bytesRead);
+  return false;
 }
 
 /** Counts a record that passes --level/--since/--until, and keeps it whole if it matches the alert. */

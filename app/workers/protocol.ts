@@ -78,6 +78,8 @@ export interface FollowResult {
   pending: number;
   /** The read stopped at its batch bound with bytes left: read again at once. */
   more: boolean;
+  /** Nothing was read: the file was truncated or rewritten since the last read (its start changed). */
+  truncated?: boolean;
   error?: string;
 }
 

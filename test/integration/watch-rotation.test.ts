@@ -68,6 +68,22 @@ describe('logmill watch across rotation', () => {
     }, 180_000);
   }
 
+  it('starts over when a file is truncated and written past its old size before the next read', async () => {
+    const { dir, logs } = watchDirs();
+    const log = path.join(logs, 'app.log');
+    const numbered = (from: number, count: number, word: string) => Array.from({ length: count }, (_, i) => `2026-11-23 05:54:00 INFO ${word} n=${from + i}\n`).join('');
+    writeFileSync(log, numbered(0, 50, 'before'));
+    const w = start(['logs/app.log'], dir);
+    await w.until(() => w.records().length >= 50);
+    // One write(2) after O_TRUNC: the file is never seen shorter than what was read.
+    writeFileSync(log, numbered(50, 150, 'rewritten'));
+    await w.until((e) => e.event === 'file-truncated');
+    await w.until(() => w.records().length >= 200);
+    await sleep(1500);
+    await w.stop();
+    expect(wrongCounts(numberCounts(w.records()), 200)).toEqual([]);
+  });
+
   it('does not resume a --state entry whose inode matches but whose fingerprint does not (D6)', async () => {
     const { dir, logs } = watchDirs();
     const log = path.join(logs, 'app.log');
