@@ -22,7 +22,7 @@ import type { PipelineSettings } from '../pipeline.js';
 import type { Registry } from '../processors/registry.js';
 import type { Pool } from '../workers/pool.js';
 import type { FollowResult } from '../workers/protocol.js';
-import { copiesOnDisk, fingerprint, isGzip, matchesFingerprint, readStart, sameStart, startsWith, type Fingerprint } from './identity.js';
+import { copiesOnDisk, findByIdentity, fingerprint, isGzip, matchesFingerprint, readStart, sameStart, startsWith, type Fingerprint } from './identity.js';
 import type { WatchOutput } from './output.js';
 import { PathMatcher } from './paths.js';
 import { GZIP_SKIPPED, routeFollowed } from './route.js';
@@ -273,7 +273,15 @@ export class Follower {
   private rotated(t: Tracked): void {
     if (t.rotating || this.stopping) return;
     t.rotating = setTimeout(() => void this.finish(t, 'file-rotated'), ROTATE_WAIT_MS);
-    void this.pump(t);
+    void (t.session ? this.pump(t) : this.openMoved(t));
+  }
+
+  /** Renamed before it was ever opened (empty until then): found beside its old name and read there. */
+  private async openMoved(t: Tracked): Promise<void> {
+    const moved = await findByIdentity(path.dirname(t.path), t.id);
+    if (!moved || t.session) return;
+    t.path = moved;
+    await this.open(t);
   }
 
   /**

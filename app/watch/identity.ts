@@ -76,3 +76,12 @@ export async function copiesOnDisk(file: string, head: Buffer, minSize: number, 
   }
   return copies;
 }
+
+/** The path in `dir` of the file with this `dev:ino`, if it is still there (renamed beside its old name). */
+export async function findByIdentity(dir: string, identity: string): Promise<string | null> {
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const st = await stat(path.join(dir, name)).catch(() => null);
+    if (st && `${st.dev}:${st.ino}` === identity) return path.join(dir, name);
+  }
+  return null;
+}

@@ -12,11 +12,11 @@
  * it loses nothing. A worker that dies with nothing in flight (a plugin
  * thread crashing later) is reported at once through `onIdleCrash`.
  */
-import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Filter } from '../analysis/filters.js';
 import type { PipelineSettings } from '../pipeline.js';
 import type { ProcessorInfo } from '../processors/registry.js';
+import { findByIdentity } from './identity.js';
 import { describeExit, type Pool, type Worker } from '../workers/pool.js';
 import { FILE_MOVED, type FollowResult, type ToWorker } from '../workers/protocol.js';
 
@@ -163,15 +163,6 @@ export class FollowSessions {
 
 /** The worker died before this request was sent: nothing was read, reopen and ask again. */
 class StaleSession extends Error {}
-
-/** The path in `dir` of the file with this `dev:ino`, if it is still there. */
-async function findByIdentity(dir: string, identity: string): Promise<string | null> {
-  for (const name of await readdir(dir).catch(() => [] as string[])) {
-    const st = await stat(path.join(dir, name)).catch(() => null);
-    if (st && `${st.dev}:${st.ino}` === identity) return path.join(dir, name);
-  }
-  return null;
-}
 
 function leastLoaded(group: FollowWorker[]): FollowWorker {
   return group.reduce((a, b) => (b.handles.size < a.handles.size ? b : a));
