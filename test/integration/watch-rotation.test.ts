@@ -57,7 +57,7 @@ async function expectEveryLineOnce(w: Watch, total: number): Promise<void> {
 }
 
 describe('logmill watch across rotation', () => {
-  for (const [form, arg] of [['the directory (README form)', 'logs'], ['a glob of the live file', 'logs/*.log']] as const) {
+  for (const [form, arg] of [['the directory (README form)', 'logs'], ['a glob of the live file', 'logs/*.log'], ['the live file alone', 'logs/app.log']] as const) {
     it(`reads every line exactly once through rename and copytruncate rotations, watching ${form} (D1-D3)`, async () => {
       const { dir, logs } = watchDirs();
       writeFileSync(path.join(logs, 'app.log'), '');
