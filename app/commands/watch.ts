@@ -5,7 +5,7 @@
  * summary periodically. SIGINT/SIGTERM: stop watching, finish the reads in
  * flight, flush --state, print the final summary, exit 0.
  */
-import { Severity, severityFromName } from '../../contract/severity.js';
+import { Severity, SEVERITY_NAMES, severityFromName } from '../../contract/severity.js';
 import type { Filter } from '../analysis/filters.js';
 import { makeStyle, useColor } from '../render/terminal.js';
 import { buildSettings, UsageError, type CommonFlags } from '../settings.js';
@@ -27,11 +27,12 @@ export async function runWatch(flags: WatchFlags): Promise<number> {
   const state = new WatchState(flags.state);
   const settings = await buildSettings({ ...flags, grep: undefined });
   const output: WatchOutput = process.stdout.isTTY ? new TerminalOutput(makeStyle(useColor(process.stdout))) : new NdjsonOutput();
-  const stats: FollowStats = { records: 0, malformed: 0, severity: new Array(8).fill(0), latestErrors: [] };
+  const stats: FollowStats = { records: 0, malformed: 0, severity: new Array(SEVERITY_NAMES.length).fill(0), latestErrors: [] };
   let follower: Follower | undefined;
   const plugins = new LivePlugins(settings.catalog, settings.pool, flags.allowUntrustedPlugins, output, () => follower?.retryHeld());
   follower = new Follower(flags.paths, {
-    pool: settings.pool, registry: () => plugins.registry, pipeline: settings.pipeline, alert, state, output, stats, fromEnd: flags.fromEnd,
+    pool: settings.pool, registry: () => plugins.registry, pipeline: settings.pipeline, filter: settings.filter, format: settings.format,
+    alert, state, output, stats, fromEnd: flags.fromEnd,
   });
 
   await plugins.start();
@@ -57,6 +58,7 @@ export async function runWatch(flags: WatchFlags): Promise<number> {
   clearInterval(timer);
   await plugins.close();
   await follower.stop();
+  await output.flushed(); // the offsets of the last batches are saved once their records are out
   state.flush();
   summary(true);
   settings.pool.close();

@@ -1,12 +1,16 @@
 /**
- * `--state FILE`: per followed file, its identity (device + inode) and the
- * offset just past the last fully processed record, so a restarted `logmill
- * watch` resumes there: no line lost, none counted twice. Written
- * atomically (a temporary file, then rename) and at most every `intervalMs`.
+ * `--state FILE`: per followed file, its identity (device + inode, and a
+ * fingerprint: a hash of its first bytes) and the offset just past the last
+ * fully processed record, so a restarted `logmill watch` resumes there.
+ * Written atomically (a temporary file, then rename) after every read batch,
+ * once the batch's records have left the process: after a kill -9, a
+ * restart reads again at most the batches still being printed, and loses
+ * nothing.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { matchesFingerprint, type Fingerprint } from './identity.js';
 
-export interface FilePosition {
+export interface FilePosition extends Partial<Fingerprint> {
   path: string;
   offset: number;
   lines: number;
@@ -19,39 +23,39 @@ interface StateData {
 
 export class WatchState {
   private data: StateData = { version: 1, files: {} };
+  /** The entries as loaded: a copy made while logmill was down is found by the fingerprint it had then. */
+  private readonly loaded: FilePosition[];
   private dirty = false;
-  private timer?: NodeJS.Timeout;
 
-  constructor(private readonly file: string | undefined, private readonly intervalMs = 500) {
-    if (!file) return;
-    try {
-      const parsed = JSON.parse(readFileSync(file, 'utf8')) as StateData;
-      if (parsed.version === 1 && parsed.files) this.data = parsed;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`--state "${file}": ${(err as Error).message}`);
+  constructor(private readonly file: string | undefined) {
+    if (file) {
+      try {
+        const parsed = JSON.parse(readFileSync(file, 'utf8')) as StateData;
+        if (parsed.version === 1 && parsed.files) this.data = parsed;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`--state "${file}": ${(err as Error).message}`);
+      }
     }
+    this.loaded = Object.values(this.data.files);
   }
 
   get(id: string): FilePosition | undefined {
     return this.data.files[id];
   }
 
+  /** A saved file (under any inode) whose start `head` still has: the same content, now under another inode. */
+  findByStart(head: Buffer, size: number): FilePosition | undefined {
+    return this.loaded.find((e) => e.fp !== undefined && (e.fpLen ?? 0) > 0 && e.offset <= size && matchesFingerprint(head, e));
+  }
+
   set(id: string, pos: FilePosition): void {
     if (!this.file) return;
     this.data.files[id] = pos;
     this.dirty = true;
-    this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
   }
 
-  delete(id: string): void {
-    if (!this.file || !(id in this.data.files)) return;
-    delete this.data.files[id];
-    this.dirty = true;
-  }
-
+  /** Writes what changed since the last write (synchronously: it must not trail the printed records). */
   flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
     if (!this.file || !this.dirty) return;
     writeFileSync(this.file + '.tmp', JSON.stringify(this.data) + '\n');
     renameSync(this.file + '.tmp', this.file);

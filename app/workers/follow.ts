@@ -4,18 +4,33 @@
  * grows. Only complete records are committed; a record still being written
  * stays pending until more bytes (or the end) arrive. Holding the file open
  * means a rotated-away file is still read to its end.
+ *
+ * A read is bounded (ALERT_BATCH matching records or READ_BUDGET bytes,
+ * whichever comes first) and says `more` when it stopped with bytes left:
+ * the main process reads again at once, so a burst of any size is sent
+ * back whole, in batches, and nothing matching is ever dropped.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import type { LogRecord, ParseStream, Processor } from '../../contract/processor.js';
 import { SEVERITY_NAMES } from '../../contract/severity.js';
 import { matches } from '../analysis/filters.js';
-import type { AlertRecord, FollowOpen, FollowResult } from './protocol.js';
+import { emptyFollowResult, FILE_MOVED, type AlertRecord, type FollowOpen, type FollowResult } from './protocol.js';
 
-const MAX_ALERTS = 1000;
+/** A read stops once it holds this many matching records (one IPC message stays small). */
+const ALERT_BATCH = 1000;
+/** ... or once it has read this many bytes (other sessions of the worker wait meanwhile). */
+const READ_BUDGET = 4 << 20;
+/** Bytes asked for per read(2): appends are small; a record being assembled grows it. */
+const READ_BYTES = 256 << 10;
+
+/** The start of the file each read checks, to notice a truncate-and-rewrite (as app/watch/identity.ts). */
+const HEAD_BYTES = 1024;
 
 interface Session {
   open: FollowOpen;
   fh: FileHandle;
+  /** The file's first bytes as last read (up to HEAD_BYTES). */
+  head: Buffer;
   stream: ParseStream;
   /** File offset of pending[0]. */
   committed: number;
@@ -28,38 +43,25 @@ const sessions = new Map<number, Session>();
 
 export async function followOpen(msg: FollowOpen, processor: Processor): Promise<void> {
   const fh = await open(msg.path, 'r');
+  const st = await fh.stat();
+  if (`${st.dev}:${st.ino}` !== msg.identity) {
+    await fh.close();
+    throw new Error(FILE_MOVED);
+  }
   const stream = processor.open({ zone: msg.settings.zone, options: msg.settings.options[processor.name] ?? {}, source: msg.name });
-  sessions.set(msg.sid, { open: msg, fh, stream, committed: msg.from, lines: msg.lines, pending: Buffer.alloc(0), closed: false });
+  sessions.set(msg.sid, { open: msg, fh, head: Buffer.alloc(0), stream, committed: msg.from, lines: msg.lines, pending: Buffer.alloc(0), closed: false });
 }
 
 export async function followRead(id: number, sid: number, idle: boolean): Promise<FollowResult> {
   const s = sessions.get(sid);
-  const result: FollowResult = {
-    type: 'follow-result', id, sid, committed: s?.committed ?? 0, lines: s?.lines ?? 0, records: 0, malformed: 0,
-    severity: new Array(SEVERITY_NAMES.length).fill(0), alerts: [], pending: 0,
-  };
-  if (!s) return { ...result, error: 'no such follow session' };
-  const emit = (r: LogRecord) => {
-    if (r.malformed) {
-      result.malformed++;
-      return;
-    }
-    result.records++;
-    result.severity[r.severity]++;
-    if (s.open.alert && result.alerts.length < MAX_ALERTS && matches(s.open.alert, r)) result.alerts.push(alert(r, s.open.lines));
-  };
+  if (!s) return emptyFollowResult(id, sid, 0, 0, 'no such follow session');
+  const result: FollowResult = { ...emptyFollowResult(id, sid, s.committed, s.lines), severity: new Array(SEVERITY_NAMES.length).fill(0) };
+  const emit = (r: LogRecord) => count(s, result, r);
   try {
-    const chunkSize = s.open.settings.chunkSize;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(chunkSize);
-      const { bytesRead } = await s.fh.read(chunk, 0, chunkSize, s.committed + s.pending.length);
-      if (bytesRead === 0) break;
-      const buf = s.pending.length ? Buffer.concat([s.pending, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
-      const consumed = s.stream.parse(buf, false, emit);
-      commit(s, buf, consumed);
-      if (s.pending.length > s.open.settings.maxRecordBytes) throw new Error(`a record starting at byte ${s.committed} is larger than --max-record`);
-    }
-    if (idle && s.pending.length > 0 && s.stream.flushIdle) {
+    // A truncated file is not read on; what was held back is still emitted when asked (its bytes are gone).
+    result.truncated = await rewritten(s);
+    if (!result.truncated) result.more = await readAppended(s, emit, result);
+    if (idle && !result.more && s.pending.length > 0 && s.stream.flushIdle) {
       commit(s, s.pending, s.stream.flushIdle(s.pending, emit));
     }
   } catch (err) {
@@ -69,6 +71,52 @@ export async function followRead(id: number, sid: number, idle: boolean): Promis
   result.lines = s.lines;
   result.pending = s.pending.length;
   return result;
+}
+
+/**
+ * Whether the file was truncated, or truncated and written again past where
+ * it was read (its first bytes changed), since the last read: then reading
+ * on at the old offset would read the middle of other content.
+ */
+async function rewritten(s: Session): Promise<boolean> {
+  const { size } = await s.fh.stat();
+  if (size < s.committed + s.pending.length) return true;
+  const head = Buffer.alloc(Math.min(HEAD_BYTES, size));
+  const { bytesRead } = await s.fh.read(head, 0, head.length, 0);
+  const n = Math.min(bytesRead, s.head.length);
+  if (!head.subarray(0, n).equals(s.head.subarray(0, n))) return true;
+  if (bytesRead > s.head.length) s.head = head.subarray(0, bytesRead);
+  return false;
+}
+
+/** Counts a record that passes --level/--since/--until, and keeps it whole if it matches the alert. */
+function count(s: Session, result: FollowResult, r: LogRecord): void {
+  if (r.malformed) {
+    result.malformed++;
+    return;
+  }
+  if (!matches(s.open.filter, r)) return;
+  result.records++;
+  result.severity[r.severity]++;
+  if (s.open.alert && matches(s.open.alert, r)) result.alerts.push(alert(r, s.open.lines));
+}
+
+/** Reads and parses what was appended, up to the batch bound; true if it stopped with bytes left. */
+async function readAppended(s: Session, emit: (r: LogRecord) => void, result: FollowResult): Promise<boolean> {
+  let budget = READ_BUDGET;
+  for (;;) {
+    if (result.alerts.length >= ALERT_BATCH || budget <= 0) return true;
+    // A record being assembled doubles the read size, so a huge record costs O(n), not O(n²).
+    const size = Math.max(READ_BYTES, s.pending.length);
+    const buf = Buffer.allocUnsafe(s.pending.length + size);
+    s.pending.copy(buf);
+    const { bytesRead } = await s.fh.read(buf, s.pending.length, size, s.committed + s.pending.length);
+    if (bytesRead === 0) return false;
+    budget -= bytesRead;
+    const data = buf.subarray(0, s.pending.length + bytesRead);
+    commit(s, data, s.stream.parse(data, false, emit));
+    if (s.pending.length > s.open.settings.maxRecordBytes) throw new Error(`a record starting at byte ${s.committed} is larger than --max-record`);
+  }
 }
 
 function commit(s: Session, buf: Buffer, consumed: number): void {

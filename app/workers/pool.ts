@@ -47,6 +47,12 @@ const SIGNAL_NAMES: Record<string, string> = {
   SIGFPE: 'arithmetic exception', SIGKILL: 'killed', SIGTERM: 'terminated', SIGSYS: 'bad system call',
 };
 
+/** How a worker process ended, for messages: `worker crashed with SIGSEGV (segmentation fault)`. */
+export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  if (signal) return `worker crashed with ${signal} (${SIGNAL_NAMES[signal] ?? `signal ${osConstants.signals[signal] ?? '?'}`})`;
+  return `worker exited with code ${code}`;
+}
+
 interface Pending {
   resolve(msg: FromWorker): void;
   reject(err: Error): void;
@@ -171,10 +177,7 @@ export class Worker {
   private onExit(code: number | null, signal: NodeJS.Signals | null, err?: Error): void {
     if (this.dead && this.pending.size === 0 && !this.loadWaiter) return;
     this.dead = true;
-    let cause: string;
-    if (err) cause = `worker could not run: ${err.message}`;
-    else if (signal) cause = `worker crashed with ${signal} (${SIGNAL_NAMES[signal] ?? `signal ${osConstants.signals[signal] ?? '?'}`})`;
-    else cause = `worker exited with code ${code}`;
+    const cause = err ? `worker could not run: ${err.message}` : describeExit(code, signal);
     const detail = lastMeaningfulLine(this.stderrTail);
     this.fail(detail ? `${cause}: ${detail}` : cause);
   }

@@ -43,8 +43,12 @@ export interface FollowOpen {
   /** The file; the worker keeps it open, so a rotated (renamed) file is read to its end. */
   path: string;
   name: string;
+  /** `dev:ino` the main process saw: the worker refuses a path that now names another file. */
+  identity: string;
   processor: string;
   settings: PipelineSettings;
+  /** --level, --since, --until: records outside it are neither counted nor alerted (as in analyze). */
+  filter: Filter;
   /** Records matching this are sent back whole (`--alert`, `--grep`). */
   alert: Filter | null;
   /** Where to start: the end of the last record processed before (from --state), and its line count. */
@@ -72,10 +76,23 @@ export interface FollowResult {
   records: number;
   malformed: number;
   severity: number[];
+  /** Every matching record of this read, in order (a read stops early rather than drop any). */
   alerts: AlertRecord[];
   /** Bytes read but not committed (a record that may go on). */
   pending: number;
+  /** The read stopped at its batch bound with bytes left: read again at once. */
+  more: boolean;
+  /** Nothing was read: the file was truncated or rewritten since the last read (its start changed). */
+  truncated?: boolean;
   error?: string;
+}
+
+/** follow-open's error when the path no longer names the file (`identity`): renamed in between. */
+export const FILE_MOVED = 'the path names another file now (renamed while it was being opened)';
+
+/** A result that reports nothing: the answer to follow-open and follow-close. */
+export function emptyFollowResult(id: number, sid: number, committed: number, lines: number, error?: string): FollowResult {
+  return { type: 'follow-result', id, sid, committed, lines, records: 0, malformed: 0, severity: [], alerts: [], pending: 0, more: false, ...(error === undefined ? {} : { error }) };
 }
 
 export type ToWorker =

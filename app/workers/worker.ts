@@ -19,7 +19,7 @@ import { BUILTINS } from '../processors/registry.js';
 import { CSV_HEADER, toCsv, toNdjson } from '../render/records.js';
 import { OutputWriter } from '../render/terminal.js';
 import { followClose, followOpen, followRead } from './follow.js';
-import type { FromWorker, Job, JobDone, ToWorker } from './protocol.js';
+import { emptyFollowResult, type FromWorker, type Job, type JobDone, type ToWorker } from './protocol.js';
 
 const MAX_MALFORMED_LINES = 200;
 let plugin: Processor | undefined;
@@ -99,15 +99,15 @@ process.on('message', (msg: ToWorker) => {
       case 'follow-open':
         try {
           await followOpen(msg, processorFor(msg.processor));
-          return send({ type: 'follow-result', id: msg.id, sid: msg.sid, committed: msg.from, lines: msg.lines, records: 0, malformed: 0, severity: [], alerts: [], pending: 0 });
+          return send(emptyFollowResult(msg.id, msg.sid, msg.from, msg.lines));
         } catch (err) {
-          return send({ type: 'follow-result', id: msg.id, sid: msg.sid, committed: msg.from, lines: msg.lines, records: 0, malformed: 0, severity: [], alerts: [], pending: 0, error: (err as Error).message });
+          return send(emptyFollowResult(msg.id, msg.sid, msg.from, msg.lines, (err as Error).message));
         }
       case 'follow-read':
         return send(await followRead(msg.id, msg.sid, msg.idle));
       case 'follow-close':
         await followClose(msg.sid);
-        return send({ type: 'follow-result', id: msg.id, sid: msg.sid, committed: 0, lines: 0, records: 0, malformed: 0, severity: [], alerts: [], pending: 0 });
+        return send(emptyFollowResult(msg.id, msg.sid, 0, 0));
     }
   };
   queue = queue.then(work).catch((err) => {

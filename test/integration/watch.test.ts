@@ -10,7 +10,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
 import { REPO } from '../helpers/paths.js';
-import { Watch } from '../helpers/watch.js';
+import { spawn } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
+import { CLI } from '../helpers/paths.js';
+import { Watch, numberCounts, wrongCounts } from '../helpers/watch.js';
 
 const running: Watch[] = [];
 afterEach(() => {
@@ -138,5 +141,80 @@ describe('logmill watch', () => {
     expect(final).toMatchObject({ records: 3, malformed: 0 });
     const seen = second.events.filter((e) => e.event === 'record').map((e) => [e.message, e.line]);
     expect(seen).toEqual([['m7', 8], ['m8', 9], ['m9', 10]]);
+  });
+
+  it('prints every matching record of a burst: 5,000 ERROR lines appended at once give 5,000 record events (D8)', async () => {
+    const { dir, logs } = setup();
+    const log = path.join(logs, 'app.log');
+    writeFileSync(log, lines(0, 2));
+    const w = start(['logs', '--plugins', 'plugins', '--alert', 'level>=error'], dir);
+    await w.summaryWith(2);
+    const burst = Array.from({ length: 5000 }, (_, i) => `2026-11-23 05:55:00 ERROR storm n=${i}\n`).join('');
+    appendFileSync(log, burst);
+    await w.until(() => w.records().length >= 5000, 60_000);
+    await w.summaryWith(5002);
+    const { final } = await w.stop();
+    expect(final).toMatchObject({ records: 5002 });
+    expect(wrongCounts(numberCounts(w.records()), 5000)).toEqual([]);
+    expect(w.records()).toHaveLength(5000);
+  });
+
+  it('applies --level, --since and --until before counting, and reads every file with --format (B2)', async () => {
+    const { dir, logs } = setup();
+    const rec = (sec: number, level: string) => JSON.stringify({ time: `2026-11-23T05:54:${String(sec).padStart(2, '0')}Z`, level, msg: `at ${sec}` }) + '\n';
+    // NDJSON in a .log file: only --format json reads it as JSON (text would see no level field).
+    writeFileSync(path.join(logs, 'app.log'), rec(10, 'info') + rec(20, 'warn') + rec(30, 'error') + rec(40, 'info'));
+    const runs = {
+      level: start(['logs', '--plugins', 'plugins', '--format', 'json', '--level', 'warn'], dir),
+      since: start(['logs', '--plugins', 'plugins', '--format', 'json', '--since', '2026-11-23T05:54:25Z'], dir),
+      until: start(['logs', '--plugins', 'plugins', '--format', 'json', '--until', '2026-11-23T05:54:25Z', '--alert', 'level>=trace'], dir),
+    };
+    const routed = await runs.level.until((e) => e.event === 'file-routed');
+    expect(routed).toMatchObject({ format: 'json', reason: 'by --format' });
+    for (const w of Object.values(runs)) await w.summaryWith(2);
+    appendFileSync(path.join(logs, 'app.log'), rec(50, 'fatal') + rec(5, 'debug'));
+    await runs.level.summaryWith(3);
+    await runs.since.summaryWith(3);
+    await runs.until.summaryWith(3);
+    const final = Object.fromEntries(await Promise.all(Object.entries(runs).map(async ([k, w]) => [k, (await w.stop()).final])));
+    expect(final.level).toMatchObject({ records: 3, severity: { warn: 1, error: 1, fatal: 1, info: 0, debug: 0 } });
+    expect(final.since).toMatchObject({ records: 3, severity: { error: 1, info: 1, fatal: 1, warn: 0 } });
+    expect(final.until).toMatchObject({ records: 3, severity: { info: 1, warn: 1, debug: 1, error: 0 } });
+    expect(runs.until.records().map((r) => r.message)).toEqual(['at 10', 'at 20', 'at 5']);
+  });
+
+  it('skips a rotated app.log.1.gz with a note instead of counting it as empty text (B3)', async () => {
+    const { dir, logs } = setup();
+    writeFileSync(path.join(logs, 'app.log'), lines(0, 3));
+    writeFileSync(path.join(logs, 'app.log.1.gz'), gzipSync(lines(100, 2)));
+    const w = start(['logs', '--plugins', 'plugins'], dir);
+    const skipped = await w.until((e) => e.event === 'file-skipped');
+    expect(skipped.file).toBe('logs/app.log.1.gz');
+    expect(String(skipped.reason)).toMatch(/^gzip-compressed/);
+    await w.summaryWith(3);
+    const { final } = await w.stop();
+    expect(final).toMatchObject({ records: 3, files: 1 });
+    expect(w.events.some((e) => e.event === 'file-routed' && e.file === 'logs/app.log.1.gz')).toBe(false);
+  });
+
+  it('escapes control characters from log lines and file names on a terminal (C3)', async () => {
+    const { dir, logs } = setup();
+    const evil = 'evil\x1b]0;pwned-file\x07.log';
+    writeFileSync(path.join(logs, evil), '2026-11-23 05:54:00 ERROR \x1b]0;pwned-title\x07\x1b[2Jall good\r\n');
+    // script(1) gives logmill a pseudo-terminal: it renders for a human, not NDJSON.
+    const cmd = `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} watch logs --plugins plugins --alert 'level>=error' --interval 0.2`;
+    const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: dir, env: { ...process.env, NO_COLOR: '1', LOGMILL_PLUGINS: '' }, detached: true });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString('latin1')));
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!out.includes('all good') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      process.kill(-child.pid!, 'SIGKILL');
+    }
+    expect(out).toContain('^[]0;pwned-title^G^[[2Jall good');
+    expect(out).toContain('evil^[]0;pwned-file^G.log');
+    expect(out).not.toContain('\x1b]0;');
+    expect(out).not.toContain('\x1b[2J');
   });
 });
