@@ -31,11 +31,12 @@ function pluginOptions<T>(y: Argv<T>) {
     .option('plugins', { type: 'string', describe: 'plugin directory (default: $LOGMILL_PLUGINS, else ./plugins and the one beside logmill)' })
     .option('jobs', { alias: 'j', type: 'number', describe: 'worker processes parsing at once (default: all cores)' })
     .option('plugin-timeout', { type: 'number', default: 60, describe: 'seconds a plugin may go without progress before its worker is killed (0 = no limit)' })
+    .option('worker-memory', { type: 'string', default: '2GiB', coerce: parseSize('worker-memory'), describe: 'memory (RSS, native allocations included) a worker may use before it is killed and its input fails (0 = no limit)' })
     .option('allow-untrusted-plugins', { type: 'boolean', default: false, describe: 'load plugins that are group/world-writable or owned by another user' });
 }
 
-function pluginFlags(a: { plugins?: string; jobs?: number; 'plugin-timeout': number; 'allow-untrusted-plugins': boolean }) {
-  return { plugins: a.plugins, jobs: a.jobs, pluginTimeout: a['plugin-timeout'], allowUntrustedPlugins: a['allow-untrusted-plugins'] };
+function pluginFlags(a: { plugins?: string; jobs?: number; 'plugin-timeout': number; 'worker-memory': number; 'allow-untrusted-plugins': boolean }) {
+  return { plugins: a.plugins, jobs: a.jobs, pluginTimeout: a['plugin-timeout'], workerMemory: a['worker-memory'], allowUntrustedPlugins: a['allow-untrusted-plugins'] };
 }
 
 function commonOptions<T>(y: Argv<T>) {
@@ -118,6 +119,8 @@ export async function main(argv: string[]): Promise<number> {
     .version()
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
+      // A flag's coerce error (parseSize) reaches here wrapped in yargs' YError: it is a usage error.
+      if (err && err.name === 'YError') throw new UsageError(err.message);
       if (err) throw err;
       throw new UsageError(`${msg}\nRun \`logmill --help\` for usage.`);
     });

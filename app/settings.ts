@@ -20,6 +20,8 @@ export interface PluginFlags {
   plugins?: string;
   jobs?: number;
   pluginTimeout: number;
+  /** Bytes of RSS a worker may use (0 = no limit); undefined: the pool's default. */
+  workerMemory?: number;
   allowUntrustedPlugins: boolean;
 }
 
@@ -52,7 +54,7 @@ export async function loadPlugins(flags: PluginFlags): Promise<{ pool: Pool; cat
   const jobs = flags.jobs ?? availableParallelism();
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs ${flags.jobs}: expected a whole number of at least 1`);
   if (!(flags.pluginTimeout >= 0)) throw new UsageError(`--plugin-timeout ${flags.pluginTimeout}: expected seconds (0 = no limit)`);
-  const pool = new Pool(jobs, flags.pluginTimeout * 1000);
+  const pool = new Pool(jobs, flags.pluginTimeout * 1000, flags.workerMemory);
   try {
     const catalog = await loadCatalog(pluginDirs(flags.plugins), pool, flags.allowUntrustedPlugins);
     return { pool, catalog, registry: Registry.of(catalog.plugins, pool) };

@@ -51,9 +51,9 @@ export async function runPluginsList(flags: PluginFlags & { output: 'text' | 'js
   return 0;
 }
 
-export async function runPluginsCheck(flags: { file: string; pluginTimeout: number; allowUntrustedPlugins: boolean }): Promise<number> {
+export async function runPluginsCheck(flags: { file: string; pluginTimeout: number; workerMemory?: number; allowUntrustedPlugins: boolean }): Promise<number> {
   const file = path.resolve(flags.file);
-  const pool = new Pool(1, flags.pluginTimeout * 1000);
+  const pool = new Pool(1, flags.pluginTimeout * 1000, flags.workerMemory);
   try {
     const res = await checkOne(file, pool, flags.allowUntrustedPlugins);
     if ('rejection' in res) {

@@ -5,11 +5,13 @@
  * processors. At most `jobs` jobs run at once; idle workers are reused for
  * their key and retired when too many processes are alive.
  *
- * A worker that dies (a signal, an abort, a Go fatal error) or makes no
- * progress for `timeoutMs` fails only the job it was running; the caller
- * gets a WorkerFailure naming the plugin, the input and the cause.
+ * A worker that dies (a signal, an abort, a Go fatal error), makes no
+ * progress for `timeoutMs` or grows past `memoryBytes` of RSS fails only the
+ * job it was running; the caller gets a WorkerFailure naming the plugin, the
+ * input and the cause. Workers never outlive the main process (forkWorker).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { PluginMeta } from '../plugins/discovery.js';
@@ -18,6 +20,7 @@ import type { FromWorker, Job, JobDone, RejectionData, ToWorker } from './protoc
 const WORKER_MAIN = fileURLToPath(new URL('./worker.js', import.meta.url));
 export const BUILTIN_KEY = '<builtin>';
 const WORKER_SEMI_SPACE_MB = 2;
+const MiB = 1 << 20;
 
 /**
  * A worker key names one build of a plugin: its path, plus a generation when
@@ -46,6 +49,17 @@ interface Pending {
   progress?(bytes: number): void;
 }
 
+/** Limits a worker is held to while it has work in flight. */
+export interface WorkerLimits {
+  /** No message for this long fails the work and kills the worker (0 = no limit). */
+  timeoutMs: number;
+  /** Resident memory (native allocations included) above this kills the worker (0 = no limit). */
+  memoryBytes: number;
+}
+
+export const DEFAULT_WORKER_MEMORY = 2048 * MiB;
+const TICK_MS = 100;
+
 export class Worker {
   readonly child: ChildProcess;
   busy = false;
@@ -56,15 +70,8 @@ export class Worker {
   private loadWaiter?: Pending;
   private timer?: NodeJS.Timeout;
 
-  constructor(readonly key: string, private readonly timeoutMs: number) {
-    this.child = fork(WORKER_MAIN, [], {
-      // A worker's garbage is short-lived records: a small young generation keeps its
-      // RSS near its live data (the whole tree must stay under ~300 MB), at little cost.
-      execArgv: [...process.execArgv, `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`],
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      env: { ...process.env, LD_BIND_NOW: '1' },
-    });
+  constructor(readonly key: string, private readonly limits: WorkerLimits) {
+    this.child = forkWorker();
     this.child.stderr!.on('data', (d: Buffer) => {
       this.stderrTail = (this.stderrTail + d.toString()).slice(-4096);
     });
@@ -104,16 +111,25 @@ export class Worker {
     this.child.send(msg);
   }
 
-  /** Starts the no-progress watchdog while something is in flight. */
+  /** Starts the watchdog (no progress, memory) while something is in flight. */
   private watch(): void {
-    if (this.timer || this.timeoutMs <= 0) return;
-    this.timer = setInterval(() => {
-      if (Date.now() - this.lastProgress > this.timeoutMs) {
-        this.fail(`no progress for ${this.timeoutMs / 1000} s (--plugin-timeout); worker killed`);
-        this.kill();
-      }
-    }, Math.min(1000, this.timeoutMs / 4));
+    if (this.timer || (this.limits.timeoutMs <= 0 && this.limits.memoryBytes <= 0)) return;
+    this.timer = setInterval(() => this.check(), TICK_MS);
     this.timer.unref();
+  }
+
+  private check(): void {
+    const { timeoutMs, memoryBytes } = this.limits;
+    if (timeoutMs > 0 && Date.now() - this.lastProgress > timeoutMs) {
+      this.stop(`no progress for ${timeoutMs / 1000} s (--plugin-timeout); worker killed`);
+    } else if (memoryBytes > 0 && (residentBytes(this.child.pid) ?? 0) > memoryBytes) {
+      this.stop(`worker used more than ${Math.round(memoryBytes / MiB)} MiB (--worker-memory); killed`);
+    }
+  }
+
+  private stop(message: string): void {
+    this.fail(message);
+    this.kill();
   }
 
   private settleIfIdle(): void {
@@ -165,6 +181,38 @@ export class Worker {
   }
 }
 
+/**
+ * A worker process. It must not outlive us, even when its plugin is stuck in
+ * native code ignoring signals and we are SIGKILLed: under util-linux
+ * `setpriv --pdeathsig KILL` the kernel kills it when we die (the setting
+ * survives the exec of node). Without setpriv, the worker watches its parent
+ * from a thread of its own (worker.ts).
+ */
+function forkWorker(): ChildProcess {
+  const nodeArgs = [...process.execArgv, `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`];
+  return fork(WORKER_MAIN, [], {
+    // A worker's garbage is short-lived records: a small young generation keeps its
+    // RSS near its live data (the whole tree must stay under ~300 MB), at little cost.
+    ...(SETPRIV ? { execPath: SETPRIV, execArgv: ['--pdeathsig', 'KILL', process.execPath, ...nodeArgs] } : { execArgv: nodeArgs }),
+    serialization: 'advanced',
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    env: { ...process.env, LD_BIND_NOW: '1', ...(SETPRIV ? {} : { LOGMILL_WATCH_PARENT: '1' }) },
+  });
+}
+
+/** LOGMILL_NO_SETPRIV=1 takes the fallback even where setpriv exists (the tests check both). */
+const SETPRIV = process.env.LOGMILL_NO_SETPRIV ? undefined : ['/usr/bin/setpriv', '/bin/setpriv'].find((f) => existsSync(f));
+
+/** VmRSS of a process, from /proc; undefined if it is gone. */
+function residentBytes(pid: number | undefined): number | undefined {
+  try {
+    const m = /^VmRSS:\s*(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The line of a dying worker's stderr that says what happened (a Go panic, a symbol lookup error). */
 function lastMeaningfulLine(tail: string): string {
   const lines = tail.split('\n').map((l) => l.trim()).filter(Boolean);
@@ -191,7 +239,11 @@ export class Pool {
   private keep: ReadonlySet<string> | null = null;
   private closed = false;
 
-  constructor(readonly jobs: number, private readonly timeoutMs: number) {}
+  private readonly limits: WorkerLimits;
+
+  constructor(readonly jobs: number, timeoutMs: number, memoryBytes = DEFAULT_WORKER_MEMORY) {
+    this.limits = { timeoutMs, memoryBytes };
+  }
 
   /**
    * Starts a worker for `key` and loads its plugin in the background, for a
@@ -354,7 +406,7 @@ export class Pool {
   }
 
   private spawn(key: string): Worker {
-    const w = new Worker(key, this.timeoutMs);
+    const w = new Worker(key, this.limits);
     this.all.add(w);
     return w;
   }

@@ -9,6 +9,7 @@
  * crosses the process boundary.
  */
 import { createWriteStream } from 'node:fs';
+import { Worker as Thread } from 'node:worker_threads';
 import type { LogRecord, Processor } from '../../contract/processor.js';
 import { matches } from '../analysis/filters.js';
 import { Summary } from '../analysis/summary.js';
@@ -117,3 +118,15 @@ process.on('message', (msg: ToWorker) => {
 });
 // The main process going away (Ctrl-C, a crash) ends the worker too.
 process.on('disconnect', () => process.exit(0));
+if (process.env.LOGMILL_WATCH_PARENT) watchParent();
+
+/**
+ * Without setpriv's parent-death signal (pool.ts, forkWorker): a thread that
+ * SIGKILLs this process once its parent is gone. 'disconnect' cannot fire
+ * while the main thread is stuck in plugin code; this thread still runs.
+ */
+function watchParent(): void {
+  const code = `const { workerData } = require('node:worker_threads');
+    setInterval(() => { if (process.ppid !== workerData) process.kill(process.pid, 'SIGKILL'); }, 200);`;
+  new Thread(code, { eval: true, workerData: process.ppid }).unref();
+}
