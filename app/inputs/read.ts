@@ -60,7 +60,8 @@ async function* maybeGunzip(stream: Readable, chunkSize: number): AsyncGenerator
     const { Readable: R } = await import('node:stream');
     yield* gunzip(R.from(all()), chunkSize);
   } else {
-    yield* rechunk(all(), chunkSize);
+    // A pipe may pause (`tail -f`): parse what came rather than wait for a full chunk.
+    yield* rechunk(all(), chunkSize, () => stream.readableLength === 0);
   }
 }
 
@@ -85,9 +86,10 @@ async function* gunzip(raw: Readable, chunkSize: number): AsyncGenerator<Buffer>
 /**
  * Joins small pieces into chunks of at least `size` bytes: one parse call per
  * chunk. If the source fails, what arrived before the failure is still
- * yielded first, so a truncated .gz keeps its readable records.
+ * yielded first, so a truncated .gz keeps its readable records. `drained`:
+ * the source has nothing more at hand, so what was joined is yielded now.
  */
-async function* rechunk(source: AsyncIterable<Buffer | string>, size: number): AsyncGenerator<Buffer> {
+async function* rechunk(source: AsyncIterable<Buffer | string>, size: number, drained = () => false): AsyncGenerator<Buffer> {
   let parts: Buffer[] = [];
   let length = 0;
   const take = () => {
@@ -101,7 +103,7 @@ async function* rechunk(source: AsyncIterable<Buffer | string>, size: number): A
       const b = typeof piece === 'string' ? Buffer.from(piece) : piece;
       parts.push(b);
       length += b.length;
-      if (length >= size) yield take();
+      if (length >= size || drained()) yield take();
     }
   } catch (err) {
     if (length > 0) yield take();

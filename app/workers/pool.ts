@@ -14,8 +14,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { feedStdin, type StdinFeed } from '../inputs/stdin.js';
 import type { PluginMeta } from '../plugins/discovery.js';
-import type { FromWorker, Job, JobDone, RejectionData, ToWorker } from './protocol.js';
+import type { FromWorker, Job, JobDone, RecordChunk, RejectionData, ToWorker } from './protocol.js';
 
 const WORKER_MAIN = fileURLToPath(new URL('./worker.js', import.meta.url));
 export const BUILTIN_KEY = '<builtin>';
@@ -46,7 +47,21 @@ const SIGNAL_NAMES: Record<string, string> = {
 interface Pending {
   resolve(msg: FromWorker): void;
   reject(err: Error): void;
+  listener?: JobListener;
+  /** The input a parse job streams, and the line of the last record received from it. */
+  input?: string;
+  lastLine?: number;
+}
+
+/** What a job's caller hears while it runs. */
+export interface JobListener {
   progress?(bytes: number): void;
+  /**
+   * parse: formatted records, in input order. The worker waits for the
+   * returned promise (it has at most RECORDS_AHEAD chunks unacknowledged), so
+   * a slow consumer slows the worker instead of filling memory.
+   */
+  records?(chunk: RecordChunk): Promise<void>;
 }
 
 /** Limits a worker is held to while it has work in flight. */
@@ -69,9 +84,13 @@ export class Worker {
   private readonly pending = new Map<number, Pending>();
   private loadWaiter?: Pending;
   private timer?: NodeJS.Timeout;
+  /** Record chunks handed to a listener and not acknowledged yet: the worker waits on us, not on its plugin. */
+  private owed = 0;
+  private stdinFeed?: StdinFeed;
 
   constructor(readonly key: string, private readonly limits: WorkerLimits) {
     this.child = forkWorker();
+    this.child.stdin!.on('error', () => undefined); // the worker died while we fed it stdin: its exit says why
     this.child.stderr!.on('data', (d: Buffer) => {
       this.stderrTail = (this.stderrTail + d.toString()).slice(-4096);
     });
@@ -92,11 +111,14 @@ export class Worker {
     });
   }
 
-  request(msg: ToWorker & { id: number }, progress?: (bytes: number) => void): Promise<FromWorker> {
+  request(msg: ToWorker & { id: number }, listener?: JobListener): Promise<FromWorker> {
     return new Promise((resolve, reject) => {
-      this.pending.set(msg.id, { resolve, reject, progress });
+      const streamed = msg.type === 'job' && msg.job.mode === 'parse' ? msg.job.input.name : undefined;
+      this.pending.set(msg.id, { resolve, reject, listener, input: streamed });
       this.watch();
       this.post(msg);
+      // Standard input reaches the worker through its stdin pipe, nothing spooled (app/inputs/stdin.ts).
+      if (msg.type === 'job' && msg.job.input.kind === 'stdin') this.stdinFeed = feedStdin(this.child.stdin!);
     });
   }
 
@@ -104,7 +126,6 @@ export class Worker {
     if (!this.dead) this.child.kill('SIGKILL');
     this.dead = true;
   }
-
 
   private post(msg: ToWorker): void {
     this.lastProgress = Date.now();
@@ -120,6 +141,8 @@ export class Worker {
 
   private check(): void {
     const { timeoutMs, memoryBytes } = this.limits;
+    // Waiting for our acknowledgement or for more standard input is not the plugin's fault.
+    if (this.owed > 0 || this.stdinFeed?.waiting()) this.lastProgress = Date.now();
     if (timeoutMs > 0 && Date.now() - this.lastProgress > timeoutMs) {
       this.stop(`no progress for ${timeoutMs / 1000} s (--plugin-timeout); worker killed`);
     } else if (memoryBytes > 0 && (residentBytes(this.child.pid) ?? 0) > memoryBytes) {
@@ -149,7 +172,11 @@ export class Worker {
       return;
     }
     if (msg.type === 'progress') {
-      this.pending.get(msg.id)?.progress?.(msg.bytes);
+      this.pending.get(msg.id)?.listener?.progress?.(msg.bytes);
+      return;
+    }
+    if (msg.type === 'records') {
+      this.onRecords(msg);
       return;
     }
     const p = this.pending.get(msg.id);
@@ -159,7 +186,19 @@ export class Worker {
     p.resolve(msg);
   }
 
+  private onRecords(chunk: RecordChunk): void {
+    const p = this.pending.get(chunk.id);
+    if (!p) return; // the job already failed: what it printed stays printed, the rest is dropped
+    p.lastLine = chunk.lastLine;
+    this.owed++;
+    void (p.listener?.records?.(chunk) ?? Promise.resolve()).then(() => {
+      this.owed--;
+      if (!this.dead) this.post({ type: 'ack', id: chunk.id });
+    });
+  }
+
   private onExit(code: number | null, signal: NodeJS.Signals | null, err?: Error): void {
+    this.stdinFeed?.stop();
     if (this.dead && this.pending.size === 0 && !this.loadWaiter) return;
     this.dead = true;
     let cause: string;
@@ -171,14 +210,18 @@ export class Worker {
   }
 
   private fail(message: string): void {
-    const err = new WorkerFailure(message);
     const w = this.loadWaiter;
     this.loadWaiter = undefined;
-    w?.reject(err);
-    for (const p of this.pending.values()) p.reject(err);
+    w?.reject(new WorkerFailure(message));
+    for (const p of this.pending.values()) p.reject(new WorkerFailure(message + whereStopped(p)));
     this.pending.clear();
     this.settleIfIdle();
   }
+}
+
+/** For a streamed parse: where the records already printed end. */
+function whereStopped(p: Pending): string {
+  return p.input !== undefined && p.lastLine !== undefined ? ` after ${p.input}:${p.lastLine}, the last record parsed` : '';
 }
 
 /**
@@ -195,7 +238,7 @@ function forkWorker(): ChildProcess {
     // RSS near its live data (the whole tree must stay under ~300 MB), at little cost.
     ...(SETPRIV ? { execPath: SETPRIV, execArgv: ['--pdeathsig', 'KILL', process.execPath, ...nodeArgs] } : { execArgv: nodeArgs }),
     serialization: 'advanced',
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    stdio: ['pipe', 'ignore', 'pipe', 'ipc'],
     env: { ...process.env, LD_BIND_NOW: '1', ...(SETPRIV ? {} : { LOGMILL_WATCH_PARENT: '1' }) },
   });
 }
@@ -299,13 +342,13 @@ export class Pool {
   }
 
   /** Runs a job on a worker for `key` (a plugin file, or BUILTIN_KEY). */
-  async run(key: string, job: Job, progress?: (bytes: number) => void): Promise<JobDone> {
+  async run(key: string, job: Job, listener?: JobListener): Promise<JobDone> {
     await this.slot();
     try {
       const w = await this.acquire(key, true);
       if (!w) throw new WorkerFailure('the plugin could not be loaded again in a new worker');
       try {
-        const msg = await w.request({ type: 'job', id: this.nextId++, job }, progress);
+        const msg = await w.request({ type: 'job', id: this.nextId++, job }, listener);
         return msg as JobDone;
       } finally {
         this.release(w);
@@ -406,6 +449,8 @@ export class Pool {
   }
 
   private spawn(key: string): Worker {
+    // Once closed (the command ended or was interrupted), queued work must not start new processes.
+    if (this.closed) throw new WorkerFailure('logmill is stopping');
     const w = new Worker(key, this.limits);
     this.all.add(w);
     return w;

@@ -26,10 +26,25 @@ export interface Job {
   filter: Filter;
   /** analyze: fields whose top values are wanted. */
   fields: string[];
-  /** parse: record format, and the file the worker writes the records to. */
+  /** parse: record format; the records stream back as RecordChunk messages. */
   output?: 'ndjson' | 'csv';
-  outFile?: string;
 }
+
+/**
+ * parse: the records of one parsed chunk of input, formatted (NDJSON or CSV
+ * rows), in input order. The worker sends at most RECORDS_AHEAD of them
+ * before an `ack`: the main process acknowledges a chunk once it is written
+ * out (or buffered within bounds), so output back-pressure reaches the worker.
+ */
+export interface RecordChunk {
+  type: 'records';
+  id: number;
+  text: string;
+  /** Line of the last record parsed so far (0 if none): where a crash leaves the output. */
+  lastLine: number;
+}
+
+export const RECORDS_AHEAD = 2;
 
 /** `logmill watch`: one followed file, parsed incrementally as it grows. */
 export interface FollowOpen {
@@ -84,7 +99,9 @@ export type ToWorker =
    * records held open for continuation lines are emitted (ParseStream.flushIdle).
    */
   | { type: 'follow-read'; id: number; sid: number; idle: boolean }
-  | { type: 'follow-close'; id: number; sid: number };
+  | { type: 'follow-close'; id: number; sid: number }
+  /** The main process is done with one RecordChunk of job `id`. */
+  | { type: 'ack'; id: number };
 
 export interface JobDone {
   type: 'done';
@@ -93,7 +110,7 @@ export interface JobDone {
   range?: RangeResult;
   /** analyze: the partial summary of this input (or range). */
   summary?: Summary;
-  /** parse: malformed input, as `name:line: reason` lines (the first few hundred). */
+  /** parse: malformed input, as `name:line: reason` lines (the first few hundred), printed after its records. */
   malformed?: string[];
 }
 
@@ -102,5 +119,6 @@ export type FromWorker =
   | { type: 'rejected'; rejection: RejectionData }
   | { type: 'score'; id: number; score: number }
   | { type: 'progress'; id: number; bytes: number }
+  | RecordChunk
   | JobDone
   | FollowResult;

@@ -7,7 +7,7 @@
  * the machine is.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { childrenOf, cliEnv, ended, fixturePluginDir, logmill, tempDir, until } from '../helpers/cli.js';
@@ -40,6 +40,12 @@ class Run {
   }
 }
 
+function bigLog(dir: string, lines: number): string {
+  const file = path.join(dir, 'big.log');
+  writeFileSync(file, Array.from({ length: lines }, (_, i) => `2026-11-23 05:54:40 INFO line ${i + 1} of the big file\n`).join(''));
+  return file;
+}
+
 /** What a plugin-hosting worker's /proc status says about the signals it ignores. */
 function ignoresTermSignals(pid: number): boolean {
   try {
@@ -50,6 +56,94 @@ function ignoresTermSignals(pid: number): boolean {
     return false;
   }
 }
+
+describe('a command ends cleanly however it is ended', { timeout: 4 * LONG }, () => {
+  it('parse big.log | head -1: exit 0, nothing left in TMPDIR (B4)', async () => {
+    const cwd = tempDir();
+    bigLog(cwd, 300_000);
+    const run = new Run(['parse', 'big.log', '--plugins', 'none'], cwd);
+    await until(() => run.stdout.includes('\n'), LONG, 'first record');
+    run.child.stdout.destroy();
+    const { code, signal } = await run.exited;
+    expect({ code, signal, stderr: run.stderr }).toEqual({ code: 0, signal: null, stderr: '' });
+    expect(run.leftovers()).toEqual([]);
+  });
+
+  it('SIGINT during parse - : exit 130, workers gone, nothing left in TMPDIR (B3b)', async () => {
+    const run = new Run(['parse', '-', '--plugins', 'none'], tempDir());
+    run.child.stdin.write('2026-11-23 05:54:40 INFO one\n2026-11-23 05:54:41 INFO two\n2026-11-23 05:54:42 INFO three\n');
+    await until(() => run.stdout.includes('one'), LONG, 'a record printed while stdin is open');
+    const workers = run.workers;
+    expect(workers.length).toBeGreaterThan(0);
+    run.child.kill('SIGINT');
+    const { code } = await run.exited;
+    expect(code).toBe(130);
+    await until(() => workers.every(ended), LONG, 'workers ended');
+    expect(run.leftovers()).toEqual([]);
+  });
+
+  it('SIGTERM during analyze - : exit 143, stdin never spooled to TMPDIR (B3)', async () => {
+    const run = new Run(['analyze', '-', '--plugins', 'none'], tempDir());
+    run.child.stdin.write(readFileSync(bigLogIn(tempDir())));
+    // The job has started (a worker for the built-in processors exists) and stdin is still open.
+    await until(() => run.workers.length > 0, LONG, 'a worker running the stdin job');
+    expect(run.leftovers()).toEqual([]);
+    const workers = run.workers;
+    run.child.kill('SIGTERM');
+    const { code } = await run.exited;
+    expect(code).toBe(143);
+    await until(() => workers.every(ended), LONG, 'workers ended');
+    expect(run.leftovers()).toEqual([]);
+  });
+});
+
+function bigLogIn(dir: string): string {
+  return bigLog(dir, 50_000);
+}
+
+describe('parse streams its records', { timeout: 4 * LONG }, () => {
+  it('prints records from stdin while stdin is still open, then the rest at EOF', async () => {
+    const run = new Run(['parse', '-', '--plugins', 'none'], tempDir());
+    run.child.stdin.write('2026-11-23 05:54:40 INFO first\n2026-11-23 05:54:41 INFO second\n2026-11-23 05:54:42 INFO third\n');
+    await until(() => run.stdout.includes('"first"'), LONG, 'the first record before EOF');
+    run.child.stdin.end('2026-11-23 05:54:43 WARN last\n');
+    const { code } = await run.exited;
+    expect(code).toBe(0);
+    expect(run.stdout.trim().split('\n').map((l) => JSON.parse(l).message)).toEqual(['first', 'second', 'third', 'last']);
+    expect(run.leftovers()).toEqual([]);
+  });
+
+  it('keeps the records printed before a plugin crash, and names the line where it stopped', async () => {
+    const dir = fixturePluginDir(['poison']);
+    const cwd = path.dirname(dir);
+    const poisonLine = 60_000;
+    const lines = Array.from({ length: 80_000 }, (_, i) => (i + 1 === poisonLine ? 'ERROR POISON here' : `INFO record ${i + 1} ${'x'.repeat(40)}`));
+    writeFileSync(path.join(cwd, 'a.poison'), lines.join('\n') + '\n');
+    writeFileSync(path.join(cwd, 'b.log'), '2026-11-23 05:54:40 INFO after\n');
+    const res = await logmill(['parse', '--plugins', 'plugins', '--chunk-size', '1MiB', 'a.poison', 'b.log'], { cwd });
+    expect(res.code).toBe(1);
+    const printed = res.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const fromPoison = printed.filter((r) => r.source.file === 'a.poison');
+    expect(fromPoison.length).toBeGreaterThan(0);
+    expect(fromPoison.length).toBeLessThan(poisonLine);
+    expect(fromPoison.map((r) => r.source.line)).toEqual(fromPoison.map((_, i) => i + 1));
+    expect(printed.at(-1).source.file).toBe('b.log');
+    const last = fromPoison.at(-1).source.line;
+    expect(res.stderr).toContain(`logmill: [plugin poison] a.poison: worker crashed with SIGSEGV (segmentation fault) after a.poison:${last}, the last record parsed\n`);
+  });
+
+  it('prints inputs in order when a later input finishes first', async () => {
+    const cwd = tempDir();
+    bigLog(cwd, 120_000);
+    writeFileSync(path.join(cwd, 'small.log'), '2026-11-23 05:54:40 INFO small\n');
+    const res = await logmill(['parse', '--plugins', 'none', '-j', '2', 'big.log', 'small.log'], { cwd });
+    expect(res.code).toBe(0);
+    const records = res.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(records).toHaveLength(120_001);
+    expect(records.slice(0, -1).every((r, i) => r.source.file === 'big.log' && r.source.line === i + 1)).toBe(true);
+    expect(records.at(-1).source.file).toBe('small.log');
+  });
+});
 
 describe('workers never outlive logmill', { timeout: 4 * LONG }, () => {
   it.each([
@@ -65,6 +159,23 @@ describe('workers never outlive logmill', { timeout: 4 * LONG }, () => {
     run.child.kill('SIGKILL');
     await run.exited;
     await until(() => workers.every(ended), LONG, 'orphaned workers ended');
+  });
+
+  it('Ctrl-C ends logmill and a hung plugin ignoring signals without waiting for --plugin-timeout (A22, D12)', async () => {
+    const dir = fixturePluginDir(['spin_ignore']);
+    const cwd = path.dirname(dir);
+    writeFileSync(path.join(cwd, 'a.spin_ignore'), 'hello\n');
+    writeFileSync(path.join(cwd, 'b.log'), '2026-11-23 05:54:40 INFO fine\n');
+    // A timeout far beyond the test's: only a prompt Ctrl-C lets this test pass.
+    const run = new Run(['analyze', '--plugins', 'plugins', '--plugin-timeout', '3600', 'a.spin_ignore', 'b.log'], cwd, { detached: true });
+    await until(() => run.workers.some(ignoresTermSignals), LONG, 'the plugin spinning with signals ignored');
+    const workers = run.workers;
+    process.kill(-run.child.pid!, 'SIGINT'); // the whole process group, as a terminal does
+    const { code } = await run.exited;
+    expect(code).toBe(130);
+    expect(run.stdout).toBe('');
+    await until(() => workers.every(ended), LONG, 'workers ended');
+    expect(run.leftovers()).toEqual([]);
   });
 });
 
@@ -88,3 +199,12 @@ describe('--worker-memory', { timeout: 4 * LONG }, () => {
   });
 });
 
+describe('test hygiene', { timeout: 4 * LONG }, () => {
+  it('gives every run its own XDG_CACHE_HOME', async () => {
+    const dir = fixturePluginDir(['good_upper']);
+    const res = await logmill(['plugins', '--plugins', dir]);
+    expect(res.code).toBe(0);
+    expect(res.cacheHome).not.toBe(process.env.XDG_CACHE_HOME);
+    expect(existsSync(path.join(res.cacheHome, 'logmill'))).toBe(true);
+  });
+});

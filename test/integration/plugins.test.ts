@@ -5,10 +5,10 @@
  * because those messages are what a plugin author has to go on.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixturePluginDir, logmill, tempDir } from '../helpers/cli.js';
+import { childrenOf, cliEnv, ended, fixturePluginDir, logmill, tempDir, until } from '../helpers/cli.js';
 import { CLI, REPO } from '../helpers/paths.js';
 
 const REJECTIONS: Record<string, string> = {
@@ -99,8 +99,9 @@ describe('logmill plugins', () => {
 });
 
 describe('signals', () => {
-  it('SIGINT ends logmill and its plugin workers promptly, Go plugins loaded', async () => {
-    const child = spawn(process.execPath, [CLI, 'analyze', '-', '--plugins', path.join(REPO, 'plugins')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  it('SIGINT ends logmill and its plugin workers, Go plugins loaded: exit 130, nothing left in TMPDIR', async () => {
+    const tmp = tempDir();
+    const child = spawn(process.execPath, [CLI, 'analyze', '-', '--plugins', path.join(REPO, 'plugins')], { env: cliEnv({ TMPDIR: tmp }), stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.stdin.write('2026-11-23 05:54:40 INFO waiting for more input\n');
@@ -108,31 +109,15 @@ describe('signals', () => {
     let workers: number[] = [];
     await until(() => {
       workers = childrenOf(child.pid!);
-      const maps = workers.map((pid) => readFileSync(`/proc/${pid}/maps`, 'utf8')).join('');
+      const maps = workers.map((pid) => { try { return readFileSync(`/proc/${pid}/maps`, 'utf8'); } catch { return ''; } }).join('');
       return maps.includes('/csv.so') && maps.includes('/xml.so');
-    }, 20_000);
-    const started = Date.now();
+    }, 60_000);
     child.kill('SIGINT');
+    // No time limit of our own: a run that ignored SIGINT would hang until the test's timeout.
     const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
-    expect(Date.now() - started).toBeLessThan(3000);
-    expect(signal === 'SIGINT' || code === 130).toBe(true);
+    expect({ code, signal }).toEqual({ code: 130, signal: null });
     expect(stderr).not.toMatch(/panic|fatal error/);
-    await until(() => workers.every((pid) => !existsSync(`/proc/${pid}`) || readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] === 'Z'), 5000);
-  });
+    await until(() => workers.every(ended), 60_000);
+    expect(readdirSync(tmp)).toEqual([]);
+  }, 180_000);
 });
-
-function childrenOf(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-async function until(check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
