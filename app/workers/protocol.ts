@@ -31,10 +31,11 @@ export interface Job {
 }
 
 /**
- * parse: the records of one parsed chunk of input, formatted (NDJSON or CSV
- * rows), in input order. The worker sends at most RECORDS_AHEAD of them
- * before an `ack`: the main process acknowledges a chunk once it is written
- * out (or buffered within bounds), so output back-pressure reaches the worker.
+ * parse: formatted records (NDJSON or CSV rows), the next run of them in
+ * input order, about 256 KiB or what one parse step produced. The worker
+ * has at most RECORDS_AHEAD of them unacknowledged: the main process
+ * acknowledges one once it is written out (or held within bounds), so
+ * output back-pressure reaches the worker.
  */
 export interface RecordChunk {
   type: 'records';

@@ -21,6 +21,8 @@ import { followClose, followOpen, followRead } from './follow.js';
 import { RECORDS_AHEAD, type FromWorker, type Job, type JobDone, type ToWorker } from './protocol.js';
 
 const MAX_MALFORMED_LINES = 200;
+/** parse: records sent as soon as this much text is ready (if few messages are in flight). */
+const EARLY_BYTES = 256 << 10;
 let plugin: Processor | undefined;
 
 function send(msg: FromWorker): void {
@@ -86,13 +88,16 @@ async function runJob(id: number, job: Job): Promise<JobDone> {
 }
 
 /**
- * parse: records go back to the main process as they are parsed, a chunk
- * (the records of one parse call) per message, with at most RECORDS_AHEAD
- * unacknowledged: when stdout is slow, so is this worker, and memory stays
- * bounded. Nothing is written to disk.
+ * parse: records go back to the main process as they are parsed, in
+ * messages of about EARLY_BYTES (sent while the chunk is still being
+ * emitted, so the first records do not wait for the whole chunk) or a whole
+ * chunk's worth, with at most RECORDS_AHEAD unacknowledged once a chunk is
+ * done: when stdout is slow, so is this worker, and memory stays bounded by
+ * a chunk's records. Nothing is written to disk.
  */
 class RecordStream {
   private parts: string[] = [];
+  private size = 0;
   private inFlight = 0;
   private wake?: () => void;
   lastLine = 0;
@@ -106,21 +111,29 @@ class RecordStream {
 
   write(text: string): void {
     this.parts.push(text);
+    this.size += text.length;
+    if (this.size >= EARLY_BYTES && this.inFlight < RECORDS_AHEAD) this.send();
   }
 
+  /** Sends what is buffered, after waiting until fewer than RECORDS_AHEAD messages are unacknowledged. */
   async flush(): Promise<void> {
-    if (this.parts.length === 0) return;
+    if (this.size === 0) return;
     await this.until(() => this.inFlight < RECORDS_AHEAD);
-    const text = this.parts.join('');
-    this.parts = [];
-    this.inFlight++;
-    send({ type: 'records', id: this.id, text, lastLine: this.lastLine });
+    this.send();
   }
 
-  /** Every chunk acknowledged: the job's records are out before its `done`. */
+  /** Every message acknowledged: the job's records are out before its `done`. */
   async drained(): Promise<void> {
     await this.until(() => this.inFlight === 0);
     acks.delete(this.id);
+  }
+
+  private send(): void {
+    const text = this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    this.inFlight++;
+    send({ type: 'records', id: this.id, text, lastLine: this.lastLine });
   }
 
   private async until(ready: () => boolean): Promise<void> {
