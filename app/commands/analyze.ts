@@ -34,13 +34,12 @@ export function runAnalyze(flags: AnalyzeFlags, signal: AbortSignal): Promise<nu
     // (A later input's unexpected error surfaces when its turn comes, not as an unhandled rejection.)
     for (const r of running) r?.catch(() => undefined);
     const summary = new Summary(fields);
-    for (let i = 0; i < planned.length; i++) {
-      const outcomes = (await running[i]) ?? [];
-      if (signal.aborted) return 0; // no report for an interrupted run; cli.ts gives the exit code
-      merge(planned[i], outcomes, summary);
+    for (let i = 0; i < planned.length && !signal.aborted; i++) {
+      merge(planned[i], (await running[i]) ?? [], summary);
       running[i] = undefined;
     }
     progress.done();
+    if (signal.aborted) return 0; // no report for an interrupted run; cli.ts gives the exit code
     const result = { inputs: planned.map((p) => p.report), summary, fields, top: flags.top, filtered: !isEmptyFilter(settings.filter) };
     if (flags.output === 'json') process.stdout.write(JSON.stringify(toJson(result), null, 2) + '\n');
     else process.stdout.write(toText(result, makeStyle(useColor(process.stdout)), process.stdout.columns || 100));
