@@ -41,9 +41,12 @@ export function cliEnv(extra: Record<string, string> = {}): Record<string, strin
 }
 
 const made: string[] = [];
-afterAll(() => {
+
+/** Removes every directory tempDir() made so far; runs after each test file. */
+export function removeTempDirs(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+}
+afterAll(removeTempDirs);
 
 export function tempDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'logmill-test-'));

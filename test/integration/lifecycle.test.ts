@@ -10,7 +10,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { childrenOf, cliEnv, ended, fixturePluginDir, logmill, tempDir, until } from '../helpers/cli.js';
+import { childrenOf, cliEnv, ended, fixturePluginDir, logmill, removeTempDirs, tempDir, until } from '../helpers/cli.js';
 import { CLI } from '../helpers/paths.js';
 
 const LONG = 60_000;
@@ -132,16 +132,22 @@ describe('parse streams its records', { timeout: 4 * LONG }, () => {
     expect(res.stderr).toContain(`logmill: [plugin poison] a.poison: worker crashed with SIGSEGV (segmentation fault) after a.poison:${last}, the last record parsed\n`);
   });
 
-  it('prints inputs in order when a later input finishes first', async () => {
+  it('prints inputs in order when later inputs finish first or outgrow what may be held for them', async () => {
     const cwd = tempDir();
-    bigLog(cwd, 120_000);
+    bigLog(cwd, 100_000);
+    // About 13 MB of NDJSON: more than a later input may hold (8 MiB), so its worker must wait its turn.
+    writeFileSync(path.join(cwd, 'later.log'), Array.from({ length: 100_000 }, (_, i) => `2026-11-23 05:54:41 WARN later ${i + 1}\n`).join(''));
     writeFileSync(path.join(cwd, 'small.log'), '2026-11-23 05:54:40 INFO small\n');
-    const res = await logmill(['parse', '--plugins', 'none', '-j', '2', 'big.log', 'small.log'], { cwd });
+    const res = await logmill(['parse', '--plugins', 'none', '-j', '3', 'big.log', 'later.log', 'small.log'], { cwd });
     expect(res.code).toBe(0);
-    const records = res.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(records).toHaveLength(120_001);
-    expect(records.slice(0, -1).every((r, i) => r.source.file === 'big.log' && r.source.line === i + 1)).toBe(true);
-    expect(records.at(-1).source.file).toBe('small.log');
+    const records = res.stdout.trim().split('\n').map((l) => JSON.parse(l).source);
+    const expected = [
+      ...Array.from({ length: 100_000 }, (_, i) => ({ file: 'big.log', line: i + 1 })),
+      ...Array.from({ length: 100_000 }, (_, i) => ({ file: 'later.log', line: i + 1 })),
+      { file: 'small.log', line: 1 },
+    ];
+    expect(records.length).toBe(expected.length);
+    expect(records.findIndex((r, i) => r.file !== expected[i].file || r.line !== expected[i].line)).toBe(-1);
   });
 });
 
@@ -206,5 +212,12 @@ describe('test hygiene', { timeout: 4 * LONG }, () => {
     expect(res.code).toBe(0);
     expect(res.cacheHome).not.toBe(process.env.XDG_CACHE_HOME);
     expect(existsSync(path.join(res.cacheHome, 'logmill'))).toBe(true);
+  });
+
+  // Last in this file: it removes the directories the tests above made, as the file's afterAll would.
+  it('removes the directories tempDir() made', () => {
+    const dirs = [tempDir(), path.dirname(fixturePluginDir(['good_upper']))];
+    removeTempDirs();
+    expect(dirs.filter((d) => existsSync(d))).toEqual([]);
   });
 });
