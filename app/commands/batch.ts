@@ -3,14 +3,16 @@
  * written once: settings and workers up, rejected plugins warned about, the
  * inputs planned, and whatever happens (an error, a closed stdout, Ctrl-C,
  * SIGTERM) the workers ended. An interruption (the AbortSignal from cli.ts)
- * kills the workers at once, whatever their plugin is doing, so the jobs the
- * body waits for fail promptly; the body sees `signal.aborted` and returns
- * without a report, and cli.ts turns the reason into the exit code.
+ * kills every worker at once, whatever its plugin is doing, loading
+ * included, so what the command waits for fails promptly; the command sees
+ * `signal.aborted` and returns without a report, and cli.ts turns the
+ * reason into the exit code.
  */
 import type { Planned } from '../dispatch.js';
 import type { InputError } from '../inputs/expand.js';
 import { releaseStdin } from '../inputs/stdin.js';
 import { buildSettings, type CommonFlags, type RunSettings } from '../settings.js';
+import { stopAllWorkers } from '../workers/pool.js';
 import { planInputs } from './inputs.js';
 import { warnRejectedPlugins } from './problems.js';
 
@@ -22,20 +24,25 @@ export interface BatchRun {
 
 export async function withBatchRun(flags: CommonFlags & { paths: string[] }, split: boolean, signal: AbortSignal,
   body: (run: BatchRun) => Promise<number>): Promise<number> {
-  const settings = await buildSettings(flags);
+  // Listening from the start: a plugin that hangs while loading must not hold up Ctrl-C either.
   const stop = () => {
-    settings.pool.close();
+    stopAllWorkers();
     releaseStdin();
   };
   signal.addEventListener('abort', stop);
+  let settings: RunSettings | undefined;
   try {
+    settings = await buildSettings(flags);
     if (signal.aborted) return 0;
     warnRejectedPlugins(settings.catalog);
     const { planned, errors } = await planInputs(flags.paths, settings, split);
     return signal.aborted ? 0 : await body({ settings, planned, errors });
+  } catch (err) {
+    if (signal.aborted) return 0; // a failure caused by the interruption itself
+    throw err;
   } finally {
     signal.removeEventListener('abort', stop);
-    settings.pool.close();
+    settings?.pool.close();
     releaseStdin();
   }
 }

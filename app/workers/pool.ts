@@ -39,6 +39,20 @@ function fileOf(key: string): string {
 
 export class WorkerFailure extends Error {}
 
+/** Every live worker process, so that an interruption can end them all at once. */
+const live = new Set<Worker>();
+let stopping = false;
+
+/**
+ * The run was interrupted (Ctrl-C, SIGTERM, a closed stdout): kills every
+ * worker, whatever its plugin is doing (loading, parsing, hung), and lets no
+ * pool start another. What waited on them fails at once.
+ */
+export function stopAllWorkers(): void {
+  stopping = true;
+  for (const w of live) w.kill();
+}
+
 const SIGNAL_NAMES: Record<string, string> = {
   SIGSEGV: 'segmentation fault', SIGABRT: 'abort', SIGBUS: 'bus error', SIGILL: 'illegal instruction',
   SIGFPE: 'arithmetic exception', SIGKILL: 'killed', SIGTERM: 'terminated', SIGSYS: 'bad system call',
@@ -90,6 +104,7 @@ export class Worker {
 
   constructor(readonly key: string, private readonly limits: WorkerLimits) {
     this.child = forkWorker();
+    live.add(this);
     this.child.stdin!.on('error', () => undefined); // the worker died while we fed it stdin: its exit says why
     this.child.stderr!.on('data', (d: Buffer) => {
       this.stderrTail = (this.stderrTail + d.toString()).slice(-4096);
@@ -198,6 +213,7 @@ export class Worker {
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null, err?: Error): void {
+    live.delete(this);
     this.stdinFeed?.stop();
     if (this.dead && this.pending.size === 0 && !this.loadWaiter) return;
     this.dead = true;
@@ -450,7 +466,7 @@ export class Pool {
 
   private spawn(key: string): Worker {
     // Once closed (the command ended or was interrupted), queued work must not start new processes.
-    if (this.closed) throw new WorkerFailure('logmill is stopping');
+    if (this.closed || stopping) throw new WorkerFailure('logmill is stopping');
     const w = new Worker(key, this.limits);
     this.all.add(w);
     return w;

@@ -9,11 +9,17 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { childrenOf, cliEnv, ended, fixturePluginDir, logmill, removeTempDirs, tempDir, until } from '../helpers/cli.js';
 import { CLI } from '../helpers/paths.js';
 
 const LONG = 60_000;
+
+/** Runs a failed test left behind are killed (their workers die with them). */
+const started: ChildProcessWithoutNullStreams[] = [];
+afterEach(() => {
+  for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
 
 /** logmill as a child with its stdio piped and a TMPDIR of its own. */
 class Run {
@@ -29,6 +35,7 @@ class Run {
     this.child.stdout.on('data', (d) => (this.stdout += d));
     this.child.stderr.on('data', (d) => (this.stderr += d));
     this.exited = new Promise((resolve) => this.child.on('close', (code, signal) => resolve({ code, signal })));
+    started.push(this.child);
   }
 
   get workers(): number[] {
@@ -44,6 +51,15 @@ function bigLog(dir: string, lines: number): string {
   const file = path.join(dir, 'big.log');
   writeFileSync(file, Array.from({ length: lines }, (_, i) => `2026-11-23 05:54:40 INFO line ${i + 1} of the big file\n`).join(''));
   return file;
+}
+
+/** Whether a process has mapped this shared library (the plugin it loads). */
+function hosts(pid: number, lib: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/maps`, 'utf8').includes(lib);
+  } catch {
+    return false;
+  }
 }
 
 /** What a plugin-hosting worker's /proc status says about the signals it ignores. */
@@ -180,6 +196,20 @@ describe('workers never outlive logmill', { timeout: 4 * LONG }, () => {
     const { code } = await run.exited;
     expect(code).toBe(130);
     expect(run.stdout).toBe('');
+    await until(() => workers.every(ended), LONG, 'workers ended');
+    expect(run.leftovers()).toEqual([]);
+  });
+
+  it('Ctrl-C while a plugin hangs in its load check ends logmill at once, not after --plugin-timeout', async () => {
+    const dir = fixturePluginDir(['hang_load']);
+    const cwd = path.dirname(dir);
+    writeFileSync(path.join(cwd, 'b.log'), '2026-11-23 05:54:40 INFO fine\n');
+    const run = new Run(['analyze', '--plugins', 'plugins', '--plugin-timeout', '3600', 'b.log'], cwd);
+    await until(() => run.workers.some((pid) => hosts(pid, '/hang_load.so')), LONG, 'the plugin loading in a worker');
+    const workers = run.workers;
+    run.child.kill('SIGINT');
+    const { code } = await run.exited;
+    expect({ code, stdout: run.stdout }).toEqual({ code: 130, stdout: '' });
     await until(() => workers.every(ended), LONG, 'workers ended');
     expect(run.leftovers()).toEqual([]);
   });
