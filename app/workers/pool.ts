@@ -3,25 +3,16 @@
  * in the main process. Workers are keyed by what they host: one plugin file
  * each (so at most one Go runtime per process), or none for the built-in
  * processors. At most `jobs` jobs run at once; idle workers are reused for
- * their key and retired when too many processes are alive.
- *
- * A worker that dies (a signal, an abort, a Go fatal error), makes no
- * progress for `timeoutMs` or grows past `memoryBytes` of RSS fails only the
- * job it was running; the caller gets a WorkerFailure naming the plugin, the
- * input and the cause. Workers never outlive the main process (forkWorker).
+ * their key and retired when too many processes are alive. One worker
+ * process, how it is started, watched and ended: app/workers/process.ts.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { constants as osConstants } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { feedStdin, type StdinFeed } from '../inputs/stdin.js';
 import type { PluginMeta } from '../plugins/discovery.js';
-import type { FromWorker, Job, JobDone, RecordChunk, RejectionData, ToWorker } from './protocol.js';
+import { DEFAULT_WORKER_MEMORY, Worker, WorkerFailure, workersStopped, type JobListener, type WorkerLimits } from './process.js';
+import type { Job, JobDone, RejectionData } from './protocol.js';
 
-const WORKER_MAIN = fileURLToPath(new URL('./worker.js', import.meta.url));
+export { stopAllWorkers, Worker, WorkerFailure, type JobListener } from './process.js';
+
 export const BUILTIN_KEY = '<builtin>';
-const WORKER_SEMI_SPACE_MB = 2;
-const MiB = 1 << 20;
 
 /**
  * A worker key names one build of a plugin: its path, plus a generation when
@@ -35,248 +26,6 @@ export function pluginKey(file: string, generation = 0): string {
 function fileOf(key: string): string {
   const nul = key.indexOf('\0');
   return nul < 0 ? key : key.slice(0, nul);
-}
-
-export class WorkerFailure extends Error {}
-
-/** Every live worker process, so that an interruption can end them all at once. */
-const live = new Set<Worker>();
-let stopping = false;
-
-/**
- * The run was interrupted (Ctrl-C, SIGTERM, a closed stdout): kills every
- * worker, whatever its plugin is doing (loading, parsing, hung), and lets no
- * pool start another. What waited on them fails at once.
- */
-export function stopAllWorkers(): void {
-  stopping = true;
-  for (const w of live) w.kill();
-}
-
-const SIGNAL_NAMES: Record<string, string> = {
-  SIGSEGV: 'segmentation fault', SIGABRT: 'abort', SIGBUS: 'bus error', SIGILL: 'illegal instruction',
-  SIGFPE: 'arithmetic exception', SIGKILL: 'killed', SIGTERM: 'terminated', SIGSYS: 'bad system call',
-};
-
-interface Pending {
-  resolve(msg: FromWorker): void;
-  reject(err: Error): void;
-  listener?: JobListener;
-  /** The input a parse job streams, and the line of the last record received from it. */
-  input?: string;
-  lastLine?: number;
-}
-
-/** What a job's caller hears while it runs. */
-export interface JobListener {
-  progress?(bytes: number): void;
-  /**
-   * parse: formatted records, in input order. The worker waits for the
-   * returned promise (it has at most RECORDS_AHEAD chunks unacknowledged), so
-   * a slow consumer slows the worker instead of filling memory.
-   */
-  records?(chunk: RecordChunk): Promise<void>;
-}
-
-/** Limits a worker is held to while it has work in flight. */
-export interface WorkerLimits {
-  /** No message for this long fails the work and kills the worker (0 = no limit). */
-  timeoutMs: number;
-  /** Resident memory (native allocations included) above this kills the worker (0 = no limit). */
-  memoryBytes: number;
-}
-
-export const DEFAULT_WORKER_MEMORY = 2048 * MiB;
-const TICK_MS = 100;
-
-export class Worker {
-  readonly child: ChildProcess;
-  busy = false;
-  dead = false;
-  private stderrTail = '';
-  private lastProgress = Date.now();
-  private readonly pending = new Map<number, Pending>();
-  private loadWaiter?: Pending;
-  private timer?: NodeJS.Timeout;
-  /** Record chunks handed to a listener and not acknowledged yet: the worker waits on us, not on its plugin. */
-  private owed = 0;
-  private stdinFeed?: StdinFeed;
-
-  constructor(readonly key: string, private readonly limits: WorkerLimits) {
-    this.child = forkWorker();
-    live.add(this);
-    this.child.stdin!.on('error', () => undefined); // the worker died while we fed it stdin: its exit says why
-    this.child.stderr!.on('data', (d: Buffer) => {
-      this.stderrTail = (this.stderrTail + d.toString()).slice(-4096);
-    });
-    this.child.on('message', (msg: FromWorker) => this.onMessage(msg));
-    this.child.on('exit', (code, signal) => this.onExit(code, signal));
-    this.child.on('error', (err) => this.onExit(null, null, err));
-  }
-
-  /** Loads and checks the plugin; resolves with its metadata or rejection. */
-  load(file: string): Promise<{ plugin: PluginMeta } | { rejection: RejectionData }> {
-    return new Promise((resolve, reject) => {
-      this.loadWaiter = {
-        resolve: (msg) => resolve(msg.type === 'loaded' ? { plugin: msg.plugin } : { rejection: (msg as { rejection: RejectionData }).rejection }),
-        reject,
-      };
-      this.watch();
-      this.post({ type: 'load', file });
-    });
-  }
-
-  request(msg: ToWorker & { id: number }, listener?: JobListener): Promise<FromWorker> {
-    return new Promise((resolve, reject) => {
-      const streamed = msg.type === 'job' && msg.job.mode === 'parse' ? msg.job.input.name : undefined;
-      this.pending.set(msg.id, { resolve, reject, listener, input: streamed });
-      this.watch();
-      this.post(msg);
-      // Standard input reaches the worker through its stdin pipe, nothing spooled (app/inputs/stdin.ts).
-      if (msg.type === 'job' && msg.job.input.kind === 'stdin') this.stdinFeed = feedStdin(this.child.stdin!);
-    });
-  }
-
-  kill(): void {
-    if (!this.dead) this.child.kill('SIGKILL');
-    this.dead = true;
-  }
-
-  private post(msg: ToWorker): void {
-    this.lastProgress = Date.now();
-    this.child.send(msg);
-  }
-
-  /** Starts the watchdog (no progress, memory) while something is in flight. */
-  private watch(): void {
-    if (this.timer || (this.limits.timeoutMs <= 0 && this.limits.memoryBytes <= 0)) return;
-    this.timer = setInterval(() => this.check(), TICK_MS);
-    this.timer.unref();
-  }
-
-  private check(): void {
-    const { timeoutMs, memoryBytes } = this.limits;
-    // Waiting for our acknowledgement or for more standard input is not the plugin's fault.
-    if (this.owed > 0 || this.stdinFeed?.waiting()) this.lastProgress = Date.now();
-    if (timeoutMs > 0 && Date.now() - this.lastProgress > timeoutMs) {
-      this.stop(`no progress for ${timeoutMs / 1000} s (--plugin-timeout); worker killed`);
-    } else if (memoryBytes > 0 && (residentBytes(this.child.pid) ?? 0) > memoryBytes) {
-      this.stop(`worker used more than ${Math.round(memoryBytes / MiB)} MiB (--worker-memory); killed`);
-    }
-  }
-
-  private stop(message: string): void {
-    this.fail(message);
-    this.kill();
-  }
-
-  private settleIfIdle(): void {
-    if (this.pending.size === 0 && !this.loadWaiter && this.timer) {
-      clearInterval(this.timer);
-      this.timer = undefined;
-    }
-  }
-
-  private onMessage(msg: FromWorker): void {
-    this.lastProgress = Date.now();
-    if (msg.type === 'loaded' || msg.type === 'rejected') {
-      const w = this.loadWaiter;
-      this.loadWaiter = undefined;
-      this.settleIfIdle();
-      w?.resolve(msg);
-      return;
-    }
-    if (msg.type === 'progress') {
-      this.pending.get(msg.id)?.listener?.progress?.(msg.bytes);
-      return;
-    }
-    if (msg.type === 'records') {
-      this.onRecords(msg);
-      return;
-    }
-    const p = this.pending.get(msg.id);
-    if (!p) return;
-    this.pending.delete(msg.id);
-    this.settleIfIdle();
-    p.resolve(msg);
-  }
-
-  private onRecords(chunk: RecordChunk): void {
-    const p = this.pending.get(chunk.id);
-    if (!p) return; // the job already failed: what it printed stays printed, the rest is dropped
-    p.lastLine = chunk.lastLine;
-    this.owed++;
-    void (p.listener?.records?.(chunk) ?? Promise.resolve()).then(() => {
-      this.owed--;
-      if (!this.dead) this.post({ type: 'ack', id: chunk.id });
-    });
-  }
-
-  private onExit(code: number | null, signal: NodeJS.Signals | null, err?: Error): void {
-    live.delete(this);
-    this.stdinFeed?.stop();
-    if (this.dead && this.pending.size === 0 && !this.loadWaiter) return;
-    this.dead = true;
-    let cause: string;
-    if (err) cause = `worker could not run: ${err.message}`;
-    else if (signal) cause = `worker crashed with ${signal} (${SIGNAL_NAMES[signal] ?? `signal ${osConstants.signals[signal] ?? '?'}`})`;
-    else cause = `worker exited with code ${code}`;
-    const detail = lastMeaningfulLine(this.stderrTail);
-    this.fail(detail ? `${cause}: ${detail}` : cause);
-  }
-
-  private fail(message: string): void {
-    const w = this.loadWaiter;
-    this.loadWaiter = undefined;
-    w?.reject(new WorkerFailure(message));
-    for (const p of this.pending.values()) p.reject(new WorkerFailure(message + whereStopped(p)));
-    this.pending.clear();
-    this.settleIfIdle();
-  }
-}
-
-/** For a streamed parse: where the records already printed end. */
-function whereStopped(p: Pending): string {
-  return p.input !== undefined && p.lastLine !== undefined ? ` after ${p.input}:${p.lastLine}, the last record parsed` : '';
-}
-
-/**
- * A worker process. It must not outlive us, even when its plugin is stuck in
- * native code ignoring signals and we are SIGKILLed: under util-linux
- * `setpriv --pdeathsig KILL` the kernel kills it when we die (the setting
- * survives the exec of node). Without setpriv, the worker watches its parent
- * from a thread of its own (worker.ts).
- */
-function forkWorker(): ChildProcess {
-  const nodeArgs = [...process.execArgv, `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`];
-  return fork(WORKER_MAIN, [], {
-    // A worker's garbage is short-lived records: a small young generation keeps its
-    // RSS near its live data (the whole tree must stay under ~300 MB), at little cost.
-    ...(SETPRIV ? { execPath: SETPRIV, execArgv: ['--pdeathsig', 'KILL', process.execPath, ...nodeArgs] } : { execArgv: nodeArgs }),
-    serialization: 'advanced',
-    stdio: ['pipe', 'ignore', 'pipe', 'ipc'],
-    env: { ...process.env, LD_BIND_NOW: '1', ...(SETPRIV ? {} : { LOGMILL_WATCH_PARENT: '1' }) },
-  });
-}
-
-/** LOGMILL_NO_SETPRIV=1 takes the fallback even where setpriv exists (the tests check both). */
-const SETPRIV = process.env.LOGMILL_NO_SETPRIV ? undefined : ['/usr/bin/setpriv', '/bin/setpriv'].find((f) => existsSync(f));
-
-/** VmRSS of a process, from /proc; undefined if it is gone. */
-function residentBytes(pid: number | undefined): number | undefined {
-  try {
-    const m = /^VmRSS:\s*(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The line of a dying worker's stderr that says what happened (a Go panic, a symbol lookup error). */
-function lastMeaningfulLine(tail: string): string {
-  const lines = tail.split('\n').map((l) => l.trim()).filter(Boolean);
-  const telling = lines.find((l) => /^(panic:|fatal error:|runtime error:)|symbol lookup error|undefined symbol|Assertion/.test(l));
-  return (telling ?? '').replace(/^node: /, '').slice(0, 300);
 }
 
 interface Warming {
@@ -312,7 +61,7 @@ export class Pool {
    * that needs it starts another worker and reports that one's failure).
    */
   prewarm(key: string): void {
-    if (this.closed) return;
+    if (this.closed || workersStopped()) return;
     const w = this.spawn(key);
     w.busy = true;
     const entry: Warming = { worker: w, claimed: false, ready: w.load(fileOf(key)).then((res) => ('plugin' in res ? w : null), () => null) };
@@ -466,7 +215,7 @@ export class Pool {
 
   private spawn(key: string): Worker {
     // Once closed (the command ended or was interrupted), queued work must not start new processes.
-    if (this.closed || stopping) throw new WorkerFailure('logmill is stopping');
+    if (this.closed) throw new WorkerFailure('logmill is stopping');
     const w = new Worker(key, this.limits);
     this.all.add(w);
     return w;
