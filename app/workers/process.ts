@@ -193,10 +193,12 @@ export class Worker {
     if (!p) return; // the job already failed: what it printed stays printed, the rest is dropped
     p.lastLine = chunk.lastLine;
     this.owed++;
-    void (p.listener?.records?.(chunk) ?? Promise.resolve()).then(() => {
+    const ack = () => {
       this.owed--;
       if (!this.dead) this.post({ type: 'ack', id: chunk.id });
-    });
+    };
+    // A consumer that failed (stdout gone) has nothing to wait for either: its run is ending.
+    void Promise.resolve(p.listener?.records?.(chunk)).then(ack, ack);
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null, err?: Error): void {
