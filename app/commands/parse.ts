@@ -26,7 +26,7 @@ export function runParse(flags: ParseFlags, signal: AbortSignal): Promise<number
       ? runPlanned(p, settings, () => ({
         mode: 'parse', input: p.input, processor: p.processor!.name, settings: settings.pipeline, filter: settings.filter, fields: [],
         output: flags.output,
-      }), { records: (chunk) => out.write(i, chunk.text) })
+      }), { records: (chunk) => out.write(i, chunk.data) })
       : undefined));
     for (const r of running) r?.catch(() => undefined);
     if (flags.output === 'csv') process.stdout.write(CSV_HEADER);

@@ -11,7 +11,7 @@ import type { Writable } from 'node:stream';
 const DEFAULT_HELD_BYTES = 8 << 20;
 
 interface Lane {
-  held: string[];
+  held: Buffer[];
   bytes: number;
   waiting: (() => void)[];
 }
@@ -25,20 +25,20 @@ export class OrderedOutput {
     this.lanes = Array.from({ length: inputs }, () => ({ held: [], bytes: 0, waiting: [] }));
   }
 
-  /** Text of input `i`; resolves when its producer may send more. */
-  write(i: number, text: string): Promise<void> {
-    if (i === this.turn) return this.send(text);
+  /** Output of input `i`; resolves when its producer may send more. */
+  write(i: number, data: Buffer): Promise<void> {
+    if (i === this.turn) return this.send(data);
     const lane = this.lanes[i];
-    lane.held.push(text);
-    lane.bytes += text.length;
+    lane.held.push(data);
+    lane.bytes += data.length;
     if (lane.bytes <= this.heldBytes) return Promise.resolve();
     return new Promise((resolve) => lane.waiting.push(resolve));
   }
 
-  /** Input `i`'s turn: what it holds is written, then its text goes straight through. */
+  /** Input `i`'s turn: what it holds is written, then its output goes straight through. */
   async begin(i: number): Promise<void> {
     const lane = this.lanes[i];
-    // Text that arrives while the held text drains is held behind it, in order.
+    // Output that arrives while the held output drains is held behind it, in order.
     while (lane.held.length > 0) await this.send(lane.held.shift()!);
     lane.bytes = 0;
     this.turn = i;
@@ -46,9 +46,9 @@ export class OrderedOutput {
   }
 
   /** Writes, then waits while the stream is full (or until it fails: the caller hears of that elsewhere). */
-  private send(text: string): Promise<void> {
+  private send(data: Buffer): Promise<void> {
     if (this.signal.aborted || this.out.destroyed || this.out.writableEnded) return Promise.resolve();
-    if (this.out.write(text)) return Promise.resolve();
+    if (this.out.write(data)) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         this.out.off('drain', done).off('close', done).off('error', done);

@@ -40,7 +40,8 @@ export interface Job {
 export interface RecordChunk {
   type: 'records';
   id: number;
-  text: string;
+  /** UTF-8, encoded by the worker: the main process writes these bytes as they are. */
+  data: Buffer;
   /** Line of the last record parsed so far (0 if none): where a crash leaves the output. */
   lastLine: number;
 }

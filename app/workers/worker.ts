@@ -129,11 +129,11 @@ class RecordStream {
   }
 
   private send(): void {
-    const text = this.parts.join('');
+    const data = Buffer.from(this.parts.join(''));
     this.parts = [];
     this.size = 0;
     this.inFlight++;
-    send({ type: 'records', id: this.id, text, lastLine: this.lastLine });
+    send({ type: 'records', id: this.id, data, lastLine: this.lastLine });
   }
 
   private async until(ready: () => boolean): Promise<void> {
