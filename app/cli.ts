@@ -75,9 +75,24 @@ function stdinPaths(paths: string[] | undefined): string[] {
   throw new UsageError('no input: give files, directories or globs, or pipe a log into logmill');
 }
 
+/**
+ * yargs drops a lone `-` from a positional list (`logmill parse - app.log`
+ * lost stdin). It crosses yargs as this token instead (no real argument
+ * holds a NUL) and is restored in every parsed value before a command runs.
+ */
+const DASH = '\0-';
+
+function restoreDash(argv: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(argv)) {
+    if (value === DASH) argv[key] = '-';
+    else if (Array.isArray(value)) argv[key] = value.map((v) => (v === DASH ? '-' : v));
+  }
+}
+
 export async function main(argv: string[], signal: AbortSignal): Promise<number> {
   let code = 0;
-  const cli = yargs(argv)
+  const cli = yargs(argv.map((a) => (a === '-' ? DASH : a)))
+    .middleware(restoreDash, true)
     .scriptName('logmill')
     .usage('$0 <command> [options]\n\nA log analyzer whose parsers are drop-in native plugins.')
     .command('analyze [paths..]', 'summarize logs: severities, time range, events over time, top patterns, first errors',

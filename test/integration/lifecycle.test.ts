@@ -129,6 +129,14 @@ describe('parse streams its records', { timeout: 4 * LONG }, () => {
     expect(run.leftovers()).toEqual([]);
   });
 
+  it('reads - among other paths, in the order given', async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, 'a.log'), '2026-11-23 05:54:40 INFO from a file\n');
+    const res = await logmill(['parse', '--plugins', 'none', 'a.log', '-'], { cwd, input: '2026-11-23 05:54:41 WARN from stdin\n' });
+    expect(res.code).toBe(0);
+    expect(res.stdout.trim().split('\n').map((l) => JSON.parse(l).source.file)).toEqual(['a.log', '<stdin>']);
+  });
+
   it('keeps the records printed before a plugin crash, and names the line where it stopped', async () => {
     const dir = fixturePluginDir(['poison']);
     const cwd = path.dirname(dir);
