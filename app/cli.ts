@@ -5,6 +5,13 @@
  * function shows its whole flow. One top-level catch turns errors into
  * `logmill: ...` and an exit code: 0 success, 1 some inputs failed (the rest
  * were still reported), 2 usage error or a failure before any input was read.
+ *
+ * This file also owns a command's lifetime: one AbortController per run. A
+ * closed stdout (`logmill parse big.log | head`), SIGINT or SIGTERM aborts
+ * it; commands observe the signal, kill their workers and return, so every
+ * `finally` runs. The exit code then says why: 0 for a closed pipe (the
+ * reader had enough, as with ripgrep), 130 for SIGINT, 143 for SIGTERM (the
+ * shell's 128 + signal). A second SIGINT/SIGTERM exits at once.
  */
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -33,11 +40,15 @@ function pluginOptions<T>(y: Argv<T>) {
     .option('jobs', { alias: 'j', type: 'number', describe: 'worker processes parsing at once (default: all cores)' })
     .option('plugin-timeout', { type: 'number', default: 60, describe: 'seconds a plugin may go without progress while parsing before its worker is killed (0 = no limit)' })
     .option('plugin-load-timeout', { type: 'number', default: DEFAULT_LOAD_TIMEOUT_MS / 1000, describe: 'seconds a plugin may take to load and pass its checks before it is rejected (0 = no limit)' })
+    .option('worker-memory', { type: 'string', default: '2GiB', coerce: parseSize('worker-memory'), describe: 'memory (RSS, native allocations included) a worker may use before it is killed and its input fails (0 = no limit)' })
     .option('allow-untrusted-plugins', { type: 'boolean', default: false, describe: 'load plugins that are group/world-writable or owned by another user' });
 }
 
-function pluginFlags(a: { plugins?: string; jobs?: number; 'plugin-timeout': number; 'plugin-load-timeout': number; 'allow-untrusted-plugins': boolean }) {
-  return { plugins: a.plugins, jobs: a.jobs, pluginTimeout: a['plugin-timeout'], pluginLoadTimeout: a['plugin-load-timeout'], allowUntrustedPlugins: a['allow-untrusted-plugins'] };
+function pluginFlags(a: { plugins?: string; jobs?: number; 'plugin-timeout': number; 'plugin-load-timeout': number; 'worker-memory': number; 'allow-untrusted-plugins': boolean }) {
+  return {
+    plugins: a.plugins, jobs: a.jobs, pluginTimeout: a['plugin-timeout'], pluginLoadTimeout: a['plugin-load-timeout'],
+    workerMemory: a['worker-memory'], allowUntrustedPlugins: a['allow-untrusted-plugins'],
+  };
 }
 
 function commonOptions<T>(y: Argv<T>) {
@@ -69,9 +80,24 @@ function stdinPaths(paths: string[] | undefined): string[] {
   throw new UsageError('no input: give files, directories or globs, or pipe a log into logmill');
 }
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * yargs drops a lone `-` from a positional list (`logmill parse - app.log`
+ * lost stdin). It crosses yargs as this token instead (no real argument
+ * holds a NUL) and is restored in every parsed value before a command runs.
+ */
+const DASH = '\0-';
+
+function restoreDash(argv: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(argv)) {
+    if (value === DASH) argv[key] = '-';
+    else if (Array.isArray(value)) argv[key] = value.map((v) => (v === DASH ? '-' : v));
+  }
+}
+
+export async function main(argv: string[], signal: AbortSignal): Promise<number> {
   let code = 0;
-  const cli = yargs(argv)
+  const cli = yargs(argv.map((a) => (a === '-' ? DASH : a)))
+    .middleware(restoreDash, true)
     .scriptName('logmill')
     .usage('$0 <command> [options]\n\nA log analyzer whose parsers are drop-in native plugins.')
     .command('analyze [paths..]', 'summarize logs: severities, time range, events over time, top patterns, first errors',
@@ -80,14 +106,16 @@ export async function main(argv: string[]): Promise<number> {
         .option('field', { type: 'string', coerce: asList, describe: 'also list the top values of this field (repeatable)' })
         .option('top', { type: 'number', default: 10, describe: 'how many patterns and field values to list' }),
       async (a) => {
+        signals = 'scope';
         const { runAnalyze } = await import('./commands/analyze.js');
-        code = await runAnalyze({ ...(a as unknown as AnalyzeFlags), ...pluginFlags(a), paths: stdinPaths(a.paths as string[] | undefined), chunkSize: a['chunk-size'], maxRecord: a['max-record'], splitMin: a['split-min'] });
+        code = await runAnalyze({ ...(a as unknown as AnalyzeFlags), ...pluginFlags(a), paths: stdinPaths(a.paths as string[] | undefined), chunkSize: a['chunk-size'], maxRecord: a['max-record'], splitMin: a['split-min'] }, signal);
       })
     .command('parse [paths..]', 'print normalized records (NDJSON or CSV) for jq, DuckDB, spreadsheets',
       (y) => commonOptions(y).option('output', { alias: 'o', choices: ['ndjson', 'csv'] as const, default: 'ndjson' as const, describe: 'record format' }),
       async (a) => {
+        signals = 'scope';
         const { runParse } = await import('./commands/parse.js');
-        code = await runParse({ ...(a as unknown as ParseFlags), ...pluginFlags(a), paths: stdinPaths(a.paths as string[] | undefined), chunkSize: a['chunk-size'], maxRecord: a['max-record'], splitMin: a['split-min'] });
+        code = await runParse({ ...(a as unknown as ParseFlags), ...pluginFlags(a), paths: stdinPaths(a.paths as string[] | undefined), chunkSize: a['chunk-size'], maxRecord: a['max-record'], splitMin: a['split-min'] }, signal);
       })
     .command('watch [paths..]', 'follow logs and the plugin directory: new files, appended lines, rotation, plugins dropped in',
       (y) => commonOptions(y)
@@ -98,6 +126,7 @@ export async function main(argv: string[]): Promise<number> {
       async (a) => {
         const paths = (a.paths as string[] | undefined) ?? [];
         if (paths.length === 0) throw new UsageError('watch needs paths: files, directories or globs to follow');
+        signals = 'command';
         const { runWatch } = await import('./commands/watch.js');
         code = await runWatch({ ...(a as unknown as WatchFlags), ...pluginFlags(a), paths, chunkSize: a['chunk-size'], maxRecord: a['max-record'], splitMin: a['split-min'], fromEnd: a['from-end'] });
       })
@@ -120,6 +149,8 @@ export async function main(argv: string[]): Promise<number> {
     .version()
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
+      // A flag's coerce error (parseSize) reaches here wrapped in yargs' YError: it is a usage error.
+      if (err && err.name === 'YError') throw new UsageError(err.message);
       if (err) throw err;
       throw new UsageError(`${msg}\nRun \`logmill --help\` for usage.`);
     });
@@ -127,13 +158,43 @@ export async function main(argv: string[]): Promise<number> {
   return code;
 }
 
+/** The reason of an aborted scope: the run was cut short, and this exit code says how. */
+class Interruption {
+  constructor(readonly code: number) {}
+}
+
+const scope = new AbortController();
+
+/**
+ * Who handles SIGINT/SIGTERM: the batch commands observe the scope; `watch`
+ * stops itself (final summary, exit 0); the others (`plugins`) have nothing
+ * to clean up and exit at once (their workers die with us).
+ */
+let signals: 'scope' | 'command' | 'exit' = 'exit';
+
+function interrupt(reason: Interruption): void {
+  if (!scope.signal.aborted) scope.abort(reason);
+}
+
+let signalled = false;
+
+function onSignal(reason: Interruption): void {
+  // Asked twice: stop waiting for cleanup (workers die with us: app/workers/pool.ts, forkWorker).
+  if (signalled) process.exit(reason.code);
+  signalled = true;
+  if (signals === 'scope') interrupt(reason);
+  else if (signals === 'exit') process.exit(reason.code);
+}
+
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   // A closed pipe (`logmill parse x | head`) is the reader saying "enough".
-  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw err;
+  if (err.code === 'EPIPE') interrupt(new Interruption(0));
+  else throw err;
 });
+process.on('SIGINT', () => onSignal(new Interruption(130)));
+process.on('SIGTERM', () => onSignal(new Interruption(143)));
 
-main(hideBin(process.argv)).then(
+main(hideBin(process.argv), scope.signal).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {
     if (err instanceof UsageError) {
@@ -144,4 +205,7 @@ main(hideBin(process.argv)).then(
       process.exitCode = 2;
     }
   },
-);
+).finally(() => {
+  // The command has returned, its cleanup done: an interrupted run ends now, whatever is still pending.
+  if (scope.signal.aborted) process.exit((scope.signal.reason as Interruption).code);
+});

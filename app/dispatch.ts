@@ -4,17 +4,14 @@
  * worker pool. Results come back per input, in input order, with the
  * failures of a worker (a crash, a timeout) turned into that input's error.
  */
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { Input } from './inputs/expand.js';
 import { encodingNote, InputReadError, probeInput, type Probe, type ReadAs } from './inputs/read.js';
+import { probeStdin } from './inputs/stdin.js';
 import { emptyReport, type ByteRange, type InputReport } from './pipeline.js';
 import type { ProcessorInfo } from './processors/registry.js';
 import { DETECT_BYTES, route } from './routing.js';
 import type { RunSettings } from './settings.js';
-import { WorkerFailure } from './workers/pool.js';
+import { WorkerFailure, type JobListener } from './workers/pool.js';
 import type { Job, JobDone } from './workers/protocol.js';
 
 export interface Planned {
@@ -26,26 +23,6 @@ export interface Planned {
   ranges?: ByteRange[];
 }
 
-/** A scratch directory for stdin spooling and parse output; removed by `dispose`. */
-export class Scratch {
-  readonly dir = mkdtempSync(path.join(tmpdir(), 'logmill-'));
-  private n = 0;
-  file(ext: string): string {
-    return path.join(this.dir, `${this.n++}.${ext}`);
-  }
-  dispose(): void {
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-/** Standard input is copied to a scratch file, so workers can read it like any file. */
-export async function spoolStdin(input: Input, scratch: Scratch): Promise<Input> {
-  if (input.kind !== 'stdin') return input;
-  const file = scratch.file('stdin');
-  await pipeline(process.stdin, createWriteStream(file));
-  return { kind: 'file', path: file, name: input.name, explicit: true };
-}
-
 export async function plan(inputs: readonly Input[], settings: RunSettings, split: boolean): Promise<Planned[]> {
   const planned: Planned[] = [];
   for (const input of inputs) {
@@ -54,7 +31,7 @@ export async function plan(inputs: readonly Input[], settings: RunSettings, spli
     planned.push(p);
     let probe: Probe;
     try {
-      probe = await probeInput(input, DETECT_BYTES);
+      probe = input.kind === 'stdin' ? await probeStdin(DETECT_BYTES) : await probeInput(input, DETECT_BYTES);
     } catch (err) {
       report.error = err instanceof InputReadError ? err.message : (err as Error).message;
       continue;
@@ -112,12 +89,12 @@ export type JobOutcome = { done: JobDone } | { failure: string };
  * the processor (and plugin), the input and the cause.
  */
 export function runPlanned(p: Planned, settings: RunSettings, make: (range?: ByteRange) => Omit<Job, 'readAs'>,
-  progress?: (bytes: number) => void): Promise<JobOutcome[]> {
+  listener?: JobListener): Promise<JobOutcome[]> {
   const proc = p.processor!;
   const jobs: Job[] = (p.ranges ?? [undefined]).map((r) => ({ ...make(r), readAs: p.readAs }));
   return Promise.all(jobs.map(async (job): Promise<JobOutcome> => {
     try {
-      return { done: await settings.pool.run(proc.key, job, progress) };
+      return { done: await settings.pool.run(proc.key, job, listener) };
     } catch (err) {
       if (!(err instanceof WorkerFailure)) throw err;
       const who = proc.origin.kind === 'plugin' ? `plugin ${proc.name}` : proc.name;

@@ -22,6 +22,8 @@ export interface PluginFlags {
   pluginTimeout: number;
   /** Seconds a plugin may take to load and pass its checks (0 = no limit). */
   pluginLoadTimeout: number;
+  /** Bytes of RSS a worker may use (0 = no limit); undefined: the pool's default. */
+  workerMemory?: number;
   allowUntrustedPlugins: boolean;
 }
 
@@ -64,10 +66,10 @@ export async function loadPlugins(flags: PluginFlags): Promise<{ pool: Pool; cat
 }
 
 /** A worker pool with the parse and load limits of the flags, checked. */
-export function pluginPool(jobs: number, flags: Pick<PluginFlags, 'pluginTimeout' | 'pluginLoadTimeout'>): Pool {
+export function pluginPool(jobs: number, flags: Pick<PluginFlags, 'pluginTimeout' | 'pluginLoadTimeout' | 'workerMemory'>): Pool {
   if (!(flags.pluginTimeout >= 0)) throw new UsageError(`--plugin-timeout ${flags.pluginTimeout}: expected seconds (0 = no limit)`);
   if (!(flags.pluginLoadTimeout >= 0)) throw new UsageError(`--plugin-load-timeout ${flags.pluginLoadTimeout}: expected seconds (0 = no limit)`);
-  return new Pool(jobs, flags.pluginTimeout * 1000, flags.pluginLoadTimeout * 1000);
+  return new Pool(jobs, { timeoutMs: flags.pluginTimeout * 1000, loadTimeoutMs: flags.pluginLoadTimeout * 1000, memoryBytes: flags.workerMemory });
 }
 
 export async function buildSettings(flags: CommonFlags): Promise<RunSettings> {

@@ -5,14 +5,14 @@
  */
 import { isEmptyFilter } from '../analysis/filters.js';
 import { Summary } from '../analysis/summary.js';
-import { runPlanned, Scratch, type JobOutcome, type Planned } from '../dispatch.js';
+import { runPlanned, type JobOutcome, type Planned } from '../dispatch.js';
 import { mergeReports } from '../pipeline.js';
 import { toJson, toText } from '../render/report.js';
 import { makeStyle, useColor } from '../render/terminal.js';
-import { buildSettings, type CommonFlags } from '../settings.js';
+import type { CommonFlags } from '../settings.js';
+import { withBatchRun } from './batch.js';
 import { Progress } from './progress.js';
-import { planInputs } from './inputs.js';
-import { reportInputProblems, warnRejectedPlugins } from './problems.js';
+import { reportInputProblems } from './problems.js';
 
 export interface AnalyzeFlags extends CommonFlags {
   paths: string[];
@@ -21,37 +21,30 @@ export interface AnalyzeFlags extends CommonFlags {
   top: number;
 }
 
-export async function runAnalyze(flags: AnalyzeFlags): Promise<number> {
-  const settings = await buildSettings(flags);
-  const scratch = new Scratch();
-  try {
-    warnRejectedPlugins(settings.catalog);
-    const { planned, errors } = await planInputs(flags.paths, settings, scratch, true);
-
+export function runAnalyze(flags: AnalyzeFlags, signal: AbortSignal): Promise<number> {
+  return withBatchRun(flags, true, signal, async ({ settings, planned, errors }) => {
     const fields = flags.field ?? [];
     const progress = new Progress(process.stderr);
     const running: (Promise<JobOutcome[]> | undefined)[] = planned.map((p) => (p.processor
       ? runPlanned(p, settings, (range) => ({
         mode: 'analyze', input: p.input, processor: p.processor!.name, range, settings: settings.pipeline, filter: settings.filter, fields,
-      }), progress.counter())
+      }), { progress: progress.counter() })
       : undefined));
     // Merged in input order as they finish, and let go of: partial summaries do not pile up.
     // (A later input's unexpected error surfaces when its turn comes, not as an unhandled rejection.)
     for (const r of running) r?.catch(() => undefined);
     const summary = new Summary(fields);
-    for (let i = 0; i < planned.length; i++) {
+    for (let i = 0; i < planned.length && !signal.aborted; i++) {
       merge(planned[i], (await running[i]) ?? [], summary);
       running[i] = undefined;
     }
     progress.done();
+    if (signal.aborted) return 0; // no report for an interrupted run; cli.ts gives the exit code
     const result = { inputs: planned.map((p) => p.report), summary, fields, top: flags.top, filtered: !isEmptyFilter(settings.filter) };
     if (flags.output === 'json') process.stdout.write(JSON.stringify(toJson(result), null, 2) + '\n');
     else process.stdout.write(toText(result, makeStyle(useColor(process.stdout)), process.stdout.columns || 100));
     return reportInputProblems(errors, result.inputs);
-  } finally {
-    settings.pool.close();
-    scratch.dispose();
-  }
+  });
 }
 
 /**

@@ -48,7 +48,7 @@ export async function probeInput(input: Input, headBytes: number): Promise<Probe
   return { head: await readStart(input, { encoding, size }, headBytes), encoding, size };
 }
 
-function encodingOf(magic: Buffer): Encoding {
+export function encodingOf(magic: Buffer): Encoding {
   if (magic.length < 2) return 'plain';
   if (magic[0] === 0x1f && magic[1] === 0x8b) return 'gzip';
   if (magic[0] === 0xff && magic[1] === 0xfe) return 'utf16le';

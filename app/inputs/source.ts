@@ -25,6 +25,7 @@ export interface Source {
 export async function openSource(input: Input, readAs: ReadAs, start = 0): Promise<Source> {
   const { encoding } = readAs;
   if (encoding !== 'plain' && start !== 0) throw new Error(`${input.name}: ${encoding} data cannot be read from byte ${start}`);
+  if (input.kind === 'stdin') return stdinSource(encoding);
   const fh = await openFile(input);
   if (encoding === 'plain') return fileSource(fh, start, readAs.size);
   const raw = fh.createReadStream({ start: 0, highWaterMark: 1 << 20 });
@@ -59,7 +60,7 @@ function fileSource(fh: FileHandle, start: number, planned: number): Source {
  * bytes decoded before the failure are returned first, so a truncated .gz
  * keeps its readable records; the error comes with the next read.
  */
-function streamSource(pieces: AsyncGenerator<Buffer>, destroy: () => void): Source {
+function streamSource(pieces: AsyncGenerator<Buffer>, destroy: () => void, live = false): Source {
   let piece: Buffer | undefined;
   let used = 0;
   let failure: unknown;
@@ -68,6 +69,8 @@ function streamSource(pieces: AsyncGenerator<Buffer>, destroy: () => void): Sour
       let n = 0;
       while (n < length && failure === undefined) {
         if (!piece || used === piece.length) {
+          // A live pipe (`tail -f | logmill parse`) may pause: hand on what came instead of waiting for more.
+          if (live && n > 0) break;
           try {
             const next = await pieces.next();
             if (next.done) break;
@@ -91,6 +94,25 @@ function streamSource(pieces: AsyncGenerator<Buffer>, destroy: () => void): Sour
     },
     notes: () => [],
   };
+}
+
+/**
+ * Standard input, as a worker gets it: its own stdin is a pipe the main
+ * process feeds (./stdin.ts), the head read for routing first. It is read
+ * as it comes, a pause in the pipe handing on what arrived.
+ */
+function stdinSource(encoding: ReadAs['encoding']): Source {
+  const raw = process.stdin;
+  const pieces = encoding === 'gzip' ? gunzip(raw) : encoding === 'plain' ? passThrough(raw) : transcode(raw, encoding);
+  return streamSource(pieces, () => raw.destroy(), true);
+}
+
+async function* passThrough(raw: Readable): AsyncGenerator<Buffer> {
+  try {
+    for await (const piece of raw) yield piece as Buffer;
+  } catch (err) {
+    throw new InputReadError(describeFsError(err));
+  }
 }
 
 /** Every gzip member in turn (./gunzip.ts); a read error of the file itself in user terms. */
@@ -120,7 +142,7 @@ async function* transcode(raw: Readable, encoding: 'utf16le' | 'utf16be'): Async
 }
 
 export async function openFile(input: Input): Promise<FileHandle> {
-  if (input.kind !== 'file') throw new Error(`${input.name}: standard input is read after it was copied to a file (spoolStdin)`);
+  if (input.kind !== 'file') throw new Error(`${input.name}: standard input has no file to open (the worker reads it from its stdin pipe)`);
   try {
     return await open(input.path, 'r');
   } catch (err) {

@@ -3,22 +3,17 @@
  * in the main process. Workers are keyed by what they host: one plugin file
  * each (so at most one Go runtime per process), or none for the built-in
  * processors. At most `jobs` jobs run at once; idle workers are reused for
- * their key and retired when too many processes are alive.
- *
- * A worker that dies (a signal, an abort, a Go fatal error) or makes no
- * progress for `timeoutMs` fails only the job it was running; the caller
- * gets a WorkerFailure naming the plugin, the input and the cause.
+ * their key and retired when too many processes are alive. One worker
+ * process, how it is started, watched and ended: app/workers/process.ts.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { constants as osConstants } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { PluginMeta } from '../plugins/discovery.js';
 import type { Verified } from '../plugins/trust.js';
-import type { FromWorker, Job, JobDone, RejectionData, ToWorker } from './protocol.js';
+import { DEFAULT_LOAD_TIMEOUT_MS, DEFAULT_WORKER_MEMORY, LoadTimeout, Worker, WorkerFailure, workersStopped, type JobListener, type WorkerLimits } from './process.js';
+import type { Job, JobDone, RejectionData } from './protocol.js';
 
-const WORKER_MAIN = fileURLToPath(new URL('./worker.js', import.meta.url));
+export { DEFAULT_LOAD_TIMEOUT_MS, describeExit, LoadTimeout, stopAllWorkers, Worker, WorkerFailure, type JobListener } from './process.js';
+
 export const BUILTIN_KEY = '<builtin>';
-const WORKER_SEMI_SPACE_MB = 2;
 
 /**
  * A worker key names one build of a plugin: its path, plus a generation when
@@ -32,172 +27,6 @@ export function pluginKey(file: string, generation = 0): string {
 function fileOf(key: string): string {
   const nul = key.indexOf('\0');
   return nul < 0 ? key : key.slice(0, nul);
-}
-
-export class WorkerFailure extends Error {}
-
-/** A plugin that did not finish loading within --plugin-load-timeout: not a crash, and said so. */
-export class LoadTimeout extends WorkerFailure {}
-
-/** How long loading and checking a plugin may take by default (--plugin-load-timeout), in ms. */
-export const DEFAULT_LOAD_TIMEOUT_MS = 30_000;
-
-const SIGNAL_NAMES: Record<string, string> = {
-  SIGSEGV: 'segmentation fault', SIGABRT: 'abort', SIGBUS: 'bus error', SIGILL: 'illegal instruction',
-  SIGFPE: 'arithmetic exception', SIGKILL: 'killed', SIGTERM: 'terminated', SIGSYS: 'bad system call',
-};
-
-/** How a worker process ended, for messages: `worker crashed with SIGSEGV (segmentation fault)`. */
-export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
-  if (signal) return `worker crashed with ${signal} (${SIGNAL_NAMES[signal] ?? `signal ${osConstants.signals[signal] ?? '?'}`})`;
-  return `worker exited with code ${code}`;
-}
-
-interface Pending {
-  resolve(msg: FromWorker): void;
-  reject(err: Error): void;
-  progress?(bytes: number): void;
-}
-
-export class Worker {
-  readonly child: ChildProcess;
-  busy = false;
-  dead = false;
-  private stderrTail = '';
-  private lastProgress = Date.now();
-  private readonly pending = new Map<number, Pending>();
-  private loadWaiter?: Pending;
-  private timer?: NodeJS.Timeout;
-
-  constructor(readonly key: string, private readonly timeoutMs: number) {
-    this.child = fork(WORKER_MAIN, [], {
-      // A worker's garbage is short-lived records: a small young generation keeps its
-      // RSS near its live data (the whole tree must stay under ~300 MB), at little cost.
-      execArgv: [...process.execArgv, `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`],
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      env: { ...process.env, LD_BIND_NOW: '1' },
-    });
-    this.child.stderr!.on('data', (d: Buffer) => {
-      this.stderrTail = (this.stderrTail + d.toString()).slice(-4096);
-    });
-    this.child.on('message', (msg: FromWorker) => this.onMessage(msg));
-    this.child.on('exit', (code, signal) => this.onExit(code, signal));
-    this.child.on('error', (err) => this.onExit(null, null, err));
-  }
-
-  /**
-   * Loads and checks the plugin `verified` describes; resolves with its
-   * metadata or rejection. Loading has its own limit, not the parse
-   * watchdog's: `timeoutMs` in all (--plugin-load-timeout, 0 = none), and
-   * running out of it rejects with a LoadTimeout, not a crash.
-   */
-  load(file: string, verified: Verified, timeoutMs: number): Promise<{ plugin: PluginMeta } | { rejection: RejectionData }> {
-    return new Promise((resolve, reject) => {
-      const timer = timeoutMs > 0 ? setTimeout(() => this.loadTimedOut(timeoutMs), timeoutMs) : undefined;
-      this.loadWaiter = {
-        resolve: (msg) => {
-          clearTimeout(timer);
-          resolve(msg.type === 'loaded' ? { plugin: msg.plugin } : { rejection: (msg as { rejection: RejectionData }).rejection });
-        },
-        reject: (err) => {
-          clearTimeout(timer);
-          reject(err);
-        },
-      };
-      this.post({ type: 'load', file, verified });
-    });
-  }
-
-  private loadTimedOut(timeoutMs: number): void {
-    const w = this.loadWaiter;
-    this.loadWaiter = undefined;
-    this.kill();
-    w?.reject(new LoadTimeout(`no answer within ${timeoutMs / 1000} s (--plugin-load-timeout); worker killed`));
-  }
-
-  request(msg: ToWorker & { id: number }, progress?: (bytes: number) => void): Promise<FromWorker> {
-    return new Promise((resolve, reject) => {
-      this.pending.set(msg.id, { resolve, reject, progress });
-      this.watch();
-      this.post(msg);
-    });
-  }
-
-  kill(): void {
-    if (!this.dead) this.child.kill('SIGKILL');
-    this.dead = true;
-  }
-
-
-  private post(msg: ToWorker): void {
-    this.lastProgress = Date.now();
-    this.child.send(msg);
-  }
-
-  /** Starts the no-progress watchdog while something is in flight. */
-  private watch(): void {
-    if (this.timer || this.timeoutMs <= 0) return;
-    this.timer = setInterval(() => {
-      if (Date.now() - this.lastProgress > this.timeoutMs) {
-        this.fail(`no progress for ${this.timeoutMs / 1000} s (--plugin-timeout); worker killed`);
-        this.kill();
-      }
-    }, Math.min(1000, this.timeoutMs / 4));
-    this.timer.unref();
-  }
-
-  private settleIfIdle(): void {
-    if (this.pending.size === 0 && !this.loadWaiter && this.timer) {
-      clearInterval(this.timer);
-      this.timer = undefined;
-    }
-  }
-
-  private onMessage(msg: FromWorker): void {
-    this.lastProgress = Date.now();
-    if (msg.type === 'loaded' || msg.type === 'rejected') {
-      const w = this.loadWaiter;
-      this.loadWaiter = undefined;
-      this.settleIfIdle();
-      w?.resolve(msg);
-      return;
-    }
-    if (msg.type === 'progress') {
-      this.pending.get(msg.id)?.progress?.(msg.bytes);
-      return;
-    }
-    const p = this.pending.get(msg.id);
-    if (!p) return;
-    this.pending.delete(msg.id);
-    this.settleIfIdle();
-    p.resolve(msg);
-  }
-
-  private onExit(code: number | null, signal: NodeJS.Signals | null, err?: Error): void {
-    if (this.dead && this.pending.size === 0 && !this.loadWaiter) return;
-    this.dead = true;
-    const cause = err ? `worker could not run: ${err.message}` : describeExit(code, signal);
-    const detail = lastMeaningfulLine(this.stderrTail);
-    this.fail(detail ? `${cause}: ${detail}` : cause);
-  }
-
-  private fail(message: string): void {
-    const err = new WorkerFailure(message);
-    const w = this.loadWaiter;
-    this.loadWaiter = undefined;
-    w?.reject(err);
-    for (const p of this.pending.values()) p.reject(err);
-    this.pending.clear();
-    this.settleIfIdle();
-  }
-}
-
-/** The line of a dying worker's stderr that says what happened (a Go panic, a symbol lookup error). */
-function lastMeaningfulLine(tail: string): string {
-  const lines = tail.split('\n').map((l) => l.trim()).filter(Boolean);
-  const telling = lines.find((l) => /^(panic:|fatal error:|runtime error:)|symbol lookup error|undefined symbol|Assertion/.test(l));
-  return (telling ?? '').replace(/^node: /, '').slice(0, 300);
 }
 
 interface Warming {
@@ -223,7 +52,13 @@ export class Pool {
   /** Why the last fresh worker for a key could not load its plugin, for the job that needed it. */
   private readonly loadFailures = new Map<string, string>();
 
-  constructor(readonly jobs: number, private readonly timeoutMs: number, readonly loadTimeoutMs = DEFAULT_LOAD_TIMEOUT_MS) {}
+  private readonly limits: WorkerLimits;
+  readonly loadTimeoutMs: number;
+
+  constructor(readonly jobs: number, opts: { timeoutMs: number; loadTimeoutMs?: number; memoryBytes?: number }) {
+    this.limits = { timeoutMs: opts.timeoutMs, memoryBytes: opts.memoryBytes ?? DEFAULT_WORKER_MEMORY };
+    this.loadTimeoutMs = opts.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
+  }
 
   /** Records what the main process checked for `key`: every worker for it loads exactly that, or nothing. */
   checked(key: string, verified: Verified): void {
@@ -243,7 +78,7 @@ export class Pool {
    * that needs it starts another worker and reports that one's failure).
    */
   prewarm(key: string): void {
-    if (this.closed) return;
+    if (this.closed || workersStopped()) return;
     const w = this.spawn(key);
     w.busy = true;
     const entry: Warming = { worker: w, claimed: false, ready: this.loadOn(w).then((res) => ('plugin' in res ? w : null), () => null) };
@@ -306,13 +141,13 @@ export class Pool {
   }
 
   /** Runs a job on a worker for `key` (a plugin file, or BUILTIN_KEY). */
-  async run(key: string, job: Job, progress?: (bytes: number) => void): Promise<JobDone> {
+  async run(key: string, job: Job, listener?: JobListener): Promise<JobDone> {
     await this.slot();
     try {
       const w = await this.acquire(key, true);
       if (!w) throw new WorkerFailure(`the plugin could not be loaded again in a new worker: ${this.loadFailures.get(key) ?? 'unknown reason'}`);
       try {
-        const msg = await w.request({ type: 'job', id: this.nextId++, job }, progress);
+        const msg = await w.request({ type: 'job', id: this.nextId++, job }, listener);
         return msg as JobDone;
       } finally {
         this.release(w);
@@ -414,7 +249,9 @@ export class Pool {
   }
 
   private spawn(key: string): Worker {
-    const w = new Worker(key, this.timeoutMs);
+    // Once closed (the command ended or was interrupted), queued work must not start new processes.
+    if (this.closed) throw new WorkerFailure('logmill is stopping');
+    const w = new Worker(key, this.limits);
     this.all.add(w);
     return w;
   }

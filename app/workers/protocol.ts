@@ -30,10 +30,27 @@ export interface Job {
   filter: Filter;
   /** analyze: fields whose top values are wanted. */
   fields: string[];
-  /** parse: record format, and the file the worker writes the records to. */
+  /** parse: record format; the records stream back as RecordChunk messages. */
   output?: 'ndjson' | 'csv';
-  outFile?: string;
 }
+
+/**
+ * parse: formatted records (NDJSON or CSV rows), the next run of them in
+ * input order, about 256 KiB or what one parse step produced. The worker
+ * has at most RECORDS_AHEAD of them unacknowledged: the main process
+ * acknowledges one once it is written out (or held within bounds), so
+ * output back-pressure reaches the worker.
+ */
+export interface RecordChunk {
+  type: 'records';
+  id: number;
+  /** UTF-8, encoded by the worker: the main process writes these bytes as they are. */
+  data: Buffer;
+  /** Line of the last record parsed so far (0 if none): where a crash leaves the output. */
+  lastLine: number;
+}
+
+export const RECORDS_AHEAD = 2;
 
 /** `logmill watch`: one followed file, parsed incrementally as it grows. */
 export interface FollowOpen {
@@ -106,7 +123,9 @@ export type ToWorker =
    * records held open for continuation lines are emitted (ParseStream.flushIdle).
    */
   | { type: 'follow-read'; id: number; sid: number; idle: boolean }
-  | { type: 'follow-close'; id: number; sid: number };
+  | { type: 'follow-close'; id: number; sid: number }
+  /** The main process is done with one RecordChunk of job `id`. */
+  | { type: 'ack'; id: number };
 
 export interface JobDone {
   type: 'done';
@@ -115,7 +134,7 @@ export interface JobDone {
   range?: RangeResult;
   /** analyze: the partial summary of this input (or range). */
   summary?: Summary;
-  /** parse: malformed input, as `name:line: reason` lines (the first few hundred). */
+  /** parse: malformed input, as `name:line: reason` lines (the first few hundred), printed after its records. */
   malformed?: string[];
 }
 
@@ -124,5 +143,6 @@ export type FromWorker =
   | { type: 'rejected'; rejection: RejectionData }
   | { type: 'score'; id: number; score: number }
   | { type: 'progress'; id: number; bytes: number }
+  | RecordChunk
   | JobDone
   | FollowResult;

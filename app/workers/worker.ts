@@ -5,10 +5,11 @@
  * fails the load, not a parse), loads at most one plugin (so at most one Go
  * runtime per process, the configuration Go supports), and runs one job at
  * a time: parse an input or a byte range of it, summarizing locally
- * (analyze) or writing the records to a file (parse). Nothing per record
- * crosses the process boundary.
+ * (analyze) or streaming the formatted records back in chunks (parse).
+ * Nothing per record crosses the process boundary. Standard input, when a
+ * job reads it, is this process's stdin, fed by the main process.
  */
-import { createWriteStream } from 'node:fs';
+import { Worker as Thread } from 'node:worker_threads';
 import type { LogRecord, Processor } from '../../contract/processor.js';
 import { matches } from '../analysis/filters.js';
 import { Summary } from '../analysis/summary.js';
@@ -16,12 +17,13 @@ import { runInput, type RecordHandler } from '../pipeline.js';
 import { Rejection } from '../plugins/discovery.js';
 import type { Verified } from '../plugins/trust.js';
 import { BUILTINS } from '../processors/registry.js';
-import { CSV_HEADER, toCsv, toNdjson } from '../render/records.js';
-import { OutputWriter } from '../render/terminal.js';
+import { toCsv, toNdjson } from '../render/records.js';
 import { followClose, followOpen, followRead } from './follow.js';
-import { emptyFollowResult, type FromWorker, type Job, type JobDone, type ToWorker } from './protocol.js';
+import { emptyFollowResult, RECORDS_AHEAD, type FromWorker, type Job, type JobDone, type ToWorker } from './protocol.js';
 
 const MAX_MALFORMED_LINES = 200;
+/** parse: records sent as soon as this much text is ready (if few messages are in flight). */
+const EARLY_BYTES = 256 << 10;
 let plugin: Processor | undefined;
 
 function send(msg: FromWorker): void {
@@ -61,13 +63,15 @@ async function runJob(id: number, job: Job): Promise<JobDone> {
     const { report, range } = await runInput(job.input, job.readAs, processor, job.settings, handler, job.range);
     return { type: 'done', id, report, range, summary };
   }
-  const file = createWriteStream(job.outFile!);
-  const out = new OutputWriter(file);
+  const out = new RecordStream(id);
   const format = job.output === 'csv' ? toCsv : toNdjson;
   const malformed: string[] = [];
   let dropped = 0;
   const handler: RecordHandler = {
-    record: (r: LogRecord, from) => { if (matches(job.filter, r)) out.write(format(r, from.name)); },
+    record: (r: LogRecord, from) => {
+      out.lastLine = r.line;
+      if (matches(job.filter, r)) out.write(format(r, from.name));
+    },
     malformed: (r, from) => {
       if (malformed.length < MAX_MALFORMED_LINES) malformed.push(`${from.name}:${r.line || `@${r.offset}`}: malformed: ${r.message}`);
       else dropped++;
@@ -77,17 +81,78 @@ async function runJob(id: number, job: Job): Promise<JobDone> {
       await out.flush();
     },
   };
-  if (job.output === 'csv') out.write(CSV_HEADER);
   const { report } = await runInput(job.input, job.readAs, processor, job.settings, handler, job.range);
   await out.flush();
-  await new Promise<void>((resolve, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  await out.drained();
   if (dropped > 0) malformed.push(`${report.name}: … and ${dropped} more malformed inputs`);
   return { type: 'done', id, report, malformed };
 }
 
+/**
+ * parse: records go back to the main process as they are parsed, in
+ * messages of about EARLY_BYTES (sent while the chunk is still being
+ * emitted, so the first records do not wait for the whole chunk) or a whole
+ * chunk's worth, with at most RECORDS_AHEAD unacknowledged once a chunk is
+ * done: when stdout is slow, so is this worker, and memory stays bounded by
+ * a chunk's records. Nothing is written to disk.
+ */
+class RecordStream {
+  private parts: string[] = [];
+  private size = 0;
+  private inFlight = 0;
+  private wake?: () => void;
+  lastLine = 0;
+
+  constructor(private readonly id: number) {
+    acks.set(id, () => {
+      this.inFlight--;
+      this.wake?.();
+    });
+  }
+
+  write(text: string): void {
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size >= EARLY_BYTES && this.inFlight < RECORDS_AHEAD) this.send();
+  }
+
+  /** Sends what is buffered, after waiting until fewer than RECORDS_AHEAD messages are unacknowledged. */
+  async flush(): Promise<void> {
+    if (this.size === 0) return;
+    await this.until(() => this.inFlight < RECORDS_AHEAD);
+    this.send();
+  }
+
+  /** Every message acknowledged: the job's records are out before its `done`. */
+  async drained(): Promise<void> {
+    await this.until(() => this.inFlight === 0);
+    acks.delete(this.id);
+  }
+
+  private send(): void {
+    const data = Buffer.from(this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+    this.inFlight++;
+    send({ type: 'records', id: this.id, data, lastLine: this.lastLine });
+  }
+
+  private async until(ready: () => boolean): Promise<void> {
+    while (!ready()) await new Promise<void>((resolve) => (this.wake = resolve));
+    this.wake = undefined;
+  }
+}
+
+/** Acknowledgements of record chunks, per job id (they bypass the message queue below: the job awaits them). */
+const acks = new Map<number, () => void>();
+
 // Messages are handled one at a time, in order: a follow session's reads must not interleave.
 let queue: Promise<unknown> = Promise.resolve();
 process.on('message', (msg: ToWorker) => {
+  if (msg.type === 'ack') {
+    acks.get(msg.id)?.();
+    return;
+  }
   const work = async () => {
     switch (msg.type) {
       case 'load':
@@ -118,3 +183,15 @@ process.on('message', (msg: ToWorker) => {
 });
 // The main process going away (Ctrl-C, a crash) ends the worker too.
 process.on('disconnect', () => process.exit(0));
+if (process.env.LOGMILL_WATCH_PARENT) watchParent();
+
+/**
+ * Without setpriv's parent-death signal (pool.ts, forkWorker): a thread that
+ * SIGKILLs this process once its parent is gone. 'disconnect' cannot fire
+ * while the main thread is stuck in plugin code; this thread still runs.
+ */
+function watchParent(): void {
+  const code = `const { workerData } = require('node:worker_threads');
+    setInterval(() => { if (process.ppid !== workerData) process.kill(process.pid, 'SIGKILL'); }, 200);`;
+  new Thread(code, { eval: true, workerData: process.ppid }).unref();
+}

@@ -22,11 +22,21 @@ export function maps(pid: number, needle: string): boolean {
   }
 }
 
+/** Gone, or a zombie waiting for whoever adopted it: either way it runs no more. */
+export function ended(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] === 'Z';
+  } catch {
+    return true;
+  }
+}
+
 /** Polls `check` until it holds; throws after `timeoutMs`, a generous bound that only ends a stuck test. */
-export async function until(check: () => boolean, timeoutMs: number): Promise<void> {
+export async function until(check: () => boolean, timeoutMs: number, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

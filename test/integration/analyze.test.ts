@@ -3,12 +3,12 @@
  * on logs-samples/ (expected counts in test/fixtures/expected-samples.json,
  * derived by hand from the files) and on inputs that go wrong.
  */
-import { execFileSync } from 'node:child_process';
-import { chmodSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { logmill, tempDir } from '../helpers/cli.js';
+import { cliEnv, logmill, tempDir } from '../helpers/cli.js';
 import { CLI, REPO } from '../helpers/paths.js';
 
 interface Expected { file: string; format: string | null; records: number; malformed: number; severity: Record<string, number>; note?: string }
@@ -157,10 +157,15 @@ describe('parse', () => {
     expect(res.stderr).toMatch(/^logmill: logs-samples\/app\.ndjson:15: malformed: invalid JSON/);
   });
 
-  it('ends quietly when the reader closes the pipe', () => {
+  it('ends quietly when the reader closes the pipe: status 0, no message, nothing left in TMPDIR', () => {
     const dir = tempDir();
+    const tmp = tempDir();
     writeFileSync(path.join(dir, 'many.log'), Array.from({ length: 200_000 }, (_, i) => `line ${i}`).join('\n'));
-    const out = execFileSync('bash', ['-c', `set -o pipefail; node ${CLI} parse many.log | head -n 3; echo "status \${PIPESTATUS[0]}" >&2`], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    expect(out.split('\n').filter(Boolean)).toHaveLength(3);
+    const script = `node ${CLI} parse many.log 2>stderr.txt | head -n 3; echo "status \${PIPESTATUS[0]}" >&2`;
+    const res = spawnSync('bash', ['-c', script], { cwd: dir, encoding: 'utf8', env: cliEnv({ TMPDIR: tmp }) });
+    expect(res.stdout.split('\n').filter(Boolean)).toHaveLength(3);
+    expect(res.stderr).toBe('status 0\n');
+    expect(readFileSync(path.join(dir, 'stderr.txt'), 'utf8')).toBe('');
+    expect(readdirSync(tmp)).toEqual([]);
   });
 });
