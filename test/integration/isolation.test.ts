@@ -82,7 +82,9 @@ describe('plugin faults are contained in worker processes', () => {
     writeFileSync(path.join(cwd, 'a.hx'), 'INFO meant for the plugin\n');
     writeFileSync(path.join(cwd, 'good.log'), '2026-11-23 05:54:40 INFO ok\n');
     // slow_new sleeps 600 s in NewProcessor: any load limit runs out, however busy the machine.
-    const run = () => logmill(['analyze', '--output', 'json', '--plugins', 'plugins', '--plugin-load-timeout', '3', 'a.hx', 'good.log'], { cwd });
+    // Both runs share one check cache (each run gets a fresh one by default).
+    const env = { XDG_CACHE_HOME: path.join(cwd, 'cache') };
+    const run = () => logmill(['analyze', '--output', 'json', '--plugins', 'plugins', '--plugin-load-timeout', '3', 'a.hx', 'good.log'], { cwd, env });
     const first = await run();
     expect(first.code).toBe(1);
     expect(first.stderr).toContain('logmill: warning: plugin "plugins/slow_new.so" timed out while loading: no answer within 3 s (--plugin-load-timeout); worker killed (see: logmill plugins check plugins/slow_new.so)\n');
