@@ -39,6 +39,24 @@ describe('plugin faults are contained in worker processes', () => {
     expect(files['a.crash_parse']).toMatchObject({ records: 0, error: expect.stringContaining('SIGSEGV') });
   });
 
+  it('a crash in one byte range of a split file leaves nothing of that file half-counted', async () => {
+    const dir = fixturePluginDir(['crash_on_word']);
+    const cwd = path.dirname(dir);
+    // 4 ranges of about 1 MiB; the poison line sits in the third, so the first two ranges succeed.
+    const lines = Array.from({ length: 100_000 }, (_, i) => (i === 70_000 ? 'ERROR POISON here' : `INFO record ${i + 1}`));
+    writeFileSync(path.join(cwd, 'a.poison'), lines.join('\n') + '\n');
+    writeFileSync(path.join(cwd, 'good.log'), '2026-11-23 05:54:40 INFO ok\n');
+    const res = await logmill(['analyze', '--output', 'json', '--plugins', 'plugins', '--jobs', '2', '--split-min', '1MiB', '--chunk-size', '256KiB', 'a.poison', 'good.log'], { cwd });
+    expect(res.code).toBe(1);
+    const out = JSON.parse(res.stdout);
+    const files = Object.fromEntries(out.files.map((f: { path: string }) => [f.path, f]));
+    expect(files['a.poison'].ranges).toBeGreaterThan(2);
+    expect(files['a.poison']).toMatchObject({ records: 0, malformed: 0, firstTime: null, error: expect.stringContaining('SIGSEGV') });
+    expect(out.records).toBe(1);
+    expect(out.severity).toMatchObject({ info: 1, error: 0 });
+    expect(res.stderr).toContain('logmill: [plugin crash_on_word] a.poison: worker crashed with SIGSEGV (segmentation fault)');
+  });
+
   it('rejects a plugin that crashes while loading, and one with an unresolved symbol, at load time', async () => {
     const dir = fixturePluginDir(['crash_load', 'unresolved_symbol', 'good_upper']);
     const res = await logmill(['plugins', '--output', 'json', '--plugins', 'plugins'], { cwd: path.dirname(dir) });

@@ -138,7 +138,7 @@ describe('parse streams its records', { timeout: 4 * LONG }, () => {
   });
 
   it('keeps the records printed before a plugin crash, and names the line where it stopped', async () => {
-    const dir = fixturePluginDir(['poison']);
+    const dir = fixturePluginDir(['crash_on_word']);
     const cwd = path.dirname(dir);
     const poisonLine = 60_000;
     const lines = Array.from({ length: 80_000 }, (_, i) => (i + 1 === poisonLine ? 'ERROR POISON here' : `INFO record ${i + 1} ${'x'.repeat(40)}`));
@@ -153,7 +153,7 @@ describe('parse streams its records', { timeout: 4 * LONG }, () => {
     expect(fromPoison.map((r) => r.source.line)).toEqual(fromPoison.map((_, i) => i + 1));
     expect(printed.at(-1).source.file).toBe('b.log');
     const last = fromPoison.at(-1).source.line;
-    expect(res.stderr).toContain(`logmill: [plugin poison] a.poison: worker crashed with SIGSEGV (segmentation fault) after a.poison:${last}, the last record parsed\n`);
+    expect(res.stderr).toContain(`logmill: [plugin crash_on_word] a.poison: worker crashed with SIGSEGV (segmentation fault) after a.poison:${last}, the last record parsed\n`);
   });
 
   it('prints inputs in order when later inputs finish first or outgrow what may be held for them', async () => {
