@@ -19,6 +19,7 @@ import { hideBin } from 'yargs/helpers';
 import type { AnalyzeFlags } from './commands/analyze.js';
 import type { ParseFlags } from './commands/parse.js';
 import type { WatchFlags } from './commands/watch.js';
+import { printable } from './render/escape.js';
 import { UsageError } from './settings.js';
 import { DEFAULT_LOAD_TIMEOUT_MS } from './workers/pool.js';
 
@@ -198,10 +199,11 @@ main(hideBin(process.argv), scope.signal).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {
     if (err instanceof UsageError) {
-      process.stderr.write(`logmill: ${err.message}\n`);
+      // A usage error may quote what was typed (a path, a --format): shown, not sent, like every message.
+      process.stderr.write(`logmill: ${printable(err.message, { keepNewlines: true })}\n`);
       process.exitCode = 2;
     } else {
-      process.stderr.write(`logmill: error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      process.stderr.write(`logmill: error: ${printable(err instanceof Error ? err.stack ?? err.message : String(err), { keepNewlines: true })}\n`);
       process.exitCode = 2;
     }
   },

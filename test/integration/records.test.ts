@@ -242,6 +242,13 @@ describe('no control character from a log, a file name or a plugin reaches the t
     expect(res.stderr).not.toMatch(CONTROL);
   });
 
+  it('C1 usage errors: a typed value quoted back (an unknown --format) is shown escaped', async () => {
+    const res = await logmill(['analyze', '--format', 'x\x1b]0;pwned\x07\x1b[2J', 'a.log'], { cwd: tempDir() });
+    expect(res.code).toBe(2);
+    expect(res.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+    expect(res.stderr).toContain('unknown format "x^[]0;pwned^G^[[2J"');
+  });
+
   it('C5 parse -o csv: a cell that a spreadsheet would run as a formula starts with a quote', async () => {
     const cwd = tempDir();
     const messages = ['=HYPERLINK("http://evil.example","click")', '+cmd|\' /C calc\'!A0', '-2+3', '@SUM(1+1)', '\t=1+1', '\r=1+1', 'plain = fine', "'quoted already"];
