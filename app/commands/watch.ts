@@ -13,6 +13,7 @@ import { Follower, type FollowStats } from '../watch/files.js';
 import { NdjsonOutput, TerminalOutput, type WatchOutput } from '../watch/output.js';
 import { LivePlugins } from '../watch/plugins.js';
 import { WatchState } from '../watch/state.js';
+import { stopAllWorkers } from '../workers/pool.js';
 
 export interface WatchFlags extends CommonFlags {
   paths: string[];
@@ -21,6 +22,9 @@ export interface WatchFlags extends CommonFlags {
   interval: number;
   fromEnd: boolean;
 }
+
+/** How long a stop waits for reads in flight before it kills the workers doing them. */
+const STOP_GRACE_MS = 2000;
 
 export async function runWatch(flags: WatchFlags): Promise<number> {
   const alert = parseAlert(flags.alert, flags.grep);
@@ -57,7 +61,12 @@ export async function runWatch(flags: WatchFlags): Promise<number> {
   });
   clearInterval(timer);
   await plugins.close();
+  // Reads in flight may finish, but a plugin that hangs (or ignores signals) does not hold the stop
+  // hostage until --plugin-timeout: past the grace its workers are killed, and what they had unread
+  // stays unread (their offsets were not committed, so --state reads it again next time).
+  const grace = setTimeout(stopAllWorkers, STOP_GRACE_MS);
   await follower.stop();
+  clearTimeout(grace);
   await output.flushed(); // the offsets of the last batches are saved once their records are out
   state.flush();
   summary(true);

@@ -363,7 +363,9 @@ export class Follower {
       return this.fail(t, (err as Error).message);
     }
     if (!t.transient) this.deps.output.event(wasHeld ? 'file-released' : 'file-routed', { file: t.path, format: routed.processor.name, reason: routed.reason, from: t.committed });
-    await this.pump(t);
+    // Not awaited: routing is one file at a time, and a plugin that hangs on this file's first
+    // read must not keep every other file from being routed (its reads fail it alone).
+    void this.pump(t);
   }
 
   /** Reads what was appended; serialized per file (a change during a read, or a full batch, triggers one more read). */

@@ -4,10 +4,11 @@
  * lose nothing), a crash while idle is reported when it happens, and
  * following hundreds of files starts a handful of processes.
  */
-import { appendFileSync, copyFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/paths.js';
+import { ended, maps, until } from '../helpers/proc.js';
 import { descendants, fixturePlugin, Watch, watchDirs } from '../helpers/watch.js';
 
 const running: Watch[] = [];
@@ -19,6 +20,17 @@ function start(args: string[], cwd: string): Watch {
   const w = new Watch(args, cwd);
   running.push(w);
   return w;
+}
+
+/** User plus system CPU time of a process, in clock ticks (/proc/PID/stat fields 14 and 15). */
+function cpuTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]);
+  } catch {
+    return 0;
+  }
 }
 
 const messages = (w: Watch, file: string) => w.records().filter((r) => r.file === file).map((r) => r.message);
@@ -45,6 +57,25 @@ describe('logmill watch workers', () => {
     expect(messages(w, 'logs/b.poison')).toEqual(['INFO b1', 'INFO b2', 'INFO b3', 'WARN b4', 'INFO b5']);
     expect(messages(w, 'logs/c.poison')).toEqual(['INFO c1', 'INFO c2', 'INFO c3', 'INFO c4']);
     expect(w.events.filter((e) => e.event === 'file-error')).toHaveLength(1);
+  });
+
+  it('Ctrl-C stops even while a plugin spins in Parse ignoring signals, without waiting for --plugin-timeout (D12)', async () => {
+    const { dir, plugins, logs } = watchDirs();
+    copyFileSync(fixturePlugin('spin_ignore'), path.join(plugins, 'spin_ignore.so'));
+    writeFileSync(path.join(logs, 'ok.log'), '2026-11-23 05:54:40 INFO fine\n');
+    writeFileSync(path.join(logs, 'a.spin_ignore'), 'INFO spin\n');
+    const w = start(['logs', '--plugins', 'plugins', '--plugin-timeout', '3600', '--alert', 'level>=trace'], dir);
+    await w.until(() => messages(w, 'logs/ok.log').length === 1);
+    // The plugin's worker is inside Parse, spinning with SIGINT ignored: it has used a full second of
+    // CPU, which no idle worker does.
+    let spinner = 0;
+    await until(() => (spinner = descendants(w.pid).find((pid) => maps(pid, 'spin_ignore.so')) ?? 0) > 0, 60_000);
+    await until(() => cpuTicks(spinner) > 100, 120_000);
+    const workers = descendants(w.pid);
+    const { code, final } = await w.stop();
+    expect(code).toBe(0);
+    expect(final).toBeDefined();
+    await until(() => workers.every(ended), 60_000);
   });
 
   it('reports a plugin crash while idle when it happens, with the signal, and goes on following (A14)', async () => {
