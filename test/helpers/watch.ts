@@ -6,9 +6,9 @@
  * children, for the integrity and resource tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, truncateSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, closeSync, copyFileSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, truncateSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { tempDir } from './cli.js';
 import { CLI } from './paths.js';
 
 export type WatchEvent = Record<string, unknown> & { event: string };
@@ -169,7 +169,7 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A fresh directory with `plugins/` (mode 0755, as trust wants) and `logs/`. */
 export function watchDirs(): { dir: string; plugins: string; logs: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'logmill-test-'));
+  const dir = tempDir();
   const plugins = path.join(dir, 'plugins');
   const logs = path.join(dir, 'logs');
   mkdirSync(plugins);

@@ -5,20 +5,11 @@
  * (Windows: B12). They are analyzed like the plain file, with a note. Real
  * binary files are still refused.
  */
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { logmill, tempDir } from '../helpers/cli.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-function scratchDir(): string {
-  const d = tempDir();
-  dirs.push(d);
-  return d;
-}
 
 const LEVELS = ['INFO', 'WARN', 'ERROR', 'DEBUG'];
 
@@ -39,7 +30,7 @@ async function analyze(dir: string, args: string[]) {
 }
 
 function setup(files: Record<string, Buffer | string>): string {
-  const dir = scratchDir();
+  const dir = tempDir();
   mkdirSync(path.join(dir, 'no-plugins'));
   mkdirSync(path.join(dir, 'logs'));
   for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, 'logs', name), content);

@@ -7,22 +7,13 @@
  * (or, for gzip, really did not).
  */
 import { createHash } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { logmill, tempDir } from '../helpers/cli.js';
 import { REPO } from '../helpers/paths.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-function scratchDir(): string {
-  const d = tempDir();
-  dirs.push(d);
-  return d;
-}
 
 /** A seeded generator, so failures reproduce. */
 function rng(seed: number) {
@@ -94,7 +85,7 @@ describe('split files give the same summary as one pass', () => {
     ['app.ndjson', () => ndjson(30_000)],
     ['access.log', () => accessLog(30_000)],
   ])('%s', async (name, make) => {
-    const dir = scratchDir();
+    const dir = tempDir();
     writeFileSync(path.join(dir, name), make());
     const common = ['--chunk-size', '64KiB', '--field', 'user'];
     const one = await analyze(dir, name, [...common, '--jobs', '1']);
@@ -108,7 +99,7 @@ describe('split files give the same summary as one pass', () => {
 
 describe('gzip input is never split by byte range (design review B1)', () => {
   it('a .gz larger than --split-min gives the same answer for --jobs 1, 2 and 4', async () => {
-    const dir = scratchDir();
+    const dir = tempDir();
     const gz = gzipSync(hexIdLog(120_000), { level: 1 });
     writeFileSync(path.join(dir, 'rand.log.gz'), gz);
     // The compressed file itself is past --split-min: before the fix, its compressed bytes were cut into ranges.
@@ -148,7 +139,7 @@ describe('a range whose first chunk has no record boundary loses nothing', () =>
     ['long-line.log', () => around(textLog, longText), stamped],
     ['long-line.ndjson', () => around(ndjson, longJson), nonEmpty],
   ])('%s: --jobs 1 and --jobs 4 agree, the records after the long line count', async (name, make, count) => {
-    const dir = scratchDir();
+    const dir = tempDir();
     const content = make();
     writeFileSync(path.join(dir, name), content);
     const common = ['--chunk-size', '1MiB', '--split-min', '4MiB', '--top', '3'];
@@ -160,7 +151,7 @@ describe('a range whose first chunk has no record boundary loses nothing', () =>
   }, 300_000);
 
   it('normal line, 6 MiB line, normal line: 3 records for every --jobs', async () => {
-    const dir = scratchDir();
+    const dir = tempDir();
     writeFileSync(path.join(dir, 'three.log'), `${stamp(0)} INFO first\n${stamp(1)} WARN ${'y'.repeat(6 * MiB)}\n${stamp(2)} ERROR third\n`);
     for (const jobs of ['1', '2', '3', '4']) {
       const r = await analyze(dir, 'three.log', ['--chunk-size', '1MiB', '--split-min', '1MiB', '--jobs', jobs, '--top', '3']);

@@ -5,30 +5,21 @@
  * plugin replacement and rejection, appends, rotation, truncation, and
  * restarts with --state.
  */
-import { appendFileSync, copyFileSync, chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers/cli.js';
 import { REPO } from '../helpers/paths.js';
 import { spawn } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { CLI } from '../helpers/paths.js';
-import { Watch, numberCounts, wrongCounts } from '../helpers/watch.js';
+import { Watch, numberCounts, watchDirs, wrongCounts } from '../helpers/watch.js';
 
 const running: Watch[] = [];
 afterEach(() => {
   for (const w of running.splice(0)) w.kill();
 });
 
-function setup(): { dir: string; plugins: string; logs: string } {
-  const dir = tempDir();
-  const plugins = path.join(dir, 'plugins');
-  const logs = path.join(dir, 'logs');
-  mkdirSync(plugins);
-  mkdirSync(logs);
-  chmodSync(plugins, 0o755);
-  return { dir, plugins, logs };
-}
+const setup = watchDirs;
 
 function start(args: string[], cwd: string): Watch {
   const w = new Watch(args, cwd);
