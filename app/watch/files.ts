@@ -131,7 +131,11 @@ export class Follower {
       }
       if (this.queues.has(t.path)) continue;
       const st = await stat(t.path).catch(() => null);
-      if (st && `${st.dev}:${st.ino}` === t.id && (st.size !== t.readTo || t.session === undefined)) {
+      if (!st) continue;
+      const id = `${st.dev}:${st.ino}`;
+      // Grown, not opened yet, or a new file under its name that no event announced (a watched
+      // file, not a directory, loses its events once renamed away): onChange tells which.
+      if (id === t.id ? st.size !== t.readTo || t.session === undefined : !this.byId.has(id)) {
         this.enqueue(t.path, () => this.onChange(t.path));
       }
     }
@@ -337,10 +341,12 @@ export class Follower {
     for (const c of this.byId.values()) if (c.copyOf === t) void this.readCopy(c, { committed: t.committed, lines: t.lines });
   }
 
-  /** Routes the file and opens its follow session; holds it if no processor handles it yet. */
+  /** Routes the file, opens its follow session and reads it; holds it if no processor handles it yet. */
   private open(t: Tracked): Promise<void> {
     if (t.failed || t.session !== undefined || t.copyOf) return Promise.resolve();
-    t.opening ??= this.routing.run(() => this.route(t)).finally(() => {
+    // Routing is one file at a time; the first read is not part of it, so a plugin that hangs on
+    // this file's bytes does not keep other files from being routed (callers still get a file read).
+    t.opening ??= this.routing.run(() => this.route(t)).then(() => this.pump(t)).finally(() => {
       t.opening = null;
     });
     return t.opening;
@@ -363,9 +369,6 @@ export class Follower {
       return this.fail(t, (err as Error).message);
     }
     if (!t.transient) this.deps.output.event(wasHeld ? 'file-released' : 'file-routed', { file: t.path, format: routed.processor.name, reason: routed.reason, from: t.committed });
-    // Not awaited: routing is one file at a time, and a plugin that hangs on this file's first
-    // read must not keep every other file from being routed (its reads fail it alone).
-    void this.pump(t);
   }
 
   /** Reads what was appended; serialized per file (a change during a read, or a full batch, triggers one more read). */
