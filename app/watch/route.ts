@@ -8,10 +8,8 @@
  */
 import { readHead } from '../inputs/read.js';
 import type { ProcessorInfo, Registry } from '../processors/registry.js';
-import { DETECT_BYTES, extensionOf, route } from '../routing.js';
-
-/** Extensions that say nothing about the format: such files fall back to text. Others wait for a plugin. */
-const GENERIC_EXTENSIONS = new Set(['log', 'txt', 'text', 'out', 'err']);
+// GENERIC_EXTENSIONS: extensions that say nothing about the format fall back to text; others wait for a plugin.
+import { DETECT_BYTES, extensionOf, GENERIC_EXTENSIONS, route } from '../routing.js';
 
 export const GZIP_SKIPPED = 'gzip-compressed: watch follows plain files only (a rotated .gz holds lines already read from the live file; use logmill analyze for it)';
 
