@@ -76,7 +76,7 @@ export class Follower {
   private readonly routing: Limiter;
   /** What a new path is, and which files are copies of a truncated one, is decided one at a time. */
   private readonly identity = new Limiter(1);
-  private watcher?: FSWatcher;
+  private watchers: FSWatcher[] = [];
   private startup = true;
   private stopping = false;
   private poll?: NodeJS.Timeout;
@@ -104,24 +104,35 @@ export class Follower {
     this.missing = this.paths.roots.filter((root) => !existsSync(root));
     for (const root of this.missing) this.deps.output.event('watch-warning', { path: root, message: 'no such file or directory yet: it is followed once it appears' });
     const present = this.paths.roots.filter((root) => !this.missing.includes(root));
-    this.watcher = watch(present, { ignoreInitial: false, alwaysStat: true, followSymlinks: true });
-    this.watcher.on('add', (p) => { const initial = this.startup; this.enqueue(p, () => this.onAdd(p, initial)); });
-    this.watcher.on('change', (p) => this.enqueue(p, () => this.onChange(p)));
-    this.watcher.on('unlink', (p) => this.enqueue(p, () => this.onUnlink(p)));
-    this.watcher.on('error', (err) => this.deps.output.event('watch-error', { message: (err as Error).message }));
+    const watchers = [watch(present, { ignoreInitial: false, alwaysStat: true, followSymlinks: true })];
+    if (this.paths.fileDirs.length > 0) {
+      // Other files in those directories are not followed: not even watched.
+      const ignored = (p: string, st?: { isFile(): boolean }) => st?.isFile() === true && !this.paths.wanted(p);
+      watchers.push(watch(this.paths.fileDirs, { ignoreInitial: false, alwaysStat: true, followSymlinks: true, depth: 0, ignored }));
+    }
+    this.watchers = watchers;
+    for (const w of watchers) this.listen(w);
     // chokidar announces 'ready' after its first scan; with nothing to scan yet it never does.
-    if (present.length > 0) await new Promise<void>((resolve) => this.watcher!.once('ready', () => resolve()));
+    const scanning = watchers.filter((_, i) => i > 0 || present.length > 0);
+    await Promise.all(scanning.map((w) => new Promise<void>((resolve) => w.once('ready', () => resolve()))));
     this.startup = false;
     // File events can be missed or merged (a truncation and a write in one tick):
     // like tail -F, also look at every followed file once a second.
     this.poll = setInterval(() => void this.recheck(), POLL_MS);
   }
 
+  private listen(watcher: FSWatcher): void {
+    watcher.on('add', (p) => { const initial = this.startup; this.enqueue(p, () => this.onAdd(p, initial)); });
+    watcher.on('change', (p) => this.enqueue(p, () => this.onChange(p)));
+    watcher.on('unlink', (p) => this.enqueue(p, () => this.onUnlink(p)));
+    watcher.on('error', (err) => this.deps.output.event('watch-error', { message: (err as Error).message }));
+  }
+
   private async recheck(): Promise<void> {
     const appeared = this.missing.filter((root) => existsSync(root));
     if (appeared.length > 0) {
       this.missing = this.missing.filter((root) => !appeared.includes(root));
-      this.watcher?.add(appeared);
+      this.watchers[0]?.add(appeared);
     }
     for (const t of [...this.byId.values()]) {
       if (t.failed || t.held || t.copyOf) continue;
@@ -154,7 +165,7 @@ export class Follower {
       clearTimeout(t.idleTimer);
       clearTimeout(t.rotating);
     }
-    await this.watcher?.close();
+    await Promise.all(this.watchers.map((w) => w.close()));
     await Promise.all(this.queues.values());
     await Promise.all([...this.byId.values()].map((t) => t.reading));
     this.sessions.close();

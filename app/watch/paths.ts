@@ -1,14 +1,23 @@
 /**
  * Which paths `logmill watch` follows: each argument is a file, a directory
- * (everything under it but hidden names) or a glob. The roots are what
- * chokidar watches; `wanted` says whether a path it reports is followed.
+ * (everything under it but hidden names) or a glob. The roots (directories,
+ * glob bases, paths that do not exist yet) are what chokidar watches;
+ * `wanted` says whether a path it reports is followed.
+ *
+ * A file argument is watched through its directory (`fileDirs`, depth 0),
+ * as `tail -F` does: a watch on the file itself is lost once logrotate
+ * renames it, and the new file under the name would then be seen only by
+ * the once-a-second poll, which can miss a file copytruncated within that
+ * second (its lines would be in a copy no one knew to look for).
  */
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
 import picomatch from 'picomatch';
 
 export class PathMatcher {
   readonly roots: string[] = [];
+  readonly fileDirs: string[] = [];
   private readonly matchers: ((p: string) => boolean)[];
 
   constructor(paths: string[]) {
@@ -18,8 +27,13 @@ export class PathMatcher {
         const m = picomatch(path.resolve(arg));
         return (p: string) => m(path.resolve(p));
       }
-      this.roots.push(arg);
       const abs = path.resolve(arg);
+      if (statSync(arg, { throwIfNoEntry: false })?.isFile()) {
+        const dir = path.dirname(arg);
+        if (!this.fileDirs.includes(dir)) this.fileDirs.push(dir);
+        return (p: string) => path.resolve(p) === abs;
+      }
+      this.roots.push(arg);
       return (p: string) => {
         const r = path.resolve(p);
         return (r === abs || r.startsWith(abs + path.sep)) && !path.relative(abs, r).split(path.sep).some((s) => s.startsWith('.'));
