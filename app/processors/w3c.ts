@@ -208,16 +208,16 @@ function nextBlank(text: string, from: number): number {
   return i;
 }
 
-/** `YYYY-MM-DD` from a date value: `2017-06-28`, `2017/06/28`, `28/Jun/2017`. */
+/** `YYYY-MM-DD` from a date value: `2017-06-28`, `2017/06/28`, `28/Jun/2017`, `12-Jan-1996` (the W3C draft's). */
 function valueDate(v: string): string | null {
   let m = /^(\d{4})[-/](\d{2})[-/](\d{2})$/.exec(v);
   if (m) return `${m[1]}-${m[2]}-${m[3]}`;
-  m = /^(\d{1,2})\/([A-Za-z]{3})\/(\d{4})$/.exec(v);
-  if (m && MONTHS[m[2].toLowerCase()]) return `${m[3]}-${MONTHS[m[2].toLowerCase()]}-${m[1].padStart(2, '0')}`;
+  m = /^(\d{1,2})([-/])([A-Za-z]{3})\2(\d{4})$/.exec(v);
+  if (m && MONTHS[m[3].toLowerCase()]) return `${m[4]}-${MONTHS[m[3].toLowerCase()]}-${m[1].padStart(2, '0')}`;
   return null;
 }
 
-/** The date a `#Date:` directive starts with (`2002-05-02 17:42:15`, `28/Jun/2017 07:28:59`, comments after it). */
+/** The date a `#Date:` directive starts with (`2002-05-02 17:42:15`, `28/Jun/2017 07:28:59`, `12-Jan-1996 00:00:00`; a comment may follow). */
 function directiveDate(v: string): string | null {
   const word = /^\s*(\S+)/.exec(v);
   if (!word) return null;
