@@ -5,11 +5,12 @@
  * and the same answer when logmill would split a large file: these formats
  * are never split, since a byte range would start without its header.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { logmill, tempDir } from '../helpers/cli.js';
 import { REPO } from '../helpers/paths.js';
+import { Watch, watchDirs } from '../helpers/watch.js';
 
 const FIXTURES = path.join(REPO, 'test/fixtures/columnar');
 
@@ -59,4 +60,25 @@ describe('header-defined columnar logs', () => {
       expect(j.timeRange.untimed).toBe(0);
     }
   });
+
+  it('watch --from-end on an IIS log reads appended lines with the columns of the #Fields: above them', async () => {
+    const { dir, logs } = watchDirs();
+    const log = path.join(logs, 'u_ex261125.log');
+    writeFileSync(log, readFileSync(path.join(FIXTURES, 'u_ex261125.log')));
+    const w = new Watch(['logs', '--from-end', '--alert', 'level>=warn'], dir);
+    running.push(w);
+    await w.until((e) => e.event === 'summary');
+    appendFileSync(log, '2026-11-25 03:20:00 10.0.0.4 GET /gone - 443 - 192.0.2.80 curl/8.5.0 - 410 0 0 90 60 2\r\n' +
+      '2026-11-25 03:20:01 10.0.0.4 GET /health - 443 - 10.0.0.1 curl/8.5.0 - 200 0 0 312 98 0\r\n');
+    await w.summaryWith(2);
+    const { final } = await w.stop();
+    expect(final).toMatchObject({ records: 2, malformed: 0 });
+    const seen = w.events.filter((e) => e.event === 'record').map((e) => [e.message, e.line, e.severity]);
+    expect(seen).toEqual([['GET /gone 410', 17, 'warn']]);
+  });
+});
+
+const running: Watch[] = [];
+afterEach(() => {
+  for (const w of running.splice(0)) w.kill();
 });
