@@ -33,7 +33,7 @@ export async function runPluginsList(flags: PluginFlags & { output: 'text' | 'js
   const st = makeStyle(useColor(process.stdout));
   const lines: string[] = [];
   lines.push(st.bold('Built in'));
-  for (const b of BUILTINS) lines.push(`  ${b.name.padEnd(10)} ${b.extensions.map((e) => '.' + e).join(' ')}`);
+  for (const b of BUILTINS) lines.push(`  ${b.name.padEnd(10)} ${b.extensions.map((e) => '.' + e).join(' ') || '(content detection)'}`);
   lines.push('');
   lines.push(st.bold('Plugins') + st.dim(` (from ${catalog.dirs.map((d) => printable(display(d))).join(', ')})`));
   if (plugins.length === 0) lines.push(st.dim('  none found'));

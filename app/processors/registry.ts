@@ -12,8 +12,15 @@ import type { Pool } from '../workers/pool.js';
 import { BUILTIN_KEY } from '../workers/pool.js';
 import { jsonProcessor, jsonSplittable } from './json.js';
 import { textProcessor } from './text.js';
+import { w3cProcessor } from './w3c.js';
+import { zeekProcessor } from './zeek.js';
 
-export const BUILTINS: readonly Processor[] = [jsonProcessor, textProcessor];
+export const BUILTINS: readonly Processor[] = [
+  jsonProcessor,
+  w3cProcessor,
+  zeekProcessor,
+  textProcessor,
+];
 
 export interface ProcessorInfo {
   name: string;

@@ -35,6 +35,8 @@ interface Session {
   /** File offset of pending[0]. */
   committed: number;
   lines: number;
+  /** Lines before the stream's first line: added to its line numbers (0 once the head was replayed). */
+  linesBefore: number;
   pending: Buffer;
   closed: boolean;
 }
@@ -48,8 +50,38 @@ export async function followOpen(msg: FollowOpen, processor: Processor): Promise
     await fh.close();
     throw new Error(FILE_MOVED);
   }
-  const stream = processor.open({ zone: msg.settings.zone, options: msg.settings.options[processor.name] ?? {}, source: msg.name });
-  sessions.set(msg.sid, { open: msg, fh, head: Buffer.alloc(0), stream, committed: msg.from, lines: msg.lines, pending: Buffer.alloc(0), closed: false });
+  const settings = { zone: msg.settings.zone, options: msg.settings.options[processor.name] ?? {}, source: msg.name };
+  let stream = processor.open(settings);
+  let linesBefore = msg.lines;
+  if (msg.from > 0 && !processor.resync) {
+    if (await replayHead(fh, stream, msg.from)) linesBefore = 0;
+    else {
+      stream.close();
+      stream = processor.open(settings);
+    }
+  }
+  sessions.set(msg.sid, { open: msg, fh, head: Buffer.alloc(0), stream, committed: msg.from, lines: msg.lines, linesBefore, pending: Buffer.alloc(0), closed: false });
+}
+
+/**
+ * A processor without resync may need the start of the file to read the rest
+ * (w3c's `#Fields:`, zeek's `#fields`): a session that starts mid-file
+ * (--from-end, saved state, a reopened worker) first runs the bytes before
+ * `from` through the stream, their records dropped. True when the stream
+ * consumed them all (`from` is a record boundary): it then numbers lines from
+ * the file's start; false leaves the stream unusable, to be opened afresh.
+ */
+async function replayHead(fh: FileHandle, stream: ParseStream, from: number): Promise<boolean> {
+  let pending = Buffer.alloc(0);
+  for (let pos = 0; pos < from;) {
+    const chunk = Buffer.allocUnsafe(Math.min(READ_BYTES, from - pos));
+    const { bytesRead } = await fh.read(chunk, 0, chunk.length, pos);
+    if (bytesRead === 0) return false;
+    pos += bytesRead;
+    const data = Buffer.concat([pending, chunk.subarray(0, bytesRead)]);
+    pending = data.subarray(stream.parse(data, false, () => {}));
+  }
+  return pending.length === 0;
 }
 
 export async function followRead(id: number, sid: number, idle: boolean): Promise<FollowResult> {
@@ -98,7 +130,7 @@ function count(s: Session, result: FollowResult, r: LogRecord): void {
   if (!matches(s.open.filter, r)) return;
   result.records++;
   result.severity[r.severity]++;
-  if (s.open.alert && matches(s.open.alert, r)) result.alerts.push(alert(r, s.open.lines));
+  if (s.open.alert && matches(s.open.alert, r)) result.alerts.push(alert(r, s.linesBefore));
 }
 
 /** Reads and parses what was appended, up to the batch bound; true if it stopped with bytes left. */

@@ -712,11 +712,13 @@ func firstLineEnd(b []byte) int {
 
 var delimCandidates = []byte{',', ';', '\t', '|'}
 
-// detectDelimiter picks the most frequent of , ; TAB | outside quotes.
+// detectDelimiter picks the most frequent of , ; TAB | outside quotes. The
+// date-time a line may start with is skipped: the comma of its fraction
+// (`20:43:13,459`) is no delimiter.
 func detectDelimiter(line []byte) byte {
 	var count [4]int
 	inQ := false
-	for _, c := range line {
+	for _, c := range line[leadingStamp(line):] {
 		switch c {
 		case '"':
 			inQ = !inQ
@@ -854,18 +856,32 @@ func isPostgresRow(vals [][]byte) bool {
 	return false
 }
 
-// Detect scores a file head: 95 for a PostgreSQL csvlog, 60-80 for a
-// consistent delimited table, else 0.
+// Detect scores a file head. Mis-routing a text log to csv cuts every line
+// at a comma, which is worse than leaving the file to text, so it claims a
+// file only when the rows are consistent AND something says it is a table:
+//
+//   - 95: a PostgreSQL csvlog (its first record, parsed for real);
+//   - 60-80: a first row of column names (a header: names that are not times
+//     or numbers, look like names, and do not come back in their column),
+//     more with 5 rows or more and with a time/level/message name;
+//   - 60-70: a headerless table whose every row starts with a quoted field
+//     followed by the delimiter: RFC 4180 quoting that no text logger writes
+//     (OpenAM's audit log);
+//
+// else 0. A row that starts with a timestamp is not evidence by itself: the
+// comma of a fraction (`20:43:13,459`, Python logging, log4j) is no
+// delimiter, and neither is a `|` inside brackets (`[pid: 1|app: 0]`, uWSGI).
 func (p *csvProcessor) Detect(head []byte) int {
 	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	pos := 0
+	for pos < len(head) && (head[pos] == '\n' || head[pos] == '\r') {
+		pos++
+	}
+	head = head[pos:]
 	// PostgreSQL csvlog: the first record, parsed for real
 	{
 		q := &csvProcessor{delim: ','}
-		pos := 0
-		for pos < len(head) && (head[pos] == '\n' || head[pos] == '\r') {
-			pos++
-		}
-		if _, st := q.scan(head, pos, false); st == scanOK && isPostgresRow(q.vals) {
+		if _, st := q.scan(head, 0, false); st == scanOK && isPostgresRow(q.vals) {
 			return 95
 		}
 	}
@@ -877,68 +893,184 @@ func (p *csvProcessor) Detect(head []byte) int {
 	if delim == 0 {
 		delim = detectDelimiter(head[:end])
 	}
-	// field counts of the complete lines, quotes toggling as in RFC 4180
-	const maxLines = 50
-	want := -1
-	inQ := false
-	fields := 1
-	lines := 0
-	blank := true
-	for _, c := range head {
-		switch {
-		case c == '"':
-			inQ = !inQ
-			blank = false
-		case inQ:
-		case c == delim:
-			fields++
-			blank = false
-		case c == '\n':
-			if !blank {
-				if want < 0 {
-					want = fields
-				} else if fields != want {
-					return 0
-				}
-				lines++
-			}
-			fields, blank = 1, true
-		case c != '\r':
-			blank = false
+	// the complete records of the head (at most maxRows), parsed for real
+	const maxRows = 50
+	q := &csvProcessor{delim: delim}
+	var first []string // the first row's values, trimmed
+	want, rows := -1, 0
+	allQuoted := true   // every row starts with a quoted field and the delimiter
+	headerBack := false // a value of the first row comes back in its column
+	for pos := 0; pos < len(head) && rows < maxRows; {
+		if c := head[pos]; c == '\n' || c == '\r' {
+			pos++
+			continue
 		}
-		if lines >= maxLines {
+		next, st := q.scan(head, pos, false)
+		if st != scanOK {
 			break
 		}
+		line := head[pos:next]
+		if stampSplit(line, delim) || delimInBrackets(line, delim) {
+			return 0
+		}
+		if q.emptyRecord() {
+			pos = next
+			continue
+		}
+		if want < 0 {
+			want = len(q.vals)
+			for _, v := range q.vals {
+				first = append(first, strings.TrimSpace(string(v)))
+			}
+		} else if len(q.vals) != want {
+			return 0
+		} else {
+			for i, v := range q.vals {
+				if first[i] != "" && strings.EqualFold(strings.TrimSpace(string(v)), first[i]) {
+					headerBack = true
+				}
+			}
+		}
+		if !quotedFirst(line, delim) {
+			allQuoted = false
+		}
+		rows++
+		pos = next
 	}
-	if lines < 2 || want < 2 {
+	if rows < 2 || want < 2 {
 		return 0
 	}
 	score := 60
-	if lines >= 5 {
+	if rows >= 5 {
 		score += 10
 	}
-	// a header naming a time/level/message column, or a time in the first row
-	q := &csvProcessor{delim: delim}
-	if _, st := q.scan(head, 0, false); st == scanOK {
-		if looksLikeHeader(q.vals) {
-			for _, v := range q.vals {
-				for _, aliases := range roleAliases {
-					for _, a := range aliases {
-						if strings.EqualFold(strings.TrimSpace(string(v)), a) {
-							return score + 10
-						}
+	switch {
+	case !headerBack && looksLikeNames(first):
+		// a header naming a time/level/message column is the strongest sign
+		for _, v := range first {
+			for _, aliases := range roleAliases {
+				for _, a := range aliases {
+					if strings.EqualFold(v, a) {
+						return score + 10
 					}
 				}
 			}
-		} else {
-			for _, v := range q.vals {
-				if _, ok := logmill.ParseTime(v, nil); ok {
-					return score + 10
-				}
+		}
+		return score
+	case allQuoted:
+		return score
+	}
+	return 0
+}
+
+// looksLikeNames: a header row of column names for Detect, stricter than
+// looksLikeHeader (which decides header=auto once a file is csv): each name
+// also has a letter and none of the brackets or signs a log line's text has.
+func looksLikeNames(first []string) bool {
+	vals := make([][]byte, len(first))
+	for i, v := range first {
+		if !hasLetter(v) || strings.ContainsAny(v, "[]{}<>=:") {
+			return false
+		}
+		vals[i] = []byte(v)
+	}
+	return looksLikeHeader(vals)
+}
+
+// hasLetter: an ASCII letter or any non-ASCII character (a name in another script).
+func hasLetter(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; (c >= 'a' && c <= 'z') || s[i] >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+// quotedFirst: the row starts with a quoted field closed right before the delimiter.
+func quotedFirst(line []byte, delim byte) bool {
+	if len(line) < 2 || line[0] != '"' {
+		return false
+	}
+	for i := 1; i < len(line); i++ {
+		if line[i] != '"' {
+			continue
+		}
+		if i+1 < len(line) && line[i+1] == '"' {
+			i++
+			continue
+		}
+		return i+1 < len(line) && line[i+1] == delim
+	}
+	return false
+}
+
+// leadingStamp is the length of the date-time a line starts with
+// (YYYY-MM-DD[T ]hh:mm:ss, with - or /, and a . or , fraction), or 0.
+func leadingStamp(line []byte) int {
+	const shape = "dddd-dd-dd dd:dd:dd"
+	if len(line) < len(shape) {
+		return 0
+	}
+	for i := 0; i < len(shape); i++ {
+		c := line[i]
+		switch shape[i] {
+		case 'd':
+			if c < '0' || c > '9' {
+				return 0
+			}
+		case '-':
+			if c != '-' && c != '/' {
+				return 0
+			}
+		case ' ':
+			if c != ' ' && c != 'T' {
+				return 0
+			}
+		default:
+			if c != shape[i] {
+				return 0
 			}
 		}
 	}
-	return score
+	n := len(shape)
+	if n+1 < len(line) && (line[n] == '.' || line[n] == ',') && line[n+1] >= '0' && line[n+1] <= '9' {
+		n++
+		for n < len(line) && line[n] >= '0' && line[n] <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+// stampSplit: the line starts with a time whose fraction the delimiter would
+// cut (`2026-11-25 20:43:13,459 INFO …` read as comma-separated).
+func stampSplit(line []byte, delim byte) bool {
+	n := leadingStamp(line)
+	return n > 0 && bytes.IndexByte(line[:n], delim) >= 0
+}
+
+// delimInBrackets: an unquoted delimiter inside [...] (`[pid: 1|app: 0|req: 1/1]`):
+// the line is text with a bracketed group, not a row.
+func delimInBrackets(line []byte, delim byte) bool {
+	depth := 0
+	inQ := false
+	for _, c := range line {
+		switch {
+		case c == '"':
+			inQ = !inQ
+		case inQ:
+		case c == '[':
+			depth++
+		case c == ']':
+			if depth > 0 {
+				depth--
+			}
+		case c == delim && depth > 0:
+			return true
+		}
+	}
+	return false
 }
 
 // NewProcessor is the factory the SDK's NewProcessor export calls.

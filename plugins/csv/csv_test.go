@@ -358,7 +358,9 @@ func TestDetect(t *testing.T) {
 	}{
 		{pgSample, 95, 95},
 		{table, 60, 80},
-		{strings.Repeat("a\tb\tc\n", 10), 60, 80},
+		{"a\tb\tc\n" + strings.Repeat("1\t2\t3\n", 9), 60, 80},
+		// the same row over and over: no header, no known layout
+		{strings.Repeat("a\tb\tc\n", 10), 0, 0},
 		{"2026-11-23 05:54:40 INFO hello\n2026-11-23 05:54:41 INFO world\n", 0, 0},
 		{`127.0.0.1 - - [23/Nov/2026:05:54:40 +0000] "GET / HTTP/1.1" 200 12 "-" "Mozilla/5.0 (X11; Linux x86_64)"` + "\n" +
 			`127.0.0.1 - - [23/Nov/2026:05:54:41 +0000] "GET /a HTTP/1.1" 404 0 "-" "curl/8.0 (x, y)"` + "\n", 0, 0},
@@ -367,6 +369,51 @@ func TestDetect(t *testing.T) {
 	} {
 		if s := d.Detect([]byte(c.head)); s < c.min || s > c.max {
 			t.Errorf("Detect(%.40q) = %d, want %d..%d", c.head, s, c.min, c.max)
+		}
+	}
+}
+
+// Text logs that used to be claimed (and cut at a comma or a bar): the
+// detector must leave them to text.
+func TestDetectLeavesTextLogs(t *testing.T) {
+	d := NewProcessor().(logmill.Detector)
+	for name, head := range map[string]string{
+		// Python logging's default shape (and log4j's ISO8601): the comma is the fraction's
+		"python logging": "2026-11-25 20:43:13,459 INFO app: started\n2026-11-25 20:43:13,460 WARNING app: disk at 91%\n" +
+			"2026-11-25 20:43:14,001 ERROR app: lost connection\n2026-11-25 20:43:15,002 INFO app: retry\n" +
+			"2026-11-25 20:43:15,100 INFO app: ok\n2026-11-25 20:43:16,200 DEBUG app: idle\n",
+		"colon-separated with comma fraction, CRLF": "2012-07-02 10:22:40,672:DEBUG:foo bar baz\r\n2014-10-08 16:56:38,344:WARN:foo bar baz\r\n",
+		// a comma in every line, but after a timestamp: text, not a 2-column table
+		"timestamped text with one comma": "2026-11-25 20:43:13 started worker 1, pid 10\n2026-11-25 20:43:14 started worker 2, pid 11\n" +
+			"2026-11-25 20:43:15 started worker 3, pid 12\n",
+		// uWSGI request lines: the bars are inside brackets
+		"uwsgi": "[pid: 881|app: 0|req: 1/1] 127.0.0.1 () {38 vars in 696 bytes} [Sun Mar 13 22:49:12 2016] POST /a => generated 47 bytes (HTTP/1.1 200)\n" +
+			"[pid: 881|app: 0|req: 2/2] 127.0.0.1 () {38 vars in 696 bytes} [Sun Mar 13 22:49:15 2016] POST /b => generated 47 bytes (HTTP/1.1 200)\n",
+		// docker compose: the service name comes back in its column, so it is no header
+		"docker compose": "web_1    | Starting server\nweb_1    | Listening on 80\nweb_1    | GET / 200\n",
+		// headerless, unquoted, consistent: could be anything, so not claimed
+		"headerless table": "2026-11-23T05:54:40Z,INFO,a\n2026-11-23T05:54:41Z,INFO,b\n2026-11-23T05:54:42Z,WARN,c\n",
+	} {
+		if s := d.Detect([]byte(head)); s != 0 {
+			t.Errorf("%s: Detect = %d, want 0", name, s)
+		}
+	}
+}
+
+// What the detector still claims: a header of names, a quoted first column
+// (OpenAM's audit log shape), a header whose data rows start with a time.
+func TestDetectClaimsTables(t *testing.T) {
+	d := NewProcessor().(logmill.Detector)
+	for name, c := range map[string]struct {
+		head     string
+		min, max int
+	}{
+		"header, timed rows":  {"Started,Host,Status\n2026-11-23 05:54:40,web1,ok\n2026-11-23 05:54:41,web2,down\n", 60, 60},
+		"header with aliases": {"timestamp;level;msg\n2026-11-23 05:54:40;INFO;a\n2026-11-23 05:54:41;WARN;b\n", 70, 70},
+		"quoted first column": {"\"2014-06-15 01:04:52\"\t\"a|b\"\tINFO\tx\n\"2014-06-15 01:04:53\"\t\"c\"\tFINE\ty\n", 60, 60},
+	} {
+		if s := d.Detect([]byte(c.head)); s < c.min || s > c.max {
+			t.Errorf("%s: Detect = %d, want %d..%d", name, s, c.min, c.max)
 		}
 	}
 }

@@ -19,7 +19,11 @@ describe('routing', () => {
     expect(await route('a.jsonl', text, registry)).toMatchObject({ processor: { name: 'json' }, reason: 'by extension .jsonl' });
     expect(await route('a.log', Buffer.from('{"msg":"x"}\n'), registry)).toMatchObject({ processor: { name: 'json' }, reason: 'by content: json scored 90' });
     expect(await route('a.log', text, registry)).toMatchObject({ processor: { name: 'text' }, reason: 'by default: no other processor recognized the content' });
-    expect(await route('a.log', text, registry, 'nope')).toEqual({ error: 'unknown format "nope" (known: json, text)' });
+    expect(await route('u_ex261125.log', Buffer.from('#Software: Microsoft Internet Information Services 10.0\r\n#Version: 1.0\r\n#Fields: date time cs-uri sc-status\r\n'), registry))
+      .toMatchObject({ processor: { name: 'w3c' }, reason: 'by content: w3c scored 95' });
+    expect(await route('conn.log', Buffer.from('#separator \\x09\n#path\tconn\n#fields\tts\tuid\n'), registry))
+      .toMatchObject({ processor: { name: 'zeek' }, reason: 'by content: zeek scored 95' });
+    expect(await route('a.log', text, registry, 'nope')).toEqual({ error: 'unknown format "nope" (known: json, text, w3c, zeek)' });
   });
 
   it('refuses binary data and names the compressions it does not unpack', async () => {
