@@ -157,7 +157,7 @@ function makeTools(versions: Record<string, string>, jobs: number | undefined): 
     },
     {
       name: 'DuckDB',
-      missing: duckVersion ? undefined : '@duckdb/node-api not installed (npm install --no-save @duckdb/node-api)',
+      missing: duckVersion ? undefined : '@duckdb/node-api not installed (npm ci)',
       notApplicable: (format) => (format === 'xml' ? 'no XML reader without a network-installed extension' : undefined),
       command: (f) => [node, [benchJs('baselines/duckdb.js'), f.meta.format, f.path]],
       answer: (stdout) => levelsAnswer(stdout),
