@@ -18,6 +18,7 @@ import { hideBin } from 'yargs/helpers';
 // Commands are imported when run, so `logmill --version` or `logmill plugins` does not load them all.
 import type { AnalyzeFlags } from './commands/analyze.js';
 import type { ParseFlags } from './commands/parse.js';
+import type { SqlFlags } from './commands/sql.js';
 import type { WatchFlags } from './commands/watch.js';
 import { printable } from './render/escape.js';
 import { UsageError } from './settings.js';
@@ -117,6 +118,16 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
         signals = 'scope';
         const { runParse } = await import('./commands/parse.js');
         code = await runParse({ ...(a as unknown as ParseFlags), ...pluginFlags(a), paths: stdinPaths(a.paths as string[] | undefined), chunkSize: a['chunk-size'], maxRecord: a['max-record'], splitMin: a['split-min'] }, signal);
+      })
+    .command('sql <query> [paths..]', 'load the parsed records into DuckDB as table `logs` and run a SQL query on them',
+      (y) => commonOptions(y)
+        .positional('query', { type: 'string', demandOption: true, describe: 'SQL over logs(ts, severity, severity_text, message, fields JSON, file, line)' })
+        .option('output', { alias: 'o', choices: ['table', 'json', 'csv'] as const, default: 'table' as const, describe: 'result format' })
+        .option('save', { type: 'string', describe: 'also keep the table: FILE.duckdb (table logs) or FILE.parquet' }),
+      async (a) => {
+        signals = 'scope';
+        const { runSql } = await import('./commands/sql.js');
+        code = await runSql({ ...(a as unknown as SqlFlags), ...pluginFlags(a), paths: stdinPaths(a.paths as string[] | undefined), chunkSize: a['chunk-size'], maxRecord: a['max-record'], splitMin: a['split-min'] }, signal);
       })
     .command('watch [paths..]', 'follow logs and the plugin directory: new files, appended lines, rotation, plugins dropped in',
       (y) => commonOptions(y)
