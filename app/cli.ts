@@ -104,7 +104,7 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
     .usage('$0 <command> [options]\n\nA log analyzer whose parsers are drop-in native plugins.')
     .command('analyze [paths..]', 'summarize logs: severities, time range, events over time, top patterns, first errors',
       (y) => commonOptions(y)
-        .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'report format' })
+        .option('output', { alias: 'o', choices: ['text', 'json', 'html'] as const, default: 'text' as const, describe: 'report format (html: one self-contained page)' })
         .option('field', { type: 'string', coerce: asList, describe: 'also list the top values of this field (repeatable)' })
         .option('top', { type: 'number', default: 10, describe: 'how many patterns and field values to list' }),
       async (a) => {
