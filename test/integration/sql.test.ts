@@ -3,12 +3,13 @@
  * same routing and workers as analyze and parse. Runs the built CLI; the
  * saved files are read back with DuckDB itself.
  */
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { logmill, tempDir } from '../helpers/cli.js';
-import { REPO } from '../helpers/paths.js';
+import { cliEnv, logmill, tempDir } from '../helpers/cli.js';
+import { CLI, REPO } from '../helpers/paths.js';
 
 const SAMPLES = path.join(REPO, 'logs-samples');
 
@@ -115,4 +116,23 @@ describe('logmill sql', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('logmill: --save logs.csv: name a .duckdb or a .parquet file\n');
   });
+});
+
+describe('the README', () => {
+  it('runs every `logmill sql` example of its sql section as written', async () => {
+    const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### `logmill sql QUERY'));
+    const block = section.slice(section.indexOf('```sh\n') + 6, section.indexOf('```', section.indexOf('```sh\n') + 6));
+    const examples = block.split('\n').filter((l) => l.startsWith('logmill sql '));
+    expect(examples.length).toBeGreaterThanOrEqual(4);
+    const dir = tempDir();
+    symlinkSync(SAMPLES, path.join(dir, 'logs-samples'));
+    for (const example of examples) {
+      const res = spawnSync('sh', ['-c', `logmill() { "${process.execPath}" "${CLI}" "$@"; }\n${example}`], { cwd: dir, env: cliEnv(), encoding: 'utf8' });
+      // The samples hold malformed input on purpose: exit 1 with those reported; never a SQL error (exit 2).
+      expect({ example, ok: res.status === 0 || res.status === 1, sqlError: /logmill: sql:/.test(res.stderr) }).toEqual({ example, ok: true, sqlError: false });
+      expect(res.stdout.length).toBeGreaterThan(0);
+    }
+    expect(existsSync(path.join(dir, 'logs.duckdb'))).toBe(true);
+  }, 300_000); // four full runs over the samples
 });
