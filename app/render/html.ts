@@ -39,7 +39,7 @@ export interface ReportJson {
   histogram: { bucketSeconds: number; buckets: { start: string; count: number; severity?: Record<string, number> }[] } | null;
   patterns: { pattern: string; count: number; example: Example }[];
   patternsDropped: number;
-  fields: Record<string, { value: string; count: number }[]>;
+  fields: Record<string, { value: string | number | boolean; count: number }[]>;
   errors: Example[];
   malformedExamples: Example[];
   countBy?: { fields: string[]; groups: { values: string[]; count: number; stats?: Stats }[]; dropped: number };
@@ -54,8 +54,8 @@ const SEVERITIES: [name: string, color: string][] = [
 const COLOR = Object.fromEntries(SEVERITIES);
 
 /** Text for an HTML text node: printable, then escaped. */
-function text(s: string): string {
-  return printable(s, { keepNewlines: true }).replace(/[&<>"']/g, (c) => ENTITIES[c]);
+function text(s: string | number | boolean): string {
+  return printable(String(s), { keepNewlines: true }).replace(/[&<>"']/g, (c) => ENTITIES[c]);
 }
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 /** Attribute values are quoted with `"` and escaped the same way. */

@@ -4,6 +4,9 @@
  * DuckDB's appender as they stream in from the workers (no file in
  * between). The table's columns are decided here, once.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { DuckDBInstance, DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { sqlRows } from './rows.js';
@@ -12,14 +15,26 @@ export const LOGS_DDL = `CREATE TABLE logs (
   ts TIMESTAMP, severity VARCHAR, severity_text VARCHAR, message VARCHAR, fields JSON, file VARCHAR, line BIGINT
 )`;
 
+/**
+ * The database lives in memory; what DuckDB spills when it runs short (a big
+ * sort or join) goes to a private directory under the system's temporary
+ * directory, removed on close, not to DuckDB's default `.tmp` in the
+ * current directory.
+ */
 export class LogDatabase {
-  private constructor(private readonly instance: DuckDBInstance, readonly connection: DuckDBConnection) {}
+  private constructor(private readonly instance: DuckDBInstance, readonly connection: DuckDBConnection, private readonly scratch: string) {}
 
   static async open(): Promise<LogDatabase> {
-    const instance = await DuckDBInstance.create(':memory:');
-    const connection = await instance.connect();
-    await connection.run(LOGS_DDL);
-    return new LogDatabase(instance, connection);
+    const scratch = mkdtempSync(path.join(tmpdir(), 'logmill-sql-'));
+    try {
+      const instance = await DuckDBInstance.create(':memory:', { temp_directory: scratch });
+      const connection = await instance.connect();
+      await connection.run(LOGS_DDL);
+      return new LogDatabase(instance, connection, scratch);
+    } catch (err) {
+      rmSync(scratch, { recursive: true, force: true });
+      throw err;
+    }
   }
 
   /** A stream of worker rows (app/sql/rows.ts) into `logs`; `rows` counts what was appended. */
@@ -28,8 +43,12 @@ export class LogDatabase {
   }
 
   close(): void {
-    this.connection.closeSync();
-    this.instance.closeSync();
+    try {
+      this.connection.closeSync();
+      this.instance.closeSync();
+    } finally {
+      rmSync(this.scratch, { recursive: true, force: true });
+    }
   }
 }
 

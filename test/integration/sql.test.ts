@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
@@ -86,6 +87,14 @@ describe('logmill sql', () => {
     expect(syntax.stderr).toBe('logmill: sql: Parser Error: syntax error at or near "SELEC"\n');
   });
 
+  it('spills to a private temporary directory, removed at exit, never to .tmp in the current directory', async () => {
+    const dir = fixture();
+    const [{ t }] = await sqlJson([`SELECT current_setting('temp_directory') AS t`, 'app.log'], dir) as { t: string }[];
+    expect(t.startsWith(path.join(tmpdir(), 'logmill-sql-'))).toBe(true);
+    expect(existsSync(t)).toBe(false);
+    expect(existsSync(path.join(dir, '.tmp'))).toBe(false);
+  });
+
   it('a failed input fails alone: the others are queried, exit 1 with the reason', async () => {
     const dir = fixture();
     const res = await logmill(['sql', 'SELECT count(*) AS n FROM logs', 'app.log', 'missing.log', '-o', 'json'], { cwd: dir });
@@ -130,7 +139,8 @@ describe('the README', () => {
     for (const example of examples) {
       const res = spawnSync('sh', ['-c', `logmill() { "${process.execPath}" "${CLI}" "$@"; }\n${example}`], { cwd: dir, env: cliEnv(), encoding: 'utf8' });
       // The samples hold malformed input on purpose: exit 1 with those reported; never a SQL error (exit 2).
-      expect({ example, ok: res.status === 0 || res.status === 1, sqlError: /logmill: sql:/.test(res.stderr) }).toEqual({ example, ok: true, sqlError: false });
+      expect({ example, ok: res.status === 0 || res.status === 1, sqlError: /logmill: sql:/.test(res.stderr) })
+        .toEqual({ example, ok: true, sqlError: false, ...(res.status === 0 || res.status === 1 ? {} : { status: res.status, error: res.error?.message, stderr: res.stderr }) });
       expect(res.stdout.length).toBeGreaterThan(0);
     }
     expect(existsSync(path.join(dir, 'logs.duckdb'))).toBe(true);
