@@ -44,6 +44,9 @@ async function sqlStep<T>(step: () => Promise<T>): Promise<T> {
 export async function runSql(flags: SqlFlags, signal: AbortSignal): Promise<number> {
   if (flags.save) saveKind(flags.save);
   const db = await LogDatabase.open();
+  // Ctrl-C or a closed stdout also stops a query that is running (withBatchRun then returns 0, cli.ts exits).
+  const interrupt = () => db.connection.interrupt();
+  signal.addEventListener('abort', interrupt);
   try {
     // Checked now, run later: a plan made on the empty table would keep its statistics (DuckDB then
     // compresses strings by their empty-table length and GROUP BY sees one character of each).
@@ -64,6 +67,7 @@ export async function runSql(flags: SqlFlags, signal: AbortSignal): Promise<numb
       return reportInputProblems(run.errors, run.planned.map((p) => p.report));
     });
   } finally {
+    signal.removeEventListener('abort', interrupt);
     db.close();
   }
 }
