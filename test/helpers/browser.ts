@@ -11,21 +11,25 @@
  * test would say nothing about the page.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 
 const CANDIDATES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
+const INSTALL = 'The HTML report is tested in a real browser: install it with `apt-get install -y chromium` (Debian/Ubuntu), or set LOGMILL_CHROMIUM to a Chrome or Chromium binary.';
 
 export function findChromium(): string {
   const fromEnv = process.env.LOGMILL_CHROMIUM;
-  if (fromEnv) return fromEnv;
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new Error(`LOGMILL_CHROMIUM=${fromEnv}: no such file. ${INSTALL}`);
+    return fromEnv;
+  }
   for (const name of CANDIDATES) {
     const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
     if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
   }
-  throw new Error('no Chromium found: the HTML report is tested in a real browser. Install it: apt-get install -y chromium (or set LOGMILL_CHROMIUM to a Chrome binary)');
+  throw new Error(`no Chromium found (looked for ${CANDIDATES.join(', ')} on PATH). ${INSTALL}`);
 }
 
 export interface PageVisit {
@@ -99,7 +103,10 @@ export async function visit(url: string, expressions: string[] = []): Promise<Pa
   ], { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<never>((_, reject) => child.on('exit', (code) => reject(new Error(`chromium exited (${code}) before the page was checked:\n${stderr.slice(-2000)}`))));
+  const exited = new Promise<never>((_, reject) => {
+    child.on('error', (err) => reject(new Error(`${binary} could not be started: ${err.message}. ${INSTALL}`)));
+    child.on('exit', (code) => reject(new Error(`chromium exited (${code}) before the page was checked:\n${stderr.slice(-2000)}`)));
+  });
   const cdp = new Cdp(child.stdio[3] as Writable, child.stdio[4] as Readable);
   try {
     return await Promise.race([exited, (async () => {
@@ -139,7 +146,7 @@ export async function visit(url: string, expressions: string[] = []): Promise<Pa
       return { errors, requests, values, screenshot: Buffer.from(shot.data, 'base64') };
     })()]);
   } finally {
-    if (child.exitCode === null && child.signalCode === null) {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
       const gone = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGKILL');
       await gone;
