@@ -18,6 +18,7 @@ import { hideBin } from 'yargs/helpers';
 // Commands are imported when run, so `logmill --version` or `logmill plugins` does not load them all.
 import type { AnalyzeFlags } from './commands/analyze.js';
 import type { ParseFlags } from './commands/parse.js';
+import type { SqlFlags } from './commands/sql.js';
 import type { WatchFlags } from './commands/watch.js';
 import { printable } from './render/escape.js';
 import { UsageError } from './settings.js';
@@ -103,7 +104,7 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
     .usage('$0 <command> [options]\n\nA log analyzer whose parsers are drop-in native plugins.')
     .command('analyze [paths..]', 'summarize logs: severities, time range, events over time, top patterns, first errors',
       (y) => commonOptions(y)
-        .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'report format' })
+        .option('output', { alias: 'o', choices: ['text', 'json', 'html'] as const, default: 'text' as const, describe: 'report format (html: one self-contained page)' })
         .option('field', { type: 'string', coerce: asList, describe: 'also list the top values of this field (repeatable)' })
         .option('top', { type: 'number', default: 10, describe: 'how many patterns and field values to list' }),
       async (a) => {
@@ -117,6 +118,16 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
         signals = 'scope';
         const { runParse } = await import('./commands/parse.js');
         code = await runParse({ ...(a as unknown as ParseFlags), ...pluginFlags(a), paths: stdinPaths(a.paths as string[] | undefined), chunkSize: a['chunk-size'], maxRecord: a['max-record'], splitMin: a['split-min'] }, signal);
+      })
+    .command('sql <query> [paths..]', 'load the parsed records into DuckDB as table `logs` and run a SQL query on them',
+      (y) => commonOptions(y)
+        .positional('query', { type: 'string', demandOption: true, describe: 'SQL over logs(ts, severity, severity_text, message, fields JSON, file, line)' })
+        .option('output', { alias: 'o', choices: ['table', 'json', 'csv'] as const, default: 'table' as const, describe: 'result format' })
+        .option('save', { type: 'string', describe: 'also keep the table: FILE.duckdb (table logs) or FILE.parquet' }),
+      async (a) => {
+        signals = 'scope';
+        const { runSql } = await import('./commands/sql.js');
+        code = await runSql({ ...(a as unknown as SqlFlags), ...pluginFlags(a), paths: stdinPaths(a.paths as string[] | undefined), chunkSize: a['chunk-size'], maxRecord: a['max-record'], splitMin: a['split-min'] }, signal);
       })
     .command('watch [paths..]', 'follow logs and the plugin directory: new files, appended lines, rotation, plugins dropped in',
       (y) => commonOptions(y)

@@ -126,6 +126,27 @@ function levelsAnswer(stdout: string): Answer {
   return { severity, records: Object.values(severity).reduce((a, b) => a + b, 0), firstMs: timeMs(r.first), lastMs: timeMs(r.last) };
 }
 
+/** `logmill sql` and lnav are asked the same thing: records per level and the time range. */
+const SQL_QUERY = 'SELECT severity, count(*) AS n, min(ts) AS first, max(ts) AS last FROM logs GROUP BY 1';
+const LNAV_QUERY = ';SELECT log_level, count(*) AS n, min(log_time) AS first, max(log_time) AS last FROM all_logs GROUP BY 1';
+
+/** Rows {LEVEL, n, first, last} (JSON) → Answer. */
+function sqlAnswer(stdout: string, level: string): Answer {
+  const rows = JSON.parse(stdout) as Record<string, string | number | null>[];
+  const levels: Record<string, number> = {};
+  let first: string | null = null;
+  let last: string | null = null;
+  for (const r of rows) {
+    levels[String(r[level])] = Number(r.n);
+    const lo = r.first === null ? null : String(r.first);
+    const hi = r.last === null ? null : String(r.last);
+    if (lo !== null && (first === null || timeMs(lo) < timeMs(first))) first = lo;
+    if (hi !== null && (last === null || timeMs(hi) > timeMs(last))) last = hi;
+  }
+  // Both print UTC without a zone (lnav under TZ=UTC).
+  return levelsAnswer(JSON.stringify({ levels, first: first && `${first}Z`, last: last && `${last}Z` }));
+}
+
 function makeTools(versions: Record<string, string>, jobs: number | undefined): Tool[] {
   const node = process.execPath;
   const benchJs = (name: string) => path.join(ROOT, 'dist', 'bench', name);
@@ -133,6 +154,8 @@ function makeTools(versions: Record<string, string>, jobs: number | undefined): 
   const csvParseVersion = packageVersion('csv-parse');
   const mlr = probe('mlr', ['--version']);
   const wc = probe('wc', ['--version']);
+  const lnav = probe('lnav', ['-V']);
+  if (lnav.ok) versions.lnav = lnav.text.replace(/^lnav\s*/, '');
   if (duckVersion) versions['@duckdb/node-api'] = duckVersion;
   if (csvParseVersion) versions['csv-parse'] = csvParseVersion;
   if (mlr.ok) versions.miller = mlr.text.replace(/^mlr\s*/, '');
@@ -156,11 +179,27 @@ function makeTools(versions: Record<string, string>, jobs: number | undefined): 
       },
     },
     {
+      // The same question in SQL over logmill's own table (app/sql): parsing, appending into
+      // DuckDB and the query, next to DuckDB reading the file itself (the row below).
+      name: 'logmill sql',
+      notApplicable: () => undefined,
+      command: (f) => [node, [CLI, 'sql', SQL_QUERY, '--output', 'json', '--plugins', PLUGINS, ...(jobs !== undefined ? ['--jobs', String(jobs)] : []), f.path]],
+      answer: (stdout) => sqlAnswer(stdout, 'severity'),
+    },
+    {
       name: 'DuckDB',
-      missing: duckVersion ? undefined : '@duckdb/node-api not installed (npm install --no-save @duckdb/node-api)',
+      missing: duckVersion ? undefined : '@duckdb/node-api not installed (npm ci)',
       notApplicable: (format) => (format === 'xml' ? 'no XML reader without a network-installed extension' : undefined),
       command: (f) => [node, [benchJs('baselines/duckdb.js'), f.meta.format, f.path]],
       answer: (stdout) => levelsAnswer(stdout),
+    },
+    {
+      // lnav's headless SQL over its log view; only where lnav recognizes the format by itself.
+      name: 'lnav SQL',
+      missing: lnav.ok ? undefined : `${lnav.text} (apt-get install -y lnav)`,
+      notApplicable: (format) => (format === 'text' ? undefined : `lnav recognizes no ${format} format here without a custom format file`),
+      command: (f) => ['env', ['TZ=UTC', 'lnav', '-n', '-c', LNAV_QUERY, '-c', ':write-json-to -', f.path]],
+      answer: (stdout) => sqlAnswer(stdout, 'log_level'),
     },
     {
       name: 'miller',

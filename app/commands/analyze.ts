@@ -7,6 +7,7 @@ import { isEmptyFilter } from '../analysis/filters.js';
 import { Summary } from '../analysis/summary.js';
 import { runPlanned, type JobOutcome, type Planned } from '../dispatch.js';
 import { mergeReports } from '../pipeline.js';
+import { toHtml, type ReportJson } from '../render/html.js';
 import { toJson, toText } from '../render/report.js';
 import { makeStyle, useColor } from '../render/terminal.js';
 import type { CommonFlags } from '../settings.js';
@@ -16,7 +17,7 @@ import { reportInputProblems } from './problems.js';
 
 export interface AnalyzeFlags extends CommonFlags {
   paths: string[];
-  output: 'text' | 'json';
+  output: 'text' | 'json' | 'html';
   field?: string[];
   top: number;
 }
@@ -42,6 +43,7 @@ export function runAnalyze(flags: AnalyzeFlags, signal: AbortSignal): Promise<nu
     if (signal.aborted) return 0; // no report for an interrupted run; cli.ts gives the exit code
     const result = { inputs: planned.map((p) => p.report), summary, fields, top: flags.top, filtered: !isEmptyFilter(settings.filter) };
     if (flags.output === 'json') process.stdout.write(JSON.stringify(toJson(result), null, 2) + '\n');
+    else if (flags.output === 'html') process.stdout.write(toHtml(toJson(result) as ReportJson));
     else process.stdout.write(toText(result, makeStyle(useColor(process.stdout)), process.stdout.columns || 100));
     return reportInputProblems(errors, result.inputs);
   });

@@ -5,12 +5,14 @@
  * workers. Nothing is written to disk. If an input's worker fails, its
  * records already printed stay printed and its error says after which line.
  */
+import type { Writable } from 'node:stream';
 import { runPlanned } from '../dispatch.js';
 import { mergeReports } from '../pipeline.js';
 import { OrderedOutput } from '../render/ordered.js';
 import { CSV_HEADER } from '../render/records.js';
 import type { CommonFlags } from '../settings.js';
-import { withBatchRun } from './batch.js';
+import type { RecordFormat } from '../workers/protocol.js';
+import { withBatchRun, type BatchRun } from './batch.js';
 import { reportInputProblems, warn } from './problems.js';
 
 export interface ParseFlags extends CommonFlags {
@@ -19,28 +21,40 @@ export interface ParseFlags extends CommonFlags {
 }
 
 export function runParse(flags: ParseFlags, signal: AbortSignal): Promise<number> {
-  return withBatchRun(flags, false, signal, async ({ settings, planned, errors }) => {
-    const out = new OrderedOutput(process.stdout, planned.length, signal);
-    const running = planned.map((p, i) => (p.processor
-      ? runPlanned(p, settings, () => ({
-        mode: 'parse', input: p.input, processor: p.processor!.name, settings: settings.pipeline, filter: settings.filter, fields: [],
-        output: flags.output,
-      }), { records: (chunk) => out.write(i, chunk.data) })
-      : undefined));
-    for (const r of running) r?.catch(() => undefined);
+  return withBatchRun(flags, false, signal, async (run) => {
     if (flags.output === 'csv') process.stdout.write(CSV_HEADER);
-    for (let i = 0; i < planned.length; i++) {
-      await out.begin(i);
-      const [outcome] = (await running[i]) ?? [];
-      if (signal.aborted) return 0; // cli.ts gives the exit code of the interruption
-      if (!outcome) continue;
-      if ('failure' in outcome) {
-        planned[i].report.error = outcome.failure;
-        continue;
-      }
-      mergeReports(planned[i].report, outcome.done.report);
-      for (const line of outcome.done.malformed ?? []) warn(line);
-    }
-    return reportInputProblems(errors, planned.map((p) => p.report));
+    await streamRecords(run, flags.output, process.stdout, signal);
+    if (signal.aborted) return 0; // cli.ts gives the exit code of the interruption
+    return reportInputProblems(run.errors, run.planned.map((p) => p.report));
   });
+}
+
+/**
+ * The parse flow, also `logmill sql`'s: every planned input's records, in
+ * the `output` row format, written to `sink` in input order as the workers
+ * parse them; each input's report completed (or its failure recorded) and
+ * its malformed input warned about after its records. Returns early when
+ * the run is interrupted.
+ */
+export async function streamRecords({ settings, planned }: BatchRun, output: RecordFormat, sink: Writable, signal: AbortSignal): Promise<void> {
+  const out = new OrderedOutput(sink, planned.length, signal);
+  const running = planned.map((p, i) => (p.processor
+    ? runPlanned(p, settings, () => ({
+      mode: 'parse', input: p.input, processor: p.processor!.name, settings: settings.pipeline, filter: settings.filter, fields: [],
+      output,
+    }), { records: (chunk) => out.write(i, chunk.data) })
+    : undefined));
+  for (const r of running) r?.catch(() => undefined);
+  for (let i = 0; i < planned.length; i++) {
+    await out.begin(i);
+    const [outcome] = (await running[i]) ?? [];
+    if (signal.aborted) return;
+    if (!outcome) continue;
+    if ('failure' in outcome) {
+      planned[i].report.error = outcome.failure;
+      continue;
+    }
+    mergeReports(planned[i].report, outcome.done.report);
+    for (const line of outcome.done.malformed ?? []) warn(line);
+  }
 }

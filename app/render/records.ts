@@ -40,7 +40,7 @@ export function toCsv(r: LogRecord, file: string): string {
  * in a log message): it gets a leading `'`, as OWASP recommends against CSV
  * injection, so the spreadsheet shows it as text. The README says so.
  */
-function csvCell(s: string): string {
+export function csvCell(s: string): string {
   const text = FORMULA_START.test(s) ? `'${s}` : s;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -19,6 +19,9 @@ export interface RejectionData {
   hint?: string;
 }
 
+/** parse's row formats: NDJSON or CSV for stdout (render/records.ts), rows for `logmill sql`'s table (sql/rows.ts). */
+export type RecordFormat = 'ndjson' | 'csv' | 'sql';
+
 export interface Job {
   mode: 'analyze' | 'parse';
   input: Input;
@@ -31,7 +34,7 @@ export interface Job {
   /** analyze: fields whose top values are wanted. */
   fields: string[];
   /** parse: record format; the records stream back as RecordChunk messages. */
-  output?: 'ndjson' | 'csv';
+  output?: RecordFormat;
 }
 
 /**

@@ -18,6 +18,7 @@ import { Rejection } from '../plugins/discovery.js';
 import type { Verified } from '../plugins/trust.js';
 import { BUILTINS } from '../processors/registry.js';
 import { toCsv, toNdjson } from '../render/records.js';
+import { toSqlRow } from '../sql/rows.js';
 import { followClose, followOpen, followRead } from './follow.js';
 import { emptyFollowResult, RECORDS_AHEAD, type FromWorker, type Job, type JobDone, type ToWorker } from './protocol.js';
 
@@ -64,7 +65,7 @@ async function runJob(id: number, job: Job): Promise<JobDone> {
     return { type: 'done', id, report, range, summary };
   }
   const out = new RecordStream(id);
-  const format = job.output === 'csv' ? toCsv : toNdjson;
+  const format = job.output === 'csv' ? toCsv : job.output === 'sql' ? toSqlRow : toNdjson;
   const malformed: string[] = [];
   let dropped = 0;
   const handler: RecordHandler = {

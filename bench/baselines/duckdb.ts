@@ -9,17 +9,7 @@
  * level is the word after the stamp. That is the same rule logmill's text
  * processor applies, written as SQL.
  */
-// Not a dependency of logmill: `npm run bench` installs it (--no-save) when it
-// is missing, because its platform packages break `npm ci` under the lock file.
-interface DuckDBConnection {
-  runAndReadAll(sql: string): Promise<{ getRowObjectsJson(): unknown }>;
-  closeSync(): void;
-}
-interface DuckDB {
-  DuckDBInstance: { create(path: string): Promise<{ connect(): Promise<DuckDBConnection>; closeSync(): void }> };
-}
-const PACKAGE = '@duckdb/node-api';
-const { DuckDBInstance } = (await import(PACKAGE)) as DuckDB;
+import { DuckDBInstance } from '@duckdb/node-api';
 
 const [format, file] = process.argv.slice(2);
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
