@@ -62,6 +62,9 @@ function commonOptions<T>(y: Argv<T>) {
     .option('since', { type: 'string', describe: 'only records at or after this time (2026-11-23T05:00:00Z, 2026-11-23, or 2h ago as "2h")' })
     .option('until', { type: 'string', describe: 'only records before this time' })
     .option('grep', { alias: 'g', type: 'string', describe: 'only records whose message matches this regular expression' })
+    .option('ignore-case', { alias: 'i', type: 'boolean', describe: '--grep ignores case' })
+    .option('invert-match', { alias: 'v', type: 'boolean', describe: '--grep keeps the records whose message does NOT match' })
+    .option('where', { type: 'string', describe: "only records for which this holds, e.g. \"status >= 500 and path ~ '^/api' and not user = 'health'\" (see README)" })
     .option('chunk-size', { type: 'string', default: '4MiB', coerce: parseSize('chunk-size'), describe: 'bytes read and parsed per step (at least 1MiB in normal use)' })
     .option('split-min', { type: 'string', default: '16MiB', coerce: parseSize('split-min'), hidden: true, describe: 'files at least this large are split into byte ranges across workers' })
     .option('max-record', { type: 'string', default: '64MiB', coerce: parseSize('max-record'), describe: 'largest single record accepted; a larger one fails its file' });

@@ -56,7 +56,7 @@ async function runJob(id: number, job: Job): Promise<JobDone> {
   if (job.mode === 'analyze') {
     const summary = new Summary(job.fields);
     const handler: RecordHandler = {
-      record: (r, from) => { if (matches(job.filter, r)) summary.add(r, from.name); },
+      record: (r, from) => { if (matches(job.filter, r, from.name)) summary.add(r, from.name); },
       malformed: (r, from) => summary.addMalformed(r, from.name),
       afterChunk: (from) => progress(from.bytes),
     };
@@ -70,7 +70,7 @@ async function runJob(id: number, job: Job): Promise<JobDone> {
   const handler: RecordHandler = {
     record: (r: LogRecord, from) => {
       out.lastLine = r.line;
-      if (matches(job.filter, r)) out.write(format(r, from.name));
+      if (matches(job.filter, r, from.name)) out.write(format(r, from.name));
     },
     malformed: (r, from) => {
       if (malformed.length < MAX_MALFORMED_LINES) malformed.push(`${from.name}:${r.line || `@${r.offset}`}: malformed: ${r.message}`);
