@@ -78,6 +78,16 @@ function asList(v: string | string[] | undefined): string[] | undefined {
   return v === undefined ? undefined : Array.isArray(v) ? v : [v];
 }
 
+/** `--count-by a,b --count-by c` → [a, b, c]; `max` names at most. */
+function fieldList(flag: string, max = Infinity) {
+  return (v: string | string[]): string[] | string => {
+    const names = (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).map((s) => s.trim());
+    if (names.length === 0 || names.some((n) => n === '')) throw new UsageError(`--${flag} "${[v].flat().join(',')}": expected field names separated by commas`);
+    if (names.length > max) throw new UsageError(`--${flag} "${[v].flat().join(',')}": takes one field`);
+    return max === 1 ? names[0] : names;
+  };
+}
+
 function stdinPaths(paths: string[] | undefined): string[] {
   if (paths && paths.length > 0) return paths;
   if (!process.stdin.isTTY) return ['-'];
@@ -108,7 +118,9 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
       (y) => commonOptions(y)
         .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'report format' })
         .option('field', { type: 'string', coerce: asList, describe: 'also list the top values of this field (repeatable)' })
-        .option('top', { type: 'number', default: 10, describe: 'how many patterns and field values to list' }),
+        .option('top', { type: 'number', default: 10, describe: 'how many patterns, field values and --count-by groups to list' })
+        .option('count-by', { type: 'string', coerce: fieldList('count-by'), describe: 'count records per distinct value of these fields, e.g. --count-by status,path' })
+        .option('stats', { type: 'string', coerce: fieldList('stats', 1), describe: 'count, min, max, mean, p50, p90, p99 of this numeric field (per --count-by group too)' }),
       async (a) => {
         signals = 'scope';
         const { runAnalyze } = await import('./commands/analyze.js');

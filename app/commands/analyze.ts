@@ -18,22 +18,27 @@ export interface AnalyzeFlags extends CommonFlags {
   paths: string[];
   output: 'text' | 'json';
   field?: string[];
+  /** `--count-by a,b` (also repeatable): group records by these fields. */
+  countBy?: string[];
+  /** `--stats FIELD`: count, min, max, mean and percentiles of a numeric field. */
+  stats?: string;
   top: number;
 }
 
 export function runAnalyze(flags: AnalyzeFlags, signal: AbortSignal): Promise<number> {
   return withBatchRun(flags, true, signal, async ({ settings, planned, errors }) => {
     const fields = flags.field ?? [];
+    const { countBy, stats } = flags;
     const progress = new Progress(process.stderr);
     const running: (Promise<JobOutcome[]> | undefined)[] = planned.map((p) => (p.processor
       ? runPlanned(p, settings, (range) => ({
-        mode: 'analyze', input: p.input, processor: p.processor!.name, range, settings: settings.pipeline, filter: settings.filter, fields,
+        mode: 'analyze', input: p.input, processor: p.processor!.name, range, settings: settings.pipeline, filter: settings.filter, fields, countBy, stats,
       }), { progress: progress.counter() })
       : undefined));
     // Merged in input order as they finish, and let go of: partial summaries do not pile up.
     // (A later input's unexpected error surfaces when its turn comes, not as an unhandled rejection.)
     for (const r of running) r?.catch(() => undefined);
-    const summary = new Summary(fields);
+    const summary = new Summary({ fields, countBy, stats });
     for (let i = 0; i < planned.length && !signal.aborted; i++) {
       merge(planned[i], (await running[i]) ?? [], summary);
       running[i] = undefined;

@@ -54,14 +54,14 @@ async function runJob(id: number, job: Job): Promise<JobDone> {
   const processor = processorFor(job.processor);
   const progress = (bytes: number) => send({ type: 'progress', id, bytes });
   if (job.mode === 'analyze') {
-    const summary = new Summary(job.fields);
+    const summary = new Summary({ fields: job.fields, countBy: job.countBy, stats: job.stats });
     const handler: RecordHandler = {
       record: (r, from) => { if (matches(job.filter, r, from.name)) summary.add(r, from.name); },
       malformed: (r, from) => summary.addMalformed(r, from.name),
       afterChunk: (from) => progress(from.bytes),
     };
     const { report, range } = await runInput(job.input, job.readAs, processor, job.settings, handler, job.range);
-    return { type: 'done', id, report, range, summary };
+    return { type: 'done', id, report, range, summary: summary.pack() };
   }
   const out = new RecordStream(id);
   const format = job.output === 'csv' ? toCsv : toNdjson;
