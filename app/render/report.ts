@@ -189,10 +189,10 @@ function countByText(c: GroupCounts, top: number, width: number, line: (x?: stri
   const values = groups.map((g) => g.values.map(shown));
   const widths = fitColumns(c.fields.map((f, i) => Math.max(shown(f).length, ...values.map((v) => v[i].length))), width - 1 - fixed);
   const cell = (text: string, w: number) => cut(text, w).padEnd(w);
-  line(st.dim(`  ${'count'.padStart(countWidth)}  ${c.fields.map((f, i) => cell(shown(f), widths[i])).join('  ')}${statCols.map((h, i) => '  ' + h.padStart(statWidths[i])).join('')}`));
-  groups.forEach((g, k) => {
-    line(`  ${String(g.count).padStart(countWidth)}  ${values[k].map((v, i) => cell(v, widths[i])).join('  ')}${statRows[k].map((x, i) => '  ' + x.padStart(statWidths[i])).join('')}`);
-  });
+  const row = (count: string, cells: string[], stats: string[]) =>
+    `  ${count.padStart(countWidth)}  ${cells.map((v, i) => cell(v, widths[i])).join('  ')}${stats.map((x, i) => '  ' + x.padStart(statWidths[i])).join('')}`.trimEnd();
+  line(st.dim(row('count', c.fields.map(shown), statCols)));
+  groups.forEach((g, k) => line(row(String(g.count), values[k], statRows[k])));
 }
 
 /**
