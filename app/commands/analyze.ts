@@ -8,10 +8,10 @@ import { Summary } from '../analysis/summary.js';
 import { runPlanned, type JobOutcome, type Planned } from '../dispatch.js';
 import { mergeReports } from '../pipeline.js';
 import { toJson, toText } from '../render/report.js';
-import { makeStyle, useColor } from '../render/terminal.js';
+import { makeStyle, terminalWidth, useColor } from '../render/terminal.js';
 import type { CommonFlags } from '../settings.js';
 import { withBatchRun } from './batch.js';
-import { Progress } from './progress.js';
+import { plannedBytes, Progress } from './progress.js';
 import { reportInputProblems } from './problems.js';
 
 export interface AnalyzeFlags extends CommonFlags {
@@ -29,7 +29,7 @@ export function runAnalyze(flags: AnalyzeFlags, signal: AbortSignal): Promise<nu
   return withBatchRun(flags, true, signal, async ({ settings, planned, errors }) => {
     const fields = flags.field ?? [];
     const { countBy, stats } = flags;
-    const progress = new Progress(process.stderr);
+    const progress = new Progress(process.stderr, { total: plannedBytes(planned) });
     const running: (Promise<JobOutcome[]> | undefined)[] = planned.map((p) => (p.processor
       ? runPlanned(p, settings, (range) => ({
         mode: 'analyze', input: p.input, processor: p.processor!.name, range, settings: settings.pipeline, filter: settings.filter, fields, countBy, stats,
@@ -47,7 +47,7 @@ export function runAnalyze(flags: AnalyzeFlags, signal: AbortSignal): Promise<nu
     if (signal.aborted) return 0; // no report for an interrupted run; cli.ts gives the exit code
     const result = { inputs: planned.map((p) => p.report), summary, fields, top: flags.top, filtered: !isEmptyFilter(settings.filter) };
     if (flags.output === 'json') process.stdout.write(JSON.stringify(toJson(result), null, 2) + '\n');
-    else process.stdout.write(toText(result, makeStyle(useColor(process.stdout)), process.stdout.columns || 100));
+    else process.stdout.write(toText(result, makeStyle(useColor(process.stdout)), terminalWidth(process.stdout)));
     return reportInputProblems(errors, result.inputs);
   });
 }

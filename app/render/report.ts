@@ -13,7 +13,7 @@ import { MAX_GROUPS, type FieldStats, type GroupCounts } from '../analysis/aggre
 import { MAX_PATTERNS, type Summary, type Example } from '../analysis/summary.js';
 import type { InputReport } from '../pipeline.js';
 import { printable } from './escape.js';
-import type { Style } from './terminal.js';
+import { fitLine, type Style } from './terminal.js';
 
 export interface AnalyzeResult {
   inputs: InputReport[];
@@ -67,6 +67,10 @@ function iso(us: number | null): string | null {
 
 const SEVERITY_ORDER = [Severity.Fatal, Severity.Error, Severity.Warn, Severity.Notice, Severity.Info, Severity.Debug, Severity.Trace, Severity.Unknown];
 
+/**
+ * The report for a terminal `width` columns wide: tables size their columns
+ * to it, and any line still wider is cut with "…" (fitLine), so no line wraps.
+ */
 export function toText(res: AnalyzeResult, st: Style, width: number): string {
   const s = res.summary;
   const out: string[] = [];
@@ -79,13 +83,14 @@ export function toText(res: AnalyzeResult, st: Style, width: number): string {
 
   line();
   line(st.bold('Files'));
-  const nameWidth = Math.min(48, Math.max(...res.inputs.map((f) => shown(f.name).length), 4));
+  // The name gets what the counts and the time range (83 columns) leave, 16 to 48; the reason comes last, cut first.
+  const nameWidth = Math.min(48, Math.max(16, width - 83), Math.max(...res.inputs.map((f) => shown(f.name).length), 4));
   for (const f of res.inputs) {
     const counts = `${f.records.toString().padStart(7)} records  ${f.malformed ? st.yellow(`${f.malformed} malformed`) : '0 malformed'}  ${bytes(f.bytes).padStart(9)}`;
-    const range = f.firstTime !== null ? `${short(f.firstTime)} → ${short(f.lastTime!)}` : st.dim('no timestamps');
+    const range = f.firstTime !== null ? span(f.firstTime, f.lastTime!) : st.dim('no timestamps');
     const error = f.error && shown(f.error);
     const what = error && f.records === 0 ? st.red(`failed: ${error}`) : `${counts}  ${range}${f.reason ? st.dim(`  (${shown(f.reason)})`) : ''}`;
-    line(`  ${shown(f.name).padEnd(nameWidth)}  ${shown(f.format ?? '-').padEnd(6)}  ${what}`);
+    line(`  ${leftClip(shown(f.name), nameWidth).padEnd(nameWidth)}  ${shown(f.format ?? '-').padEnd(6)}  ${what}`);
     if (error && f.records > 0) line(`  ${''.padEnd(nameWidth)}  ${st.red(`failed after ${f.records} records (they are counted): ${error}`)}`);
     for (const n of f.notes) line(st.dim(`  ${''.padEnd(nameWidth)}  note: ${shown(n)}`));
   }
@@ -107,7 +112,7 @@ export function toText(res: AnalyzeResult, st: Style, width: number): string {
     line();
     line(st.bold(`Events over time (${duration(hist.widthUs)} buckets, UTC)`));
     const max = Math.max(...hist.bars.map((b) => b.count));
-    const barWidth = Math.max(10, Math.min(50, width - 32));
+    const barWidth = Math.max(10, Math.min(50, width - 34));
     for (const b of hist.bars) line(`  ${short(b.start)}  ${b.count.toString().padStart(8)}  ${st.cyan(bar(b.count, max, barWidth))}`);
   }
   if (s.untimed > 0 && s.records > 0) line(st.dim(`  ${plural(s.untimed, 'record')} without a timestamp`));
@@ -148,7 +153,19 @@ export function toText(res: AnalyzeResult, st: Style, width: number): string {
     line(st.bold(`First malformed input`));
     for (const e of s.malformedExamples) line(`  ${where(e)}  ${st.yellow(clip(e.message, width - 30))}`);
   }
-  return out.join('\n') + '\n';
+  return out.map((l) => fitLine(l.trimEnd(), width)).join('\n') + '\n';
+}
+
+/** A path cut from the left ("…/logs/app.log"): its end says more than its start. */
+function leftClip(s: string, n: number): string {
+  return s.length > n ? '…' + s.slice(s.length - n + 1) : s;
+}
+
+/** `2026-11-23 05:54:40 → 05:55:05` within a day, else both stamps whole. */
+function span(first: number, last: number): string {
+  const a = short(first);
+  const b = short(last);
+  return a.slice(0, 10) === b.slice(0, 10) ? `${a} → ${b.slice(11)}` : `${a} → ${b}`;
 }
 
 function statsText(stats: FieldStats, line: (x?: string) => void, st: Style): void {

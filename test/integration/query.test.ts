@@ -5,7 +5,7 @@
  * from the same data.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliEnv, logmill, tempDir } from '../helpers/cli.js';
@@ -241,5 +241,55 @@ describe('README', () => {
       expect({ command, code: res.status, stderr: res.stderr }).toEqual({ command, code: 0, stderr: '' });
       expect(res.stdout.length).toBeGreaterThan(0);
     }
+  }, SLOW);
+});
+
+describe('the terminal report fits the terminal', () => {
+  it('no line is wider than $COLUMNS (80 or 160), long paths and values cut with "…"', async () => {
+    const dir = tempDir();
+    const deep = path.join(dir, 'a-rather-long-directory-name', 'and-another-one-below-it');
+    mkdirSync(deep, { recursive: true });
+    const log = accessLog(300, 5).map((r, i) => ({ ...r, path: `${r.path}/${'segment'.repeat(i % 30)}`, ua: 'Mozilla/5.0 '.repeat(20) }));
+    write(deep, 'access-with-a-long-file-name.ndjson', log);
+    writeFileSync(path.join(deep, 'app.log'), `2026-11-23 05:00:00 ERROR ${'a very long error message '.repeat(20)}\n`);
+    for (const columns of [80, 160]) {
+      const res = await logmill(['analyze', '--plugins', '', '--jobs', '1', '--count-by', 'path,ua', '--stats', 'ms', '--field', 'ua', deep], { cwd: dir, env: { COLUMNS: String(columns) } });
+      expect(res.code).toBe(0);
+      const lines = res.stdout.split('\n');
+      const wide = lines.filter((l) => [...l].length > columns);
+      expect({ columns, wide }).toEqual({ columns, wide: [] });
+      expect(res.stdout).toContain('…');
+      // The file table keeps the end of a long path, where its name is.
+      expect(res.stdout).toMatch(/\n {2}…\S*app\.log /);
+    }
+    // The width is the terminal's, else $COLUMNS: a wider one shows more of the same line.
+    const narrow = await logmill(['analyze', '--plugins', '', '--jobs', '1', deep], { cwd: dir, env: { COLUMNS: '80' } });
+    const wide = await logmill(['analyze', '--plugins', '', '--jobs', '1', deep], { cwd: dir, env: { COLUMNS: '160' } });
+    expect(Math.max(...wide.stdout.split('\n').map((l) => [...l].length))).toBeGreaterThan(100);
+    expect(Math.max(...narrow.stdout.split('\n').map((l) => [...l].length))).toBeLessThanOrEqual(80);
+  }, SLOW);
+});
+
+describe('flags', () => {
+  it('a bad flag value is one line naming the flag and what was typed; --color decides colours', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'a.log'), '2026-11-23 05:00:00 ERROR boom\n');
+    for (const [args, stderr] of [
+      [['--top', 'abc'], 'logmill: --top "abc": expected a whole number of at least 1\n'],
+      [['--jobs', '2.5'], 'logmill: --jobs "2.5": expected a whole number of at least 1\n'],
+      [['--color', 'sometimes'], 'logmill: --color "sometimes": expected one of auto, always, never (see logmill --help)\n'],
+      [['--stats', 'a,b'], 'logmill: --stats "a,b": takes one field\n'],
+    ] as const) {
+      const res = await logmill(['analyze', '--plugins', '', ...args, 'a.log'], { cwd: dir });
+      expect({ args, code: res.code, stderr: res.stderr }).toEqual({ args, code: 2, stderr });
+    }
+    const always = await logmill(['analyze', '--plugins', '', '--jobs', '1', '--color', 'always', 'a.log'], { cwd: dir });
+    expect(always.stdout).toContain('\x1b[31merror');
+    const never = await logmill(['analyze', '--plugins', '', '--jobs', '1', '--color', 'never', 'a.log'], { cwd: dir, env: { FORCE_COLOR: '1' } });
+    expect(never.stdout).not.toContain('\x1b[');
+    const completion = await logmill(['completion'], { cwd: dir });
+    expect(completion.stdout).toContain('logmill --get-yargs-completions');
+    const words = await logmill(['--get-yargs-completions', 'logmill', ''], { cwd: dir });
+    expect(words.stdout.split('\n')).toEqual(expect.arrayContaining(['analyze', 'parse', 'watch', 'plugins']));
   }, SLOW);
 });
