@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliEnv, logmill, tempDir } from '../helpers/cli.js';
+import { cliEnv, fixturePluginDir, logmill, tempDir } from '../helpers/cli.js';
 import { CLI, REPO } from '../helpers/paths.js';
 
 /** Each run of the CLI takes seconds on a loaded machine; a test makes several. */
@@ -291,5 +291,22 @@ describe('flags', () => {
     expect(completion.stdout).toContain('logmill --get-yargs-completions');
     const words = await logmill(['--get-yargs-completions', 'logmill', ''], { cwd: dir });
     expect(words.stdout.split('\n')).toEqual(expect.arrayContaining(['analyze', 'parse', 'watch', 'plugins']));
+  }, SLOW);
+});
+
+describe('plugin warnings only when something is wrong', () => {
+  it('the same build in two plugin directories is not warned about; two different builds of one name are', async () => {
+    const dir = tempDir();
+    const first = fixturePluginDir(['good_upper']);
+    const second = fixturePluginDir(['good_upper']);
+    writeFileSync(path.join(dir, 'a.upper'), 'ERROR disk full\n');
+    const same = await logmill(['analyze', '-o', 'json', '--jobs', '1', 'a.upper'], { cwd: dir, env: { LOGMILL_PLUGINS: `${first}:${second}` } });
+    expect({ code: same.code, stderr: same.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(same.stdout).files[0].format).toBe('upper');
+    const listed = await logmill(['plugins'], { cwd: dir, env: { LOGMILL_PLUGINS: `${first}:${second}` } });
+    expect(listed.stdout).toContain('name "upper" is already taken');
+    const different = fixturePluginDir(['dup_a', 'dup_b']);
+    const clash = await logmill(['analyze', '--jobs', '1', 'a.upper'], { cwd: dir, env: { LOGMILL_PLUGINS: different } });
+    expect(clash.stderr).toMatch(/warning: plugin ".*dup_b\.so" not loaded: name "dup" is already taken/);
   }, SLOW);
 });
