@@ -189,7 +189,8 @@ function countByText(c: GroupCounts, top: number, width: number, line: (x?: stri
     c.dropped ? `${plural(c.dropped, 'record')} in rarer groups not counted: over ${MAX_GROUPS.toLocaleString('en-US')} groups` : '',
     c.missing ? `${plural(c.missing, 'record')} without ${c.fields.map(shown).join(' or ')}` : '',
   ].filter(Boolean);
-  line(st.bold(`Count by ${c.fields.map(shown).join(', ')}`) + (notes.length ? st.dim(` (${notes.join('; ')})`) : ''));
+  line(st.bold(`Count by ${c.fields.map(shown).join(', ')}`));
+  for (const note of notes) line(st.dim(`  (${note})`));
   if (groups.length === 0) {
     line(st.dim('  (no record has these fields)'));
     return;

@@ -171,8 +171,8 @@ describe('--count-by and --stats', () => {
     expect(grouped + all.countBy.dropped + all.countBy.missing).toBe(json.records);
     expect(all.countBy.groups.length).toBeLessThanOrEqual(10_000);
     const text = await logmill(['analyze', '--plugins', '', '--count-by', 'session,path', '--top', '3', 'sessions.ndjson'], { cwd: dir });
-    expect(text.stdout).toMatch(/Count by session, path \(top 3 of \d+ groups; /);
-    expect(text.stdout).toMatch(new RegExp(`${json.countBy.dropped} records in rarer groups not counted: over 10,000 groups; 1 record without session or path\\)`));
+    expect(text.stdout).toContain(`\nCount by session, path\n  (top 3 of ${json.countBy.groups.length === 3 ? all.countBy.groups.length : '?'} groups)\n`
+      + `  (${json.countBy.dropped} records in rarer groups not counted: over 10,000 groups)\n  (1 record without session or path)\n`);
     expect(text.stdout).toMatch(/\n {6}3000  busy-b {3}\/a\n/);
   }, SLOW);
 
