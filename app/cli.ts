@@ -21,6 +21,7 @@ import type { ParseFlags } from './commands/parse.js';
 import type { SqlFlags } from './commands/sql.js';
 import type { WatchFlags } from './commands/watch.js';
 import { printable } from './render/escape.js';
+import { setColorMode, type ColorMode } from './render/terminal.js';
 import { UsageError } from './settings.js';
 import { DEFAULT_LOAD_TIMEOUT_MS } from './workers/pool.js';
 
@@ -36,12 +37,23 @@ function parseSize(flag: string) {
   };
 }
 
+/** A number flag checked with the user's own text in the message (`--top abc`, `--jobs 2.5`). */
+function parseNumber(flag: string, what: { integer?: boolean; min: number }) {
+  return (text: string | number): number => {
+    const n = typeof text === 'number' ? text : /^\s*[+-]?(\d+\.?\d*|\.\d+)\s*$/.test(String(text)) ? Number(text) : NaN;
+    if (!Number.isFinite(n) || n < what.min || (what.integer && !Number.isInteger(n))) {
+      throw new UsageError(`--${flag} "${text}": expected ${what.integer ? 'a whole number' : 'a number'} of at least ${what.min}`);
+    }
+    return n;
+  };
+}
+
 function pluginOptions<T>(y: Argv<T>) {
   return y
     .option('plugins', { type: 'string', describe: 'plugin directory (default: $LOGMILL_PLUGINS, else the one beside logmill and ~/.config/logmill/plugins; never ./plugins unless named)' })
-    .option('jobs', { alias: 'j', type: 'number', describe: 'worker processes parsing at once (default: all cores)' })
-    .option('plugin-timeout', { type: 'number', default: 60, describe: 'seconds a plugin may go without progress while parsing before its worker is killed (0 = no limit)' })
-    .option('plugin-load-timeout', { type: 'number', default: DEFAULT_LOAD_TIMEOUT_MS / 1000, describe: 'seconds a plugin may take to load and pass its checks before it is rejected (0 = no limit)' })
+    .option('jobs', { alias: 'j', type: 'string', coerce: parseNumber('jobs', { integer: true, min: 1 }), describe: 'worker processes parsing at once (default: all cores)' })
+    .option('plugin-timeout', { type: 'string', default: 60, coerce: parseNumber('plugin-timeout', { min: 0 }), describe: 'seconds a plugin may go without progress while parsing before its worker is killed (0 = no limit)' })
+    .option('plugin-load-timeout', { type: 'string', default: DEFAULT_LOAD_TIMEOUT_MS / 1000, coerce: parseNumber('plugin-load-timeout', { min: 0 }), describe: 'seconds a plugin may take to load and pass its checks before it is rejected (0 = no limit)' })
     .option('worker-memory', { type: 'string', default: '2GiB', coerce: parseSize('worker-memory'), describe: 'memory (RSS, native allocations included) a worker may use before it is killed and its input fails (0 = no limit)' })
     .option('allow-untrusted-plugins', { type: 'boolean', default: false, describe: 'load plugins that are group/world-writable or owned by another user' });
 }
@@ -63,6 +75,9 @@ function commonOptions<T>(y: Argv<T>) {
     .option('since', { type: 'string', describe: 'only records at or after this time (2026-11-23T05:00:00Z, 2026-11-23, or 2h ago as "2h")' })
     .option('until', { type: 'string', describe: 'only records before this time' })
     .option('grep', { alias: 'g', type: 'string', describe: 'only records whose message matches this regular expression' })
+    .option('ignore-case', { alias: 'i', type: 'boolean', describe: '--grep ignores case' })
+    .option('invert-match', { alias: 'v', type: 'boolean', describe: '--grep keeps the records whose message does NOT match' })
+    .option('where', { type: 'string', describe: "only records for which this holds, e.g. \"status >= 500 and path ~ '^/api' and not user = 'health'\" (see README)" })
     .option('chunk-size', { type: 'string', default: '4MiB', coerce: parseSize('chunk-size'), describe: 'bytes read and parsed per step (at least 1MiB in normal use)' })
     .option('split-min', { type: 'string', default: '16MiB', coerce: parseSize('split-min'), hidden: true, describe: 'files at least this large are split into byte ranges across workers' })
     .option('max-record', { type: 'string', default: '64MiB', coerce: parseSize('max-record'), describe: 'largest single record accepted; a larger one fails its file' });
@@ -74,6 +89,16 @@ function commonOptions<T>(y: Argv<T>) {
  */
 function asList(v: string | string[] | undefined): string[] | undefined {
   return v === undefined ? undefined : Array.isArray(v) ? v : [v];
+}
+
+/** `--count-by a,b --count-by c` → [a, b, c]; `max` names at most. */
+function fieldList(flag: string, max = Infinity) {
+  return (v: string | string[]): string[] | string => {
+    const names = (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).map((s) => s.trim());
+    if (names.length === 0 || names.some((n) => n === '')) throw new UsageError(`--${flag} "${[v].flat().join(',')}": expected field names separated by commas`);
+    if (names.length > max) throw new UsageError(`--${flag} "${[v].flat().join(',')}": takes one field`);
+    return max === 1 ? names[0] : names;
+  };
 }
 
 function stdinPaths(paths: string[] | undefined): string[] {
@@ -100,13 +125,18 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
   let code = 0;
   const cli = yargs(argv.map((a) => (a === '-' ? DASH : a)))
     .middleware(restoreDash, true)
+    .option('color', { choices: ['auto', 'always', 'never'] as const, default: 'auto' as const, global: true, describe: 'colours: auto (on a terminal, unless NO_COLOR is set), always, never' })
+    .middleware((a) => setColorMode(a.color as ColorMode))
+    .completion('completion', 'print a bash/zsh completion script: logmill completion >> ~/.bashrc')
     .scriptName('logmill')
     .usage('$0 <command> [options]\n\nA log analyzer whose parsers are drop-in native plugins.')
     .command('analyze [paths..]', 'summarize logs: severities, time range, events over time, top patterns, first errors',
       (y) => commonOptions(y)
         .option('output', { alias: 'o', choices: ['text', 'json', 'html'] as const, default: 'text' as const, describe: 'report format (html: one self-contained page)' })
         .option('field', { type: 'string', coerce: asList, describe: 'also list the top values of this field (repeatable)' })
-        .option('top', { type: 'number', default: 10, describe: 'how many patterns and field values to list' }),
+        .option('top', { type: 'string', default: 10, coerce: parseNumber('top', { integer: true, min: 1 }), describe: 'how many patterns, field values and --count-by groups to list' })
+        .option('count-by', { type: 'string', coerce: fieldList('count-by'), describe: 'count records per distinct value of these fields, e.g. --count-by status,path' })
+        .option('stats', { type: 'string', coerce: fieldList('stats', 1), describe: 'count, min, max, mean, p50, p90, p99 of this numeric field (per --count-by group too)' }),
       async (a) => {
         signals = 'scope';
         const { runAnalyze } = await import('./commands/analyze.js');
@@ -133,7 +163,7 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
       (y) => commonOptions(y)
         .option('state', { type: 'string', describe: 'remember per file (device+inode) how far it was processed; resume there on restart' })
         .option('alert', { type: 'string', describe: "print records matching this at once, e.g. 'level>=error' (with --grep: both must match)" })
-        .option('interval', { type: 'number', default: 5, describe: 'seconds between summaries' })
+        .option('interval', { type: 'string', default: 5, coerce: parseNumber('interval', { min: 0.1 }), describe: 'seconds between summaries' })
         .option('from-end', { type: 'boolean', default: false, describe: 'start files that exist at startup at their end, like tail -F (unless --state knows them)' }),
       async (a) => {
         const paths = (a.paths as string[] | undefined) ?? [];
@@ -153,7 +183,7 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
           async (c) => { const { runPluginsLock } = await import('./commands/plugins.js'); code = runPluginsLock({ plugins: c.plugins }); })
         .command('$0', false, () => {}, async (l) => { const { runPluginsList } = await import('./commands/plugins.js'); code = await runPluginsList({ ...pluginFlags(l), output: l.output }); }),
       () => {})
-    .demandCommand(1, 'name a command: analyze, parse or plugins')
+    .demandCommand(1, 'name a command: analyze, parse, watch or plugins')
     .recommendCommands()
     .strict()
     .help()
@@ -164,7 +194,10 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
       // A flag's coerce error (parseSize) reaches here wrapped in yargs' YError: it is a usage error.
       if (err && err.name === 'YError') throw new UsageError(err.message);
       if (err) throw err;
-      throw new UsageError(`${msg}\nRun \`logmill --help\` for usage.`);
+      // yargs' "Invalid values:\n  Argument: x, Given: ..., Choices: ..." as one line in logmill's words.
+      const choice = /Argument: ([\w-]+), Given: (.*), Choices: (.*)/.exec(msg ?? '');
+      if (choice) throw new UsageError(`--${choice[1]} ${choice[2]}: expected one of ${choice[3].replace(/"/g, '')} (see logmill --help)`);
+      throw new UsageError(`${msg} (see logmill --help)`);
     });
   await cli.parseAsync();
   return code;

@@ -8,6 +8,7 @@ import { severityFromName, SEVERITY_NAMES } from '../contract/severity.js';
 import { parseTimeField, parseZone, type Zone } from '../contract/timestamps.js';
 import { availableParallelism } from 'node:os';
 import type { Filter } from './analysis/filters.js';
+import { parseWhere, WhereSyntaxError, type WhereExpr } from './analysis/where.js';
 import type { PipelineSettings } from './pipeline.js';
 import { loadCatalog, type Catalog } from './plugins/catalog.js';
 import { pluginDirs } from './plugins/discovery.js';
@@ -35,6 +36,11 @@ export interface CommonFlags extends PluginFlags {
   since?: string;
   until?: string;
   grep?: string;
+  /** `-i`: --grep ignores case. */
+  ignoreCase?: boolean;
+  /** `-v`: --grep keeps the records that do NOT match. */
+  invertMatch?: boolean;
+  where?: string;
   chunkSize: number;
   maxRecord: number;
   /** Files at least this large are split into byte ranges (analyze). */
@@ -120,14 +126,41 @@ function toFilter(flags: CommonFlags, zone: Zone): Filter {
   }
   if (flags.since !== undefined) filter.sinceUs = toInstant('--since', flags.since, zone);
   if (flags.until !== undefined) filter.untilUs = toInstant('--until', flags.until, zone);
-  if (flags.grep !== undefined) {
-    try {
-      filter.grep = new RegExp(flags.grep);
-    } catch (err) {
-      throw new UsageError(`--grep: ${(err as Error).message}`);
-    }
-  }
+  Object.assign(filter, toGrep(flags));
+  if (flags.where !== undefined) filter.where = toWhere(flags.where, zone);
   return filter;
+}
+
+/** `--grep RE` with `-i`/`-v`; `-i` or `-v` without --grep is a usage error rather than silently nothing. */
+export function toGrep(flags: Pick<CommonFlags, 'grep' | 'ignoreCase' | 'invertMatch'>): Pick<Filter, 'grep' | 'grepInvert'> {
+  if (flags.grep === undefined) {
+    if (flags.ignoreCase || flags.invertMatch) throw new UsageError(`${flags.ignoreCase ? '--ignore-case (-i)' : '--invert-match (-v)'} applies to --grep: give --grep PATTERN too`);
+    return {};
+  }
+  try {
+    return { grep: new RegExp(flags.grep, flags.ignoreCase ? 'i' : ''), grepInvert: flags.invertMatch === true };
+  } catch (err) {
+    throw new UsageError(`--grep: ${(err as Error).message}`);
+  }
+}
+
+/** `--where EXPR`, parsed; a syntax error shows the expression with a caret under the bad token. */
+export function toWhere(text: string, zone: Zone): WhereExpr {
+  const instant = (t: string): number | undefined => {
+    try {
+      return toInstant('--where', t, zone);
+    } catch {
+      return undefined;
+    }
+  };
+  try {
+    return parseWhere(text, { instant });
+  } catch (err) {
+    if (!(err instanceof WhereSyntaxError)) throw err;
+    // The expression on one line of its own (whitespace shown as spaces), the caret in the token's column.
+    const caret = ' '.repeat(err.start) + '^'.repeat(Math.max(1, err.end - err.start));
+    throw new UsageError(`--where: ${err.message}\n  ${text.replace(/\s/g, ' ')}\n  ${caret}`);
+  }
 }
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };

@@ -6,6 +6,7 @@
  */
 import { Severity, SEVERITY_NAMES } from '../../contract/severity.js';
 import { fieldValue, type LogRecord } from '../../contract/processor.js';
+import { FieldStats, GroupCounts } from './aggregates.js';
 import { patternOf } from './patterns.js';
 
 /**
@@ -37,6 +38,13 @@ export interface PatternCount {
   example: Example;
 }
 
+/** What a summary computes beyond the fixed report: `--field`, `--count-by`, `--stats`. */
+export interface SummaryQuestions {
+  fields?: readonly string[];
+  countBy?: readonly string[];
+  stats?: string;
+}
+
 export class Summary {
   records = 0;
   malformed = 0;
@@ -52,9 +60,17 @@ export class Summary {
   readonly fieldValues = new Map<string, Map<string, number>>();
   readonly errors: Example[] = [];
   readonly malformedExamples: Example[] = [];
+  readonly fields: readonly string[];
+  /** `--stats FIELD` over every record that passed the filters. */
+  stats?: FieldStats;
+  /** `--count-by`, with `--stats` per group when both are asked. */
+  countBy?: GroupCounts;
 
-  constructor(readonly fields: readonly string[] = []) {
-    for (const f of fields) this.fieldValues.set(f, new Map());
+  constructor(questions: SummaryQuestions = {}) {
+    this.fields = questions.fields ?? [];
+    for (const f of this.fields) this.fieldValues.set(f, new Map());
+    if (questions.stats !== undefined) this.stats = new FieldStats(questions.stats);
+    if (questions.countBy && questions.countBy.length > 0) this.countBy = new GroupCounts(questions.countBy, questions.stats);
   }
 
   add(r: LogRecord, file: string): void {
@@ -81,6 +97,8 @@ export class Summary {
       if (v === undefined) continue;
       if (counts.has(v) || counts.size < MAX_FIELD_VALUES) counts.set(v, (counts.get(v) ?? 0) + 1);
     }
+    this.stats?.add(r);
+    this.countBy?.add(r);
     if (r.severity >= Severity.Error && this.errors.length < EXAMPLES) this.errors.push(example(r, file));
   }
 
@@ -147,13 +165,25 @@ export class Summary {
       this.fieldValues.set(name, mine);
       for (const [v, n] of counts) if (mine.has(v) || mine.size < MAX_FIELD_VALUES) mine.set(v, (mine.get(v) ?? 0) + n);
     }
+    if (other.stats) this.stats?.merge(other.stats);
+    if (other.countBy) this.countBy?.merge(other.countBy);
     for (const e of other.errors) if (this.errors.length < EXAMPLES) this.errors.push(shift(e));
     for (const e of other.malformedExamples) if (this.malformedExamples.length < EXAMPLES) this.malformedExamples.push(shift(e));
   }
 
+  /** Makes this summary fit for a structured clone (its sketches as bytes); revive() undoes it. */
+  pack(): this {
+    this.stats?.pack();
+    this.countBy?.pack();
+    return this;
+  }
+
   /** Rebuilds a Summary from its structured clone (what crosses the worker boundary). */
   static revive(data: Summary): Summary {
-    return Object.assign(Object.create(Summary.prototype), data) as Summary;
+    const s = Object.assign(Object.create(Summary.prototype), data) as Summary;
+    if (s.stats) s.stats = FieldStats.revive(s.stats);
+    if (s.countBy) s.countBy = GroupCounts.revive(s.countBy);
+    return s;
   }
 
   topPatterns(n: number): PatternCount[] {

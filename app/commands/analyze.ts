@@ -9,32 +9,37 @@ import { runPlanned, type JobOutcome, type Planned } from '../dispatch.js';
 import { mergeReports } from '../pipeline.js';
 import { toHtml, type ReportJson } from '../render/html.js';
 import { toJson, toText } from '../render/report.js';
-import { makeStyle, useColor } from '../render/terminal.js';
+import { makeStyle, terminalWidth, useColor } from '../render/terminal.js';
 import type { CommonFlags } from '../settings.js';
 import { withBatchRun } from './batch.js';
-import { Progress } from './progress.js';
+import { plannedBytes, Progress } from './progress.js';
 import { reportInputProblems } from './problems.js';
 
 export interface AnalyzeFlags extends CommonFlags {
   paths: string[];
   output: 'text' | 'json' | 'html';
   field?: string[];
+  /** `--count-by a,b` (also repeatable): group records by these fields. */
+  countBy?: string[];
+  /** `--stats FIELD`: count, min, max, mean and percentiles of a numeric field. */
+  stats?: string;
   top: number;
 }
 
 export function runAnalyze(flags: AnalyzeFlags, signal: AbortSignal): Promise<number> {
   return withBatchRun(flags, true, signal, async ({ settings, planned, errors }) => {
     const fields = flags.field ?? [];
-    const progress = new Progress(process.stderr);
+    const { countBy, stats } = flags;
+    const progress = new Progress(process.stderr, { total: plannedBytes(planned) });
     const running: (Promise<JobOutcome[]> | undefined)[] = planned.map((p) => (p.processor
       ? runPlanned(p, settings, (range) => ({
-        mode: 'analyze', input: p.input, processor: p.processor!.name, range, settings: settings.pipeline, filter: settings.filter, fields,
+        mode: 'analyze', input: p.input, processor: p.processor!.name, range, settings: settings.pipeline, filter: settings.filter, fields, countBy, stats,
       }), { progress: progress.counter() })
       : undefined));
     // Merged in input order as they finish, and let go of: partial summaries do not pile up.
     // (A later input's unexpected error surfaces when its turn comes, not as an unhandled rejection.)
     for (const r of running) r?.catch(() => undefined);
-    const summary = new Summary(fields);
+    const summary = new Summary({ fields, countBy, stats });
     for (let i = 0; i < planned.length && !signal.aborted; i++) {
       merge(planned[i], (await running[i]) ?? [], summary);
       running[i] = undefined;
@@ -44,7 +49,7 @@ export function runAnalyze(flags: AnalyzeFlags, signal: AbortSignal): Promise<nu
     const result = { inputs: planned.map((p) => p.report), summary, fields, top: flags.top, filtered: !isEmptyFilter(settings.filter) };
     if (flags.output === 'json') process.stdout.write(JSON.stringify(toJson(result), null, 2) + '\n');
     else if (flags.output === 'html') process.stdout.write(toHtml(toJson(result) as ReportJson));
-    else process.stdout.write(toText(result, makeStyle(useColor(process.stdout)), process.stdout.columns || 100));
+    else process.stdout.write(toText(result, makeStyle(useColor(process.stdout)), terminalWidth(process.stdout)));
     return reportInputProblems(errors, result.inputs);
   });
 }

@@ -14,6 +14,7 @@ import type { CommonFlags } from '../settings.js';
 import type { RecordFormat } from '../workers/protocol.js';
 import { withBatchRun, type BatchRun } from './batch.js';
 import { reportInputProblems, warn } from './problems.js';
+import { plannedBytes, Progress } from './progress.js';
 
 export interface ParseFlags extends CommonFlags {
   paths: string[];
@@ -22,8 +23,10 @@ export interface ParseFlags extends CommonFlags {
 
 export function runParse(flags: ParseFlags, signal: AbortSignal): Promise<number> {
   return withBatchRun(flags, false, signal, async (run) => {
+    const progress = new Progress(process.stderr, { total: plannedBytes(run.planned), alone: !process.stdout.isTTY });
     if (flags.output === 'csv') process.stdout.write(CSV_HEADER);
-    await streamRecords(run, flags.output, process.stdout, signal);
+    await streamRecords(run, flags.output, process.stdout, signal, progress);
+    progress.done();
     if (signal.aborted) return 0; // cli.ts gives the exit code of the interruption
     return reportInputProblems(run.errors, run.planned.map((p) => p.report));
   });
@@ -36,13 +39,13 @@ export function runParse(flags: ParseFlags, signal: AbortSignal): Promise<number
  * its malformed input warned about after its records. Returns early when
  * the run is interrupted.
  */
-export async function streamRecords({ settings, planned }: BatchRun, output: RecordFormat, sink: Writable, signal: AbortSignal): Promise<void> {
+export async function streamRecords({ settings, planned }: BatchRun, output: RecordFormat, sink: Writable, signal: AbortSignal, progress?: Progress): Promise<void> {
   const out = new OrderedOutput(sink, planned.length, signal);
   const running = planned.map((p, i) => (p.processor
     ? runPlanned(p, settings, () => ({
       mode: 'parse', input: p.input, processor: p.processor!.name, settings: settings.pipeline, filter: settings.filter, fields: [],
       output,
-    }), { records: (chunk) => out.write(i, chunk.data) })
+    }), { records: (chunk) => out.write(i, chunk.data), progress: progress?.counter() })
     : undefined));
   for (const r of running) r?.catch(() => undefined);
   for (let i = 0; i < planned.length; i++) {
@@ -55,6 +58,7 @@ export async function streamRecords({ settings, planned }: BatchRun, output: Rec
       continue;
     }
     mergeReports(planned[i].report, outcome.done.report);
+    if (outcome.done.malformed?.length) progress?.done(); // redrawn after the warnings
     for (const line of outcome.done.malformed ?? []) warn(line);
   }
 }

@@ -18,6 +18,7 @@ export function warn(what: string): void {
 /** One line per rejected plugin; its text is the plugin's own in part, so it is made printable. */
 export function warnRejectedPlugins(catalog: Catalog): void {
   for (const r of catalog.rejected) {
+    if (r.identical) continue; // the same build installed twice: nothing to fix
     const how = r.remembered ? 'remembered from an earlier run; to check again: logmill plugins check' : 'see: logmill plugins check';
     warn(`warning: ${r.headline}${r.detail ? `: ${r.detail.replace(/\n/g, '; ')}` : ''} (${how} ${display(r.file)})`);
   }

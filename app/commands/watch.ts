@@ -8,7 +8,7 @@
 import { Severity, SEVERITY_NAMES, severityFromName } from '../../contract/severity.js';
 import type { Filter } from '../analysis/filters.js';
 import { makeStyle, useColor } from '../render/terminal.js';
-import { buildSettings, UsageError, type CommonFlags } from '../settings.js';
+import { buildSettings, toGrep, UsageError, type CommonFlags } from '../settings.js';
 import { Follower, type FollowStats } from '../watch/files.js';
 import { NdjsonOutput, TerminalOutput, type WatchOutput } from '../watch/output.js';
 import { LivePlugins } from '../watch/plugins.js';
@@ -27,9 +27,9 @@ export interface WatchFlags extends CommonFlags {
 const STOP_GRACE_MS = 2000;
 
 export async function runWatch(flags: WatchFlags): Promise<number> {
-  const alert = parseAlert(flags.alert, flags.grep);
+  const alert = parseAlert(flags.alert, flags);
   const state = new WatchState(flags.state);
-  const settings = await buildSettings({ ...flags, grep: undefined });
+  const settings = await buildSettings({ ...flags, grep: undefined, ignoreCase: undefined, invertMatch: undefined });
   const output: WatchOutput = process.stdout.isTTY ? new TerminalOutput(makeStyle(useColor(process.stdout))) : new NdjsonOutput();
   const stats: FollowStats = { records: 0, malformed: 0, severity: new Array(SEVERITY_NAMES.length).fill(0), latestErrors: [] };
   let follower: Follower | undefined;
@@ -75,8 +75,8 @@ export async function runWatch(flags: WatchFlags): Promise<number> {
 }
 
 /** `--alert 'level>=error'` (also `>`, `=`, or a bare level name), combined with --grep. */
-export function parseAlert(expr: string | undefined, grep: string | undefined): Filter | null {
-  if (expr === undefined && grep === undefined) return null;
+export function parseAlert(expr: string | undefined, grep: Pick<WatchFlags, 'grep' | 'ignoreCase' | 'invertMatch'>): Filter | null {
+  if (expr === undefined && grep.grep === undefined && !grep.ignoreCase && !grep.invertMatch) return null;
   const filter: Filter = {};
   if (expr !== undefined) {
     const m = /^\s*(?:level\s*(>=|>|=|==)\s*)?([a-z]+)\s*$/i.exec(expr);
@@ -85,12 +85,5 @@ export function parseAlert(expr: string | undefined, grep: string | undefined): 
     filter.level = m[1] === '>' ? Math.min(Severity.Fatal, level + 1) : level;
     if (m[1] === '=' || m[1] === '==') filter.exactLevel = true;
   }
-  if (grep !== undefined) {
-    try {
-      filter.grep = new RegExp(grep);
-    } catch (err) {
-      throw new UsageError(`--grep: ${(err as Error).message}`);
-    }
-  }
-  return filter;
+  return Object.assign(filter, toGrep(grep));
 }

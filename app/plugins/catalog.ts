@@ -21,6 +21,12 @@ export interface RejectedPlugin extends RejectionData {
   claims?: string[];
   /** The outcome came from the check cache: this build failed before and has not changed since. */
   remembered?: boolean;
+  /**
+   * Byte for byte the plugin that took its name (the same build installed in
+   * two plugin directories): nothing is wrong, so runs do not warn about it;
+   * `logmill plugins` still lists it.
+   */
+  identical?: boolean;
 }
 
 export interface Catalog {
@@ -30,6 +36,8 @@ export interface Catalog {
 }
 
 type Checked = { plugin: PluginMeta } | { rejection: RejectionData };
+/** A plugin's check, with the SHA-256 of the file checked when it was trusted. */
+type Hashed = Checked & { sha256?: string };
 
 export async function loadCatalog(dirs: string[], pool: Pool, allowUntrusted: boolean): Promise<Catalog> {
   const files = scanPlugins(dirs);
@@ -37,10 +45,16 @@ export async function loadCatalog(dirs: string[], pool: Pool, allowUntrusted: bo
   const results = await Promise.all(files.map((file) => checkCached(file, pool, allowUntrusted, cache)));
   cache.save();
   const catalog: Catalog = { dirs, plugins: [], rejected: [] };
+  const hashes = new Map<string, string | undefined>();
   for (const res of results) {
     const refused = 'rejection' in res ? res.rejection : admit(res.plugin, catalog.plugins);
-    if (!refused) catalog.plugins.push((res as { plugin: PluginMeta }).plugin);
-    else catalog.rejected.push({ ...refused, claims: 'plugin' in res ? res.plugin.extensions : cache.claims(refused.file), remembered: 'remembered' in res });
+    if (!refused) {
+      catalog.plugins.push((res as { plugin: PluginMeta }).plugin);
+      hashes.set((res as { plugin: PluginMeta }).plugin.name, res.sha256);
+      continue;
+    }
+    const identical = 'plugin' in res && res.sha256 !== undefined && hashes.get(res.plugin.name) === res.sha256;
+    catalog.rejected.push({ ...refused, claims: 'plugin' in res ? res.plugin.extensions : cache.claims(refused.file), remembered: res.remembered === true, ...(identical ? { identical } : {}) });
   }
   pool.trim(new Set(catalog.plugins.map((p) => p.key ?? p.file)));
   return catalog;
@@ -112,7 +126,7 @@ async function probe(file: string, verified: Verified, pool: Pool, key = file): 
  * inode, size, mtime, content and host ABI. A remembered rejection says so
  * and how to check again. Trust is checked every time.
  */
-async function checkCached(file: string, pool: Pool, allowUntrusted: boolean, cache: CheckCache): Promise<Checked | (Checked & { remembered: true })> {
+async function checkCached(file: string, pool: Pool, allowUntrusted: boolean, cache: CheckCache): Promise<Hashed & { remembered?: true }> {
   const trusted = trust(file, allowUntrusted);
   if ('rejection' in trusted) return trusted;
   const hit = cache.get(file, buildId(trusted.verified), pool.loadTimeoutMs);
@@ -122,11 +136,11 @@ async function checkCached(file: string, pool: Pool, allowUntrusted: boolean, ca
     // background. `logmill plugins` closes the pool before this runs, so it starts none.
     pool.checked(file, trusted.verified);
     setImmediate(() => pool.prewarm(file));
-    return { plugin: { ...hit.meta, file, key: file } };
+    return { plugin: { ...hit.meta, file, key: file }, sha256: trusted.verified.sha256 };
   }
   const res = await probe(file, trusted.verified, pool);
   remember(cache, file, trusted.verified, res, pool);
-  return res;
+  return { ...res, sha256: trusted.verified.sha256 };
 }
 
 function remember(cache: CheckCache, file: string, verified: Verified, res: Checked & { loadTimeoutMs?: number }, pool: Pool): void {

@@ -9,10 +9,11 @@
  */
 import { Severity, SEVERITY_NAMES, severityName } from '../../contract/severity.js';
 import { formatTime } from '../../contract/timestamps.js';
+import { MAX_GROUPS, type FieldStats, type GroupCounts } from '../analysis/aggregates.js';
 import { MAX_PATTERNS, type Summary, type Example } from '../analysis/summary.js';
 import type { InputReport } from '../pipeline.js';
 import { printable } from './escape.js';
-import type { Style } from './terminal.js';
+import { fitLine, type Style } from './terminal.js';
 
 export interface AnalyzeResult {
   inputs: InputReport[];
@@ -44,6 +45,15 @@ export function toJson(res: AnalyzeResult): object {
     fields: Object.fromEntries(res.fields.map((f) => [f, s.topValues(f, res.top)])),
     errors: s.errors.map(exampleJson),
     malformedExamples: s.malformedExamples.map(exampleJson),
+    /** `--count-by`: the top groups; `dropped` records were in groups too rare to keep (MAX_GROUPS), `missing` lacked a field. */
+    countBy: s.countBy ? {
+      fields: s.countBy.fields,
+      groups: s.countBy.top(res.top).map((g) => ({ values: g.values, count: g.count, ...(g.stats ? { stats: g.stats.toJson() } : {}) })),
+      dropped: s.countBy.dropped,
+      missing: s.countBy.missing,
+    } : null,
+    /** `--stats FIELD` over every record that passed the filters. */
+    stats: s.stats ? s.stats.toJson() : null,
   };
 }
 
@@ -57,6 +67,10 @@ function iso(us: number | null): string | null {
 
 const SEVERITY_ORDER = [Severity.Fatal, Severity.Error, Severity.Warn, Severity.Notice, Severity.Info, Severity.Debug, Severity.Trace, Severity.Unknown];
 
+/**
+ * The report for a terminal `width` columns wide: tables size their columns
+ * to it, and any line still wider is cut with "…" (fitLine), so no line wraps.
+ */
 export function toText(res: AnalyzeResult, st: Style, width: number): string {
   const s = res.summary;
   const out: string[] = [];
@@ -69,13 +83,14 @@ export function toText(res: AnalyzeResult, st: Style, width: number): string {
 
   line();
   line(st.bold('Files'));
-  const nameWidth = Math.min(48, Math.max(...res.inputs.map((f) => shown(f.name).length), 4));
+  // The name gets what the counts and the time range (83 columns) leave, 16 to 48; the reason comes last, cut first.
+  const nameWidth = Math.min(48, Math.max(16, width - 83), Math.max(...res.inputs.map((f) => shown(f.name).length), 4));
   for (const f of res.inputs) {
     const counts = `${f.records.toString().padStart(7)} records  ${f.malformed ? st.yellow(`${f.malformed} malformed`) : '0 malformed'}  ${bytes(f.bytes).padStart(9)}`;
-    const range = f.firstTime !== null ? `${short(f.firstTime)} → ${short(f.lastTime!)}` : st.dim('no timestamps');
+    const range = f.firstTime !== null ? span(f.firstTime, f.lastTime!) : st.dim('no timestamps');
     const error = f.error && shown(f.error);
     const what = error && f.records === 0 ? st.red(`failed: ${error}`) : `${counts}  ${range}${f.reason ? st.dim(`  (${shown(f.reason)})`) : ''}`;
-    line(`  ${shown(f.name).padEnd(nameWidth)}  ${shown(f.format ?? '-').padEnd(6)}  ${what}`);
+    line(`  ${leftClip(shown(f.name), nameWidth).padEnd(nameWidth)}  ${shown(f.format ?? '-').padEnd(6)}  ${what}`);
     if (error && f.records > 0) line(`  ${''.padEnd(nameWidth)}  ${st.red(`failed after ${f.records} records (they are counted): ${error}`)}`);
     for (const n of f.notes) line(st.dim(`  ${''.padEnd(nameWidth)}  note: ${shown(n)}`));
   }
@@ -97,7 +112,7 @@ export function toText(res: AnalyzeResult, st: Style, width: number): string {
     line();
     line(st.bold(`Events over time (${duration(hist.widthUs)} buckets, UTC)`));
     const max = Math.max(...hist.bars.map((b) => b.count));
-    const barWidth = Math.max(10, Math.min(50, width - 32));
+    const barWidth = Math.max(10, Math.min(50, width - 34));
     for (const b of hist.bars) line(`  ${short(b.start)}  ${b.count.toString().padStart(8)}  ${st.cyan(bar(b.count, max, barWidth))}`);
   }
   if (s.untimed > 0 && s.records > 0) line(st.dim(`  ${plural(s.untimed, 'record')} without a timestamp`));
@@ -121,6 +136,9 @@ export function toText(res: AnalyzeResult, st: Style, width: number): string {
     for (const v of values) line(`  ${v.count.toString().padStart(8)}  ${clip(v.value, width - 12)}`);
   }
 
+  if (s.stats) statsText(s.stats, line, st);
+  if (s.countBy) countByText(s.countBy, res.top, width, line, st);
+
   if (s.errors.length > 0) {
     line();
     line(st.bold(`First errors`));
@@ -135,7 +153,91 @@ export function toText(res: AnalyzeResult, st: Style, width: number): string {
     line(st.bold(`First malformed input`));
     for (const e of s.malformedExamples) line(`  ${where(e)}  ${st.yellow(clip(e.message, width - 30))}`);
   }
-  return out.join('\n') + '\n';
+  return out.map((l) => fitLine(l.trimEnd(), width)).join('\n') + '\n';
+}
+
+/** A path cut from the left ("…/logs/app.log"): its end says more than its start. */
+function leftClip(s: string, n: number): string {
+  return s.length > n ? '…' + s.slice(s.length - n + 1) : s;
+}
+
+/** `2026-11-23 05:54:40 → 05:55:05` within a day, else both stamps whole. */
+function span(first: number, last: number): string {
+  const a = short(first);
+  const b = short(last);
+  return a.slice(0, 10) === b.slice(0, 10) ? `${a} → ${b.slice(11)}` : `${a} → ${b}`;
+}
+
+function statsText(stats: FieldStats, line: (x?: string) => void, st: Style): void {
+  const j = stats.toJson();
+  line();
+  line(st.bold(`Stats of ${shown(j.field)}`) + st.dim(` (${plural(j.count, 'numeric value')}${j.nonNumeric ? `, ${j.nonNumeric} not a number` : ''}; percentiles within 1%)`));
+  if (j.count === 0) line(st.dim('  (no record has a number in this field)'));
+  else line(`  min ${num(j.min)}  mean ${num(j.mean)}  p50 ${num(j.p50)}  p90 ${num(j.p90)}  p99 ${num(j.p99)}  max ${num(j.max)}`);
+}
+
+/**
+ * The --count-by table: count, the group's values, and its --stats. The
+ * value columns share what the terminal width leaves, longest values cut
+ * with "…", so no line wraps.
+ */
+function countByText(c: GroupCounts, top: number, width: number, line: (x?: string) => void, st: Style): void {
+  const groups = c.top(top);
+  line();
+  const notes = [
+    c.groups.size > groups.length ? `top ${groups.length} of ${c.groups.size} groups` : '',
+    c.dropped ? `${plural(c.dropped, 'record')} in rarer groups not counted: over ${MAX_GROUPS.toLocaleString('en-US')} groups` : '',
+    c.missing ? `${plural(c.missing, 'record')} without ${c.fields.map(shown).join(' or ')}` : '',
+  ].filter(Boolean);
+  line(st.bold(`Count by ${c.fields.map(shown).join(', ')}`));
+  for (const note of notes) line(st.dim(`  (${note})`));
+  if (groups.length === 0) {
+    line(st.dim('  (no record has these fields)'));
+    return;
+  }
+  const statCols = groups[0].stats ? ['n', 'min', 'mean', 'p50', 'p90', 'p99', 'max'] : [];
+  const statRows = groups.map((g) => {
+    if (!g.stats) return [];
+    const j = g.stats.toJson();
+    return [String(j.count), num(j.min), num(j.mean), num(j.p50), num(j.p90), num(j.p99), num(j.max)];
+  });
+  const statWidths = statCols.map((h, i) => Math.max(h.length, ...statRows.map((r) => r[i].length)));
+  const countWidth = Math.max(8, ...groups.map((g) => String(g.count).length));
+  const fixed = 2 + countWidth + statWidths.reduce((a, w) => a + w + 2, 0);
+  const values = groups.map((g) => g.values.map(shown));
+  const widths = fitColumns(c.fields.map((f, i) => Math.max(shown(f).length, ...values.map((v) => v[i].length))), width - 1 - fixed);
+  const cell = (text: string, w: number) => cut(text, w).padEnd(w);
+  const row = (count: string, cells: string[], stats: string[]) =>
+    `  ${count.padStart(countWidth)}  ${cells.map((v, i) => cell(v, widths[i])).join('  ')}${stats.map((x, i) => '  ' + x.padStart(statWidths[i])).join('')}`.trimEnd();
+  line(st.dim(row('count', c.fields.map(shown), statCols)));
+  groups.forEach((g, k) => line(row(String(g.count), values[k], statRows[k])));
+}
+
+/**
+ * Column widths that fit in `room` characters (two spaces between columns):
+ * the widest columns give up characters first, none below 6.
+ */
+export function fitColumns(wanted: number[], room: number): number[] {
+  const widths = [...wanted];
+  const total = () => widths.reduce((a, w) => a + w, 0) + 2 * Math.max(0, widths.length - 1);
+  while (total() > room) {
+    const widest = widths.indexOf(Math.max(...widths));
+    if (widths[widest] <= 6) break;
+    widths[widest]--;
+  }
+  return widths;
+}
+
+/** `s` (already printable) cut to `n` characters with "…". */
+function cut(s: string, n: number): string {
+  return s.length > n ? s.slice(0, Math.max(0, n - 1)) + '…' : s;
+}
+
+/** A statistic for people: up to 6 significant digits, no exponent for everyday magnitudes. */
+function num(v: number | null): string {
+  if (v === null) return '-';
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
+  return String(Number(v.toPrecision(6)));
 }
 
 function where(e: Example): string {

@@ -127,10 +127,10 @@ function count(s: Session, result: FollowResult, r: LogRecord): void {
     result.malformed++;
     return;
   }
-  if (!matches(s.open.filter, r)) return;
+  if (!matches(s.open.filter, r, s.open.name)) return;
   result.records++;
   result.severity[r.severity]++;
-  if (s.open.alert && matches(s.open.alert, r)) result.alerts.push(alert(r, s.linesBefore));
+  if (s.open.alert && matches(s.open.alert, r, s.open.name)) result.alerts.push(alert(r, s.linesBefore));
 }
 
 /** Reads and parses what was appended, up to the batch bound; true if it stopped with bytes left. */

@@ -33,6 +33,10 @@ export interface Job {
   filter: Filter;
   /** analyze: fields whose top values are wanted. */
   fields: string[];
+  /** analyze: `--count-by` fields. */
+  countBy?: string[];
+  /** analyze: `--stats` field. */
+  stats?: string;
   /** parse: record format; the records stream back as RecordChunk messages. */
   output?: RecordFormat;
 }

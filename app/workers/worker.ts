@@ -55,14 +55,14 @@ async function runJob(id: number, job: Job): Promise<JobDone> {
   const processor = processorFor(job.processor);
   const progress = (bytes: number) => send({ type: 'progress', id, bytes });
   if (job.mode === 'analyze') {
-    const summary = new Summary(job.fields);
+    const summary = new Summary({ fields: job.fields, countBy: job.countBy, stats: job.stats });
     const handler: RecordHandler = {
-      record: (r, from) => { if (matches(job.filter, r)) summary.add(r, from.name); },
+      record: (r, from) => { if (matches(job.filter, r, from.name)) summary.add(r, from.name); },
       malformed: (r, from) => summary.addMalformed(r, from.name),
       afterChunk: (from) => progress(from.bytes),
     };
     const { report, range } = await runInput(job.input, job.readAs, processor, job.settings, handler, job.range);
-    return { type: 'done', id, report, range, summary };
+    return { type: 'done', id, report, range, summary: summary.pack() };
   }
   const out = new RecordStream(id);
   const format = job.output === 'csv' ? toCsv : job.output === 'sql' ? toSqlRow : toNdjson;
@@ -71,7 +71,7 @@ async function runJob(id: number, job: Job): Promise<JobDone> {
   const handler: RecordHandler = {
     record: (r: LogRecord, from) => {
       out.lastLine = r.line;
-      if (matches(job.filter, r)) out.write(format(r, from.name));
+      if (matches(job.filter, r, from.name)) out.write(format(r, from.name));
     },
     malformed: (r, from) => {
       if (malformed.length < MAX_MALFORMED_LINES) malformed.push(`${from.name}:${r.line || `@${r.offset}`}: malformed: ${r.message}`);
