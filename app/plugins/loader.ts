@@ -4,6 +4,7 @@
  * This runs plugin code: only worker processes call it (app/workers).
  */
 import { closeSync } from 'node:fs';
+import { BATCH_MAGIC } from '../../contract/batch.js';
 import { PROCESSOR_NAME } from '../../contract/processor.js';
 import { NativeProcessor } from './adapter.js';
 import { ABI_VERSION, display, REQUIRED_EXPORTS, Rejection } from './discovery.js';
@@ -94,7 +95,7 @@ function validate(lib: NativeLibrary, file: string, shown: string, exports: Set<
         lib.lastError(h) || `ProcessorParse returned ${result} and ProcessorLastError gave no reason`,
         'ProcessorParse must accept input_len 0 with eof 1 and return 0 with an empty batch.');
     }
-    if (result !== 0 || out.readUInt32LE(0) !== 0x31424d4c || out.readUInt32LE(4) !== 0) {
+    if (result !== 0 || out.readUInt32LE(0) !== BATCH_MAGIC || out.readUInt32LE(4) !== 0) {
       throw new Rejection(file, `plugin "${shown}" (${name}) failed its self-test: parsing empty input must consume 0 bytes and emit an empty batch`,
         `ProcessorParse returned ${result}; batch magic 0x${out.readUInt32LE(0).toString(16)}, ${out.readUInt32LE(4)} records`);
     }
