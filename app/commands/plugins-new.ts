@@ -34,13 +34,13 @@ export function runPluginsNew(flags: { name: string; lang: Language; dir?: strin
   const files = [...walk(path.join(templates, flags.lang)), 'sample.log'];
   for (const rel of files) {
     const from = path.join(templates, rel === 'sample.log' ? '' : flags.lang, rel);
-    const to = path.join(dir, fill(rel));
+    const to = path.join(dir, outName(fill(rel)));
     mkdirSync(path.dirname(to), { recursive: true });
     writeFileSync(to, fill(readFileSync(from, 'utf8')));
   }
   const shown = display(dir);
   process.stdout.write([
-    `created ${shown}/ (${flags.lang}): ${files.map(fill).join(', ')}`,
+    `created ${shown}/ (${flags.lang}): ${files.map((f) => outName(fill(f))).join(', ')}`,
     '',
     'next:',
     `  make -C ${shown}          # builds ${flags.name}.so`,
@@ -50,6 +50,11 @@ export function runPluginsNew(flags: { name: string; lang: Language; dir?: strin
     '',
   ].join('\n'));
   return 0;
+}
+
+/** `_gitignore` in a template is the skeleton's `.gitignore` (npm leaves files named .gitignore out of a package). */
+function outName(rel: string): string {
+  return path.basename(rel) === '_gitignore' ? path.join(path.dirname(rel), '.gitignore') : rel;
 }
 
 /** The files under `dir`, relative to it. */

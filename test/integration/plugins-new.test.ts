@@ -21,6 +21,7 @@ describe('logmill plugins new', () => {
     expect(made.stderr).toBe('');
     expect(made.code).toBe(0);
     expect(made.stdout).toContain(`created skel/ (${lang}): `);
+    expect(made.stdout).toContain('.gitignore');
     const dir = path.join(cwd, 'skel');
     expect(readFileSync(path.join(dir, 'sample.log'), 'utf8')).toBe(readFileSync(path.join(REPO, 'contract/templates/sample.log'), 'utf8'));
     // cliEnv's private XDG_CACHE_HOME would also move Go's build cache: keep the warm one.
