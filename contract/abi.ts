@@ -14,6 +14,12 @@ export const PARSE_ERROR = -1;
 /** LOGMILL_PARSE_NEED_SPACE: not even the first record fits in `out`; the batch header's byte_length says how much would. */
 export const PARSE_NEED_SPACE = -2;
 
+/** LOGMILL_ABI_MAGIC: the magic of the ABI block (LogmillAbiBlock), read from the ELF file before loading. */
+export const ABI_MAGIC = 0x4c4d4142;
+
+/** The exported data symbol holding the ABI block (logmill.h, LOGMILL_ABI_BLOCK). */
+export const ABI_BLOCK_SYMBOL = 'LogmillAbiBlock';
+
 /** The REQUIRED exports of logmill.h: a plugin missing one is rejected before it is loaded. */
 export const REQUIRED_EXPORTS = [
   'LogmillAbiVersion', 'NewProcessor', 'ProcessorName', 'ProcessorParse', 'ProcessorLastError', 'ProcessorFree',

@@ -8,6 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ABI_MAGIC, ABI_VERSION } from '../../contract/abi.js';
+import { readElf } from '../../app/plugins/elf.js';
 import { cliEnv, logmill, tempDir } from '../helpers/cli.js';
 import { CLI, REPO } from '../helpers/paths.js';
 
@@ -31,6 +33,8 @@ describe('logmill plugins new', () => {
     expect(test).toContain(`ok: "${name}.so" is a valid logmill plugin`);
     expect(test).toContain('fed 7 ways, the same records every way');
     expect(test).toContain('records: 5, and 1 malformed');
+    // The ABI block lets logmill refuse another ABI's build before loading it (logmill.h).
+    expect(readElf(readFileSync(path.join(dir, `${name}.so`))).abiBlock).toEqual({ size: 16, magic: ABI_MAGIC, abiVersion: ABI_VERSION });
     // A drop-in plugin: files named *.<name> go to it, read in --tz.
     mkdirSync(path.join(cwd, 'plugins'));
     execFileSync('cp', [path.join(dir, `${name}.so`), path.join(cwd, 'plugins')]);

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ABI_VERSION, OPTIONAL_EXPORTS, PARSE_ERROR, PARSE_NEED_SPACE, REQUIRED_EXPORTS } from '../../contract/abi.js';
+import { ABI_MAGIC, ABI_VERSION, OPTIONAL_EXPORTS, PARSE_ERROR, PARSE_NEED_SPACE, REQUIRED_EXPORTS } from '../../contract/abi.js';
 import { BATCH_HEADER, BATCH_MAGIC, FLAG_HAS_TIME, FLAG_MALFORMED, RECORD_HEADER } from '../../contract/batch.js';
 import { SEVERITY_NAMES } from '../../contract/severity.js';
 import { REPO } from '../helpers/paths.js';
@@ -34,7 +34,7 @@ function functions(text: string): string[] {
 }
 
 const TS_VALUES: Record<string, number> = {
-  LOGMILL_ABI_VERSION: ABI_VERSION, LOGMILL_PARSE_ERROR: PARSE_ERROR, LOGMILL_PARSE_NEED_SPACE: PARSE_NEED_SPACE,
+  LOGMILL_ABI_VERSION: ABI_VERSION, LOGMILL_ABI_MAGIC: ABI_MAGIC, LOGMILL_PARSE_ERROR: PARSE_ERROR, LOGMILL_PARSE_NEED_SPACE: PARSE_NEED_SPACE,
   LM_BATCH_MAGIC: BATCH_MAGIC, LM_BATCH_HEADER: BATCH_HEADER, LM_RECORD_HEADER: RECORD_HEADER,
   LM_REC_HAS_TIME: FLAG_HAS_TIME, LM_REC_MALFORMED: FLAG_MALFORMED,
 };
@@ -96,7 +96,8 @@ describe('the SDKs against the headers', () => {
     expect(fns(macro('export_detect'))).toEqual(['ProcessorDetect']);
     expect(fns(macro('export_resync'))).toEqual(['ProcessorResync']);
     const rustConst = (text: string, name: string) => Number(new RegExp(`const ${name}: \\w+ = (-?(?:0x[0-9A-Fa-f_]+|\\d+))`).exec(text)![1].replaceAll('_', ''));
-    expect([rustConst(lib, 'ABI_VERSION'), rustConst(lib, 'PARSE_ERROR'), rustConst(lib, 'PARSE_NEED_SPACE')]).toEqual([ABI_VERSION, PARSE_ERROR, PARSE_NEED_SPACE]);
+    expect([rustConst(lib, 'ABI_VERSION'), rustConst(lib, 'ABI_MAGIC'), rustConst(lib, 'PARSE_ERROR'), rustConst(lib, 'PARSE_NEED_SPACE')]).toEqual([ABI_VERSION, ABI_MAGIC, PARSE_ERROR, PARSE_NEED_SPACE]);
+    expect(macro('export_processor')).toMatch(/#\[no_mangle\]\s*#\[used\]\s*pub static LogmillAbiBlock: \$crate::AbiBlock = \$crate::AbiBlock::CURRENT;/);
     const batch = read('contract/rust/src/batch.rs');
     expect(['BATCH_MAGIC', 'BATCH_HEADER', 'RECORD_HEADER', 'FLAG_HAS_TIME', 'FLAG_MALFORMED'].map((n) => rustConst(batch, n)))
       .toEqual([BATCH_MAGIC, BATCH_HEADER, RECORD_HEADER, FLAG_HAS_TIME, FLAG_MALFORMED]);

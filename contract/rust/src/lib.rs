@@ -37,6 +37,23 @@ pub use tz::Zone;
 
 /// LOGMILL_ABI_VERSION of contract/logmill.h.
 pub const ABI_VERSION: i32 = 1;
+/// LOGMILL_ABI_MAGIC: the magic of the ABI block.
+pub const ABI_MAGIC: u32 = 0x4C4D_4142;
+
+/// logmill_abi_block of logmill.h: `export_processor!` exports it as
+/// LogmillAbiBlock, which logmill reads from the .so file before loading it.
+#[repr(C)]
+pub struct AbiBlock {
+    pub size: u32,
+    pub magic: u32,
+    pub abi_version: i32,
+    pub reserved: u32,
+}
+
+impl AbiBlock {
+    pub const CURRENT: AbiBlock = AbiBlock { size: std::mem::size_of::<AbiBlock>() as u32, magic: ABI_MAGIC, abi_version: ABI_VERSION, reserved: 0 };
+}
+
 /// LOGMILL_PARSE_ERROR.
 pub const PARSE_ERROR: i64 = -1;
 /// LOGMILL_PARSE_NEED_SPACE.
@@ -90,6 +107,9 @@ pub trait Processor {
 #[macro_export]
 macro_rules! export_processor {
     ($factory:expr) => {
+        #[no_mangle]
+        #[used]
+        pub static LogmillAbiBlock: $crate::AbiBlock = $crate::AbiBlock::CURRENT;
         #[no_mangle]
         pub extern "C" fn LogmillAbiVersion() -> i32 {
             $crate::ABI_VERSION

@@ -17,6 +17,9 @@ struct logmill_processor {
   char err[256];
 };
 
+/* Lets logmill refuse a build for another ABI version before loading it. */
+LOGMILL_ABI_BLOCK();
+
 int32_t LogmillAbiVersion(void) { return LOGMILL_ABI_VERSION; }
 
 logmill_processor *NewProcessor(void) {
