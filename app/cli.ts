@@ -175,9 +175,15 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
     .command('plugins', 'list loaded and rejected plugins; `plugins check FILE` validates one; `plugins lock` pins them',
       (y) => pluginOptions(y)
         .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as const })
-        .command('check <file>', 'check one .so against the plugin contract and say why it fails',
-          (c) => c.positional('file', { type: 'string', demandOption: true }),
-          async (c) => { const { runPluginsCheck } = await import('./commands/plugins.js'); code = await runPluginsCheck({ file: c.file, ...pluginFlags(c) }); })
+        .command('check <file>', 'check one .so against the plugin contract and say why it fails; --sample LOG also runs it on real data',
+          (c) => c.positional('file', { type: 'string', demandOption: true })
+            .option('sample', { type: 'string', describe: 'a log of this format: parse it fed in chunks of every size, compare the records, show them and the detector score' }),
+          async (c) => { const { runPluginsCheck } = await import('./commands/plugins.js'); code = await runPluginsCheck({ file: c.file, sample: c.sample, output: c.output, ...pluginFlags(c) }); })
+        .command('new <name>', 'create a plugin skeleton in Go, C or Rust that builds with `make` and passes `plugins check --sample`',
+          (c) => c.positional('name', { type: 'string', demandOption: true })
+            .option('lang', { choices: ['go', 'c', 'rust'] as const, demandOption: true, describe: 'the language of the plugin' })
+            .option('dir', { type: 'string', describe: 'where to create it (default: ./NAME; must not exist or be empty)' }),
+          async (c) => { const { runPluginsNew } = await import('./commands/plugins-new.js'); code = runPluginsNew({ name: c.name, lang: c.lang, dir: c.dir }); })
         .command('lock', 'write plugins.lock with the SHA-256 of every plugin in the plugin directories; then only those load',
           (c) => c,
           async (c) => { const { runPluginsLock } = await import('./commands/plugins.js'); code = runPluginsLock({ plugins: c.plugins }); })

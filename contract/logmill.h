@@ -21,7 +21,9 @@
  *      (dlopen of /proc/self/fd/N), so the bytes checked are the bytes run.
  *   2. The ELF check (still no plugin code runs): a shared library for this
  *      machine, whose dynamic symbol table exports every REQUIRED symbol.
- *      A missing one rejects the plugin.
+ *      A missing one rejects the plugin. If the file defines the ABI block
+ *      (LogmillAbiBlock, at the end of this file), its version must be
+ *      LOGMILL_ABI_VERSION: a mismatch rejects the plugin here, unloaded.
  *   3. dlopen() the file with RTLD_NOW (LD_BIND_NOW), in a worker process.
  *      Library constructors (and a Go runtime) run here.
  *   4. LogmillAbiVersion() — checked FIRST of the calls, because nothing else
@@ -171,6 +173,31 @@ int32_t ProcessorConfigure(logmill_processor *p, const char *key, const char *va
  * say) AND a fresh processor can parse from any record boundary (no file
  * header needed). Must not change the state used by ProcessorParse. */
 int64_t ProcessorResync(logmill_processor *p, const uint8_t *data, int64_t data_len);
+
+/* ------------------------------------------------------------------------
+ * OPTIONAL data: the ABI block
+ * ---------------------------------------------------------------------- */
+
+/* A plugin built against this header should define the ABI block, an exported
+ * constant that logmill reads from the file itself (the dynamic symbol
+ * LogmillAbiBlock) before dlopen() runs any of the plugin's code, so a plugin
+ * built for another ABI version is rejected without running its library
+ * constructors or its Go runtime. Write `LOGMILL_ABI_BLOCK();` at file scope
+ * in one C file; the Go SDK and the Rust crate (export_processor!) define it
+ * for you. Size-prefixed, so later versions may add fields at the end. Without
+ * it, the version is checked by LogmillAbiVersion() after loading, as before. */
+typedef struct {
+  uint32_t size;        /* sizeof(logmill_abi_block) */
+  uint32_t magic;       /* LOGMILL_ABI_MAGIC */
+  int32_t abi_version;  /* LOGMILL_ABI_VERSION */
+  uint32_t reserved;    /* 0 */
+} logmill_abi_block;
+
+#define LOGMILL_ABI_MAGIC 0x4C4D4142u /* the bytes 'B' 'A' 'M' 'L' */
+
+#define LOGMILL_ABI_BLOCK()                                                          \
+  __attribute__((visibility("default"), used)) const logmill_abi_block LogmillAbiBlock = \
+      {sizeof(logmill_abi_block), LOGMILL_ABI_MAGIC, LOGMILL_ABI_VERSION, 0}
 
 #ifdef __cplusplus
 }

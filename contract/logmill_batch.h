@@ -22,6 +22,12 @@
  *
  * Every function returns 1 on success and 0 when the buffer is full; after a
  * 0, call lm_record_abort to drop the partial record.
+ *
+ * A plugin that knows a record's size before writing it (lm_record_size) can
+ * check once with lm_record_fits, and write strings whose bytes it produces
+ * itself (unescaped, sanitized) in place: lm_record_str_begin returns where
+ * at most `max` bytes go, lm_record_str_end says how many were written. A
+ * field whose key is written that way starts with lm_record_key.
  */
 #ifndef LOGMILL_BATCH_H
 #define LOGMILL_BATCH_H
@@ -114,6 +120,32 @@ static inline int lm_record_end(lm_batch *b) {
   lm_put32(r, (uint32_t)(b->pos - b->record_start));
   r[6] = (uint8_t)b->fields; r[7] = (uint8_t)(b->fields >> 8);
   b->count++;
+  return 1;
+}
+
+/* Whether a record of `size` bytes (lm_record_size) fits in what is left of the buffer. */
+static inline int lm_record_fits(const lm_batch *b, uint64_t size) {
+  return b->pos + size <= b->cap;
+}
+
+/* Starts a string written in place: returns where its bytes go (at most `max`),
+ * or NULL when they would not fit. Finish it with lm_record_str_end. */
+static inline uint8_t *lm_record_str_begin(lm_batch *b, uint64_t max) {
+  if (b->pos + 4 + max > b->cap) return NULL;
+  return b->out + b->pos + 4;
+}
+
+/* Ends the string lm_record_str_begin started, `written` bytes long (at most its `max`). */
+static inline void lm_record_str_end(lm_batch *b, uint64_t written) {
+  lm_put32(b->out + b->pos, (uint32_t)written);
+  b->pos += 4 + written;
+}
+
+/* Writes the key of one field and counts the field; its value follows
+ * (lm_record_str, or lm_record_str_begin/end). */
+static inline int lm_record_key(lm_batch *b, const char *k, uint64_t klen) {
+  if (!lm_record_str(b, k, klen)) return 0;
+  b->fields++;
   return 1;
 }
 

@@ -4,6 +4,7 @@
  * host-owned output buffer, batch decoding, and severity normalization for
  * records that leave it to the host. Every error is tagged with the plugin.
  */
+import { PARSE_NEED_SPACE } from '../../contract/abi.js';
 import { BatchError, decodeBatch, invalidateBatch, readBatchHeader, type BatchHeader } from '../../contract/batch.js';
 import { normalizeSeverity, Severity } from '../../contract/severity.js';
 import type { LogRecord, ParseStream, Processor, ProcessorOrigin, RecordSink, StreamOptions } from '../../contract/processor.js';
@@ -13,7 +14,6 @@ import type { PluginMeta } from './discovery.js';
 import { pluginOrigin } from './origin.js';
 import type { NativeHandle, NativeLibrary } from './native.js';
 
-const PARSE_NEED_SPACE = -2;
 const OUT_INITIAL = 4 << 20;
 const OUT_MAX = 1 << 30;
 

@@ -10,12 +10,8 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The ABI version this host speaks: LOGMILL_ABI_VERSION in contract/logmill.h. */
-export const ABI_VERSION = 1;
-
-export const REQUIRED_EXPORTS = [
-  'LogmillAbiVersion', 'NewProcessor', 'ProcessorName', 'ProcessorParse', 'ProcessorLastError', 'ProcessorFree',
-] as const;
+// The ABI version and required exports are contract/abi.ts's, checked against contract/logmill.h by a test.
+export { ABI_VERSION, REQUIRED_EXPORTS } from '../../contract/abi.js';
 
 export class Rejection extends Error {
   constructor(

@@ -3,9 +3,12 @@
  * symbol table, without loading it. The loader checks the contract's
  * required symbols with this before any plugin code runs (dlopen already runs
  * a library's constructors), and it turns "not a shared library at all" into
- * a clear message instead of a dlerror string.
+ * a clear message instead of a dlerror string. It also reads the ABI block
+ * (logmill.h, LogmillAbiBlock), so a plugin built for another ABI version is
+ * refused before loading.
  */
 import { arch } from 'node:os';
+import { ABI_BLOCK_SYMBOL } from '../../contract/abi.js';
 
 export class ElfError extends Error {}
 
@@ -14,6 +17,8 @@ const MACHINES: Record<number, string> = { 3: 'x86', 40: 'arm', 62: 'x64', 183: 
 export interface ElfInfo {
   /** Defined, exported function symbols. Null if the file has no section headers (stripped). */
   exports: Set<string> | null;
+  /** The plugin's ABI block, if it defines one: the bytes of the exported constant LogmillAbiBlock. */
+  abiBlock?: { size: number; magic: number; abiVersion: number } | { unreadable: string };
 }
 
 export function readElf(bytes: Buffer): ElfInfo {
@@ -36,12 +41,14 @@ export function readElf(bytes: Buffer): ElfInfo {
     const base = shoff + i * shentsize;
     return {
       type: bytes.readUInt32LE(base + 4),
+      addr: Number(bytes.readBigUInt64LE(base + 0x10)),
       offset: Number(bytes.readBigUInt64LE(base + 0x18)),
       size: Number(bytes.readBigUInt64LE(base + 0x20)),
       link: bytes.readUInt32LE(base + 0x28),
     };
   };
   const exports = new Set<string>();
+  let abiBlock: ElfInfo['abiBlock'];
   for (let i = 0; i < shnum; i++) {
     const sh = section(i);
     if (sh.type !== 11 /* SHT_DYNSYM */) continue;
@@ -53,11 +60,24 @@ export function readElf(bytes: Buffer): ElfInfo {
       const info = bytes[s + 4];
       const shndx = bytes.readUInt16LE(s + 6);
       const bind = info >> 4;
-      if (shndx === 0 || (info & 0xf) !== 2 /* STT_FUNC */ || (bind !== 1 && bind !== 2)) continue;
+      if (shndx === 0 || shndx >= shnum || (bind !== 1 && bind !== 2)) continue;
+      const kind = info & 0xf;
+      if (kind !== 2 /* STT_FUNC */ && kind !== 1 /* STT_OBJECT */) continue;
       const nameStart = strtab.offset + bytes.readUInt32LE(s);
       const nameEnd = bytes.indexOf(0, nameStart);
-      exports.add(bytes.toString('latin1', nameStart, nameEnd < 0 ? strtab.offset + strtab.size : nameEnd));
+      const name = bytes.toString('latin1', nameStart, nameEnd < 0 ? strtab.offset + strtab.size : nameEnd);
+      if (kind === 2) exports.add(name);
+      else if (name === ABI_BLOCK_SYMBOL) abiBlock = readBlock(bytes, section(shndx), Number(bytes.readBigUInt64LE(s + 8)), Number(bytes.readBigUInt64LE(s + 16)));
     }
   }
-  return { exports };
+  return abiBlock ? { exports, abiBlock } : { exports };
+}
+
+/** The ABI block at virtual address `value` (`size` bytes) in section `sec`, from the file's bytes. */
+function readBlock(bytes: Buffer, sec: { type: number; addr: number; offset: number; size: number }, value: number, size: number): ElfInfo['abiBlock'] {
+  const at = sec.offset + (value - sec.addr);
+  if (sec.type === 8 /* SHT_NOBITS */ || size < 12 || value < sec.addr || value + size > sec.addr + sec.size || at + 12 > bytes.length) {
+    return { unreadable: `${ABI_BLOCK_SYMBOL} (${size} bytes) is not initialized data in the file` };
+  }
+  return { size: bytes.readUInt32LE(at), magic: bytes.readUInt32LE(at + 4), abiVersion: bytes.readInt32LE(at + 8) };
 }

@@ -4,11 +4,13 @@
  * This runs plugin code: only worker processes call it (app/workers).
  */
 import { closeSync } from 'node:fs';
+import { ABI_BLOCK_SYMBOL, ABI_MAGIC } from '../../contract/abi.js';
+import { BATCH_MAGIC } from '../../contract/batch.js';
 import { PROCESSOR_NAME } from '../../contract/processor.js';
 import { NativeProcessor } from './adapter.js';
 import { ABI_VERSION, display, REQUIRED_EXPORTS, Rejection } from './discovery.js';
 import { printable } from '../render/escape.js';
-import { ElfError, readElf } from './elf.js';
+import { ElfError, readElf, type ElfInfo } from './elf.js';
 import { openLibrary, type NativeLibrary } from './native.js';
 import { reopenVerified, type Verified } from './trust.js';
 
@@ -37,8 +39,9 @@ export function loadPlugin(file: string, verified: Verified): NativeProcessor {
 /** The ELF check (no plugin code runs), then dlopen of the descriptor, then the calls of contract/logmill.h. */
 function loadOpened(file: string, shown: string, fd: number, bytes: Buffer): NativeProcessor {
   let exports: Set<string> | null;
+  let abiBlock: ElfInfo['abiBlock'];
   try {
-    exports = readElf(bytes).exports;
+    ({ exports, abiBlock } = readElf(bytes));
   } catch (err) {
     if (!(err instanceof ElfError)) throw err;
     throw new Rejection(file, `could not load plugin "${shown}"`, err.message,
@@ -50,6 +53,7 @@ function loadOpened(file: string, shown: string, fd: number, bytes: Buffer): Nat
       `missing required export${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
       'Export every REQUIRED function of contract/logmill.h with C linkage (//export in Go, #[no_mangle] pub extern "C" in Rust, extern "C" in C++).');
   }
+  checkAbiBlock(file, shown, abiBlock);
   let lib: NativeLibrary;
   const byFd = `/proc/self/fd/${fd}`;
   try {
@@ -63,6 +67,24 @@ function loadOpened(file: string, shown: string, fd: number, bytes: Buffer): Nat
   } catch (err) {
     lib.close();
     throw err;
+  }
+}
+
+/** A plugin that defines the ABI block (logmill.h) is refused here, unloaded, when it was built for another ABI. */
+function checkAbiBlock(file: string, shown: string, block: ElfInfo['abiBlock']): void {
+  if (!block) return;
+  const bad = 'unreadable' in block ? block.unreadable
+    : block.magic !== ABI_MAGIC ? `its magic is 0x${block.magic.toString(16)}, not 0x${ABI_MAGIC.toString(16)}`
+    : block.size < 12 ? `its size field says ${block.size} bytes` : null;
+  if (bad) {
+    throw new Rejection(file, `plugin "${shown}" has a damaged ABI block (${ABI_BLOCK_SYMBOL})`, bad,
+      'Define it only with LOGMILL_ABI_BLOCK(); from contract/logmill.h (the Go SDK and the Rust crate do it for you).');
+  }
+  const { abiVersion } = block as { abiVersion: number };
+  if (abiVersion !== ABI_VERSION) {
+    throw new Rejection(file, `incompatible plugin "${shown}": ABI version mismatch`,
+      `logmill speaks ABI version ${ABI_VERSION}, the plugin was built for version ${abiVersion} (its ${ABI_BLOCK_SYMBOL} says so; none of its code was run).`,
+      'Rebuild the plugin against contract/logmill.h of this logmill (for the bundled plugins: make -C plugins).');
   }
 }
 
@@ -94,7 +116,7 @@ function validate(lib: NativeLibrary, file: string, shown: string, exports: Set<
         lib.lastError(h) || `ProcessorParse returned ${result} and ProcessorLastError gave no reason`,
         'ProcessorParse must accept input_len 0 with eof 1 and return 0 with an empty batch.');
     }
-    if (result !== 0 || out.readUInt32LE(0) !== 0x31424d4c || out.readUInt32LE(4) !== 0) {
+    if (result !== 0 || out.readUInt32LE(0) !== BATCH_MAGIC || out.readUInt32LE(4) !== 0) {
       throw new Rejection(file, `plugin "${shown}" (${name}) failed its self-test: parsing empty input must consume 0 bytes and emit an empty batch`,
         `ProcessorParse returned ${result}; batch magic 0x${out.readUInt32LE(0).toString(16)}, ${out.readUInt32LE(4)} records`);
     }

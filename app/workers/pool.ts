@@ -7,6 +7,7 @@
  * process, how it is started, watched and ended: app/workers/process.ts.
  */
 import type { PluginMeta } from '../plugins/discovery.js';
+import type { SampleResult } from '../plugins/sample.js';
 import type { Verified } from '../plugins/trust.js';
 import { DEFAULT_LOAD_TIMEOUT_MS, DEFAULT_WORKER_MEMORY, LoadTimeout, Worker, WorkerFailure, workersStopped, type JobListener, type WorkerLimits } from './process.js';
 import type { Job, JobDone, RejectionData } from './protocol.js';
@@ -135,6 +136,18 @@ export class Pool {
       return msg.type === 'score' ? msg.score : 0;
     } catch {
       return 0;
+    } finally {
+      this.release(w);
+    }
+  }
+
+  /** `plugins check --sample`: the checks of app/plugins/sample.ts, run on a worker for `key`. */
+  async checkSample(key: string, sample: Buffer): Promise<SampleResult> {
+    const w = await this.acquire(key, false);
+    if (!w) throw new WorkerFailure(`the plugin could not be loaded again in a new worker: ${this.loadFailures.get(key) ?? 'unknown reason'}`);
+    try {
+      const msg = await w.request({ type: 'sample', id: this.nextId++, sample });
+      return (msg as { result: SampleResult }).result;
     } finally {
       this.release(w);
     }

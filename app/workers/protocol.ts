@@ -10,6 +10,7 @@ import type { Input } from '../inputs/expand.js';
 import type { ReadAs } from '../inputs/read.js';
 import type { ByteRange, InputReport, PipelineSettings, RangeResult } from '../pipeline.js';
 import type { PluginMeta } from '../plugins/discovery.js';
+import type { SampleResult } from '../plugins/sample.js';
 import type { Verified } from '../plugins/trust.js';
 
 export interface RejectionData {
@@ -132,7 +133,9 @@ export type ToWorker =
   | { type: 'follow-read'; id: number; sid: number; idle: boolean }
   | { type: 'follow-close'; id: number; sid: number }
   /** The main process is done with one RecordChunk of job `id`. */
-  | { type: 'ack'; id: number };
+  | { type: 'ack'; id: number }
+  /** `plugins check --sample`: run the loaded plugin on these bytes every way app/plugins/sample.ts knows. */
+  | { type: 'sample'; id: number; sample: Buffer };
 
 export interface JobDone {
   type: 'done';
@@ -149,6 +152,7 @@ export type FromWorker =
   | { type: 'loaded'; plugin: PluginMeta }
   | { type: 'rejected'; rejection: RejectionData }
   | { type: 'score'; id: number; score: number }
+  | { type: 'sample-result'; id: number; result: SampleResult }
   | { type: 'progress'; id: number; bytes: number }
   | RecordChunk
   | JobDone

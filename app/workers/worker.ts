@@ -15,6 +15,7 @@ import { matches } from '../analysis/filters.js';
 import { Summary } from '../analysis/summary.js';
 import { runInput, type RecordHandler } from '../pipeline.js';
 import { Rejection } from '../plugins/discovery.js';
+import { checkSample } from '../plugins/sample.js';
 import type { Verified } from '../plugins/trust.js';
 import { BUILTINS } from '../processors/registry.js';
 import { toCsv, toNdjson } from '../render/records.js';
@@ -162,6 +163,8 @@ process.on('message', (msg: ToWorker) => {
         return send({ type: 'score', id: msg.id, score: processorFor(plugin!.name).detect?.(msg.head) ?? 0 });
       case 'job':
         return send(await runJob(msg.id, msg.job));
+      case 'sample':
+        return send({ type: 'sample-result', id: msg.id, result: checkSample(plugin!, msg.sample, () => send({ type: 'progress', id: msg.id, bytes: 0 })) });
       case 'follow-open':
         try {
           await followOpen(msg, processorFor(msg.processor));

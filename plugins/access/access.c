@@ -198,19 +198,20 @@ static uint64_t out_len(const uint8_t *s, uint64_t n, int mode) {
   return len;
 }
 
-/* Writes a batch string (u32 length + bytes) at w; returns the end. */
-static uint8_t *emit(uint8_t *w, const uint8_t *s, uint64_t n, int mode) {
+/* Writes a batch string: n bytes of s, unescaped and/or sanitized as `mode`
+ * says, in place (out_len said how many bytes that takes at most). */
+static void emit(lm_batch *b, const uint8_t *s, uint64_t n, int mode) {
+  uint8_t *w = lm_record_str_begin(b, out_len(s, n, mode));
   if (!mode) {
-    lm_put32(w, (uint32_t)n);
-    if (n) memcpy(w + 4, s, n);
-    return w + 4 + n;
+    if (n) memcpy(w, s, n);
+    lm_record_str_end(b, n);
+    return;
   }
   if (mode & M_UNESC) {
-    uint64_t k = unescape(s, n, w + 4);
-    lm_put32(w, (uint32_t)k);
-    return w + 4 + k;
+    lm_record_str_end(b, unescape(s, n, w));
+    return;
   }
-  uint8_t *d = w + 4;
+  uint8_t *d = w;
   uint64_t i = 0;
   while (i < n) {
     uint8_t c = s[i];
@@ -222,8 +223,7 @@ static uint8_t *emit(uint8_t *w, const uint8_t *s, uint64_t n, int mode) {
       *d++ = c; i++;
     }
   }
-  lm_put32(w, (uint32_t)(d - (w + 4)));
-  return d;
+  lm_record_str_end(b, (uint64_t)(d - w));
 }
 
 static inline int span_mode(span v, int sanitize) {
@@ -547,42 +547,32 @@ static uint64_t record_size(const rec *r, int sanitize, span raw) {
   return size;
 }
 
-static void write_record(lm_batch *b, const rec *r, int sanitize, span raw, uint64_t size,
-                         uint64_t line, uint64_t offset) {
-  uint8_t *rp = b->out + b->pos, *w = rp + LM_RECORD_HEADER;
-  lm_put32(rp, (uint32_t)size);
+/* Writes one record of `size` bytes (record_size), which the caller checked fits
+ * (lm_record_fits): every write below succeeds. */
+static void write_record(lm_batch *b, const rec *r, int sanitize, span raw, uint64_t line, uint64_t offset) {
   if (r->reason) {
-    rp[4] = LM_SEV_UNKNOWN; rp[5] = LM_REC_MALFORMED; rp[6] = 1; rp[7] = 0;
-    lm_put64(rp + 8, 0);
-    w = emit(w, NULL, 0, 0);
-    w = emit(w, (const uint8_t *)r->reason, strlen(r->reason), 0);
-    w = emit(w, (const uint8_t *)"raw", 3, 0);
-    w = emit(w, raw.p, raw.n, sanitize ? M_SANITIZE : 0);
+    lm_record_begin(b, LM_SEV_UNKNOWN, LM_REC_MALFORMED, 0, line, offset);
+    lm_record_str(b, "", 0);
+    lm_record_str(b, r->reason, strlen(r->reason));
+    lm_record_key(b, "raw", 3);
+    emit(b, raw.p, raw.n, sanitize ? M_SANITIZE : 0);
   } else {
-    rp[4] = r->sev; rp[5] = r->has_time ? LM_REC_HAS_TIME : 0;
-    rp[6] = (uint8_t)r->nf; rp[7] = (uint8_t)(r->nf >> 8);
-    lm_put64(rp + 8, (uint64_t)r->time_us);
-    w = emit(w, r->sevtext.p, r->sevtext.n, 0);
-    w = emit(w, r->msg.p, r->msg.n, span_mode(r->msg, sanitize));
+    lm_record_begin(b, r->sev, r->has_time ? LM_REC_HAS_TIME : 0, r->time_us, line, offset);
+    lm_record_str(b, (const char *)r->sevtext.p, r->sevtext.n);
+    emit(b, r->msg.p, r->msg.n, span_mode(r->msg, sanitize));
     for (uint32_t i = 0; i < r->nf; i++) {
       const field *f = &r->f[i];
       if (f->key) {
-        w = emit(w, (const uint8_t *)f->key, f->klen, 0);
+        lm_record_key(b, f->key, f->klen);
       } else {
-        uint32_t nd = ndigits(f->idx), v = f->idx;
-        lm_put32(w, 5 + nd);
-        memcpy(w + 4, "extra", 5);
-        for (uint32_t j = nd; j > 0; j--) { w[4 + 5 + j - 1] = (uint8_t)('0' + v % 10); v /= 10; }
-        w += 4 + 5 + nd;
+        char key[16];
+        int klen = snprintf(key, sizeof key, "extra%u", (unsigned)f->idx);
+        lm_record_key(b, key, (uint64_t)klen);
       }
-      w = emit(w, f->v.p, f->v.n, span_mode(f->v, sanitize));
+      emit(b, f->v.p, f->v.n, span_mode(f->v, sanitize));
     }
   }
-  lm_put64(rp + 16, line);
-  lm_put64(rp + 24, offset);
-  (void)w; /* w - rp == size by construction */
-  b->pos += size;
-  b->count++;
+  lm_record_end(b);
 }
 
 /* Trims spaces, tabs and a trailing CR; skips a UTF-8 BOM at stream start. */
@@ -673,7 +663,7 @@ EXPORT int64_t ProcessorParse(logmill_processor *p, const uint8_t *input, int64_
     int sanitize = !utf8_valid(s, n);
     span raw = r.reason ? raw_span(s, n) : (span){0, 0, 0};
     uint64_t size = record_size(&r, sanitize, raw);
-    if (b.pos + size > b.cap) {
+    if (!lm_record_fits(&b, size)) {
       if (b.count == 0) {
         p->line = line0; /* nothing consumed: the next call starts over */
         lm_batch_need(&b, size);
@@ -681,7 +671,7 @@ EXPORT int64_t ProcessorParse(logmill_processor *p, const uint8_t *input, int64_
       }
       break; /* batch full: logmill calls again with the rest */
     }
-    write_record(&b, &r, sanitize, raw, size, p->line, pos);
+    write_record(&b, &r, sanitize, raw, p->line, pos);
     pos = next;
     p->line++;
   }

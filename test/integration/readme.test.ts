@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { logmill, tempDir } from '../helpers/cli.js';
-import { REPO } from '../helpers/paths.js';
+import { cliEnv, logmill, tempDir } from '../helpers/cli.js';
+import { CLI, REPO } from '../helpers/paths.js';
 
 it('the Go plugin example of the README builds and works as a drop-in plugin', async () => {
   const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
@@ -34,3 +34,28 @@ it('the Go plugin example of the README builds and works as a drop-in plugin', a
   expect(out.files[0]).toMatchObject({ format: 'upper', records: 4, reason: 'by extension .upper' });
   expect(out.severity).toMatchObject({ error: 1, info: 1, warn: 1, unknown: 1 });
 });
+
+it('the README\'s "Write a plugin in 10 minutes" commands work as written (Go)', async () => {
+  const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+  const start = readme.indexOf('```\n', readme.indexOf('#### Write a plugin in 10 minutes'));
+  const script = readme.slice(start + 4, readme.indexOf('```', start + 4));
+  expect(script).toMatch(/^logmill plugins new myfmt --lang go/);
+  const home = tempDir();
+  const bin = path.join(home, 'bin');
+  mkdirSync(bin);
+  // `logmill` on the PATH is this build, as after `npm install -g`.
+  writeFileSync(path.join(bin, 'logmill'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`, { mode: 0o755 });
+  mkdirSync(path.join(home, '.config/logmill/plugins'), { recursive: true });
+  const gocache = execFileSync('go', ['env', 'GOCACHE'], { encoding: 'utf8' }).trim();
+  const cwd = tempDir();
+  // The file the script analyzes, made where `cd myfmt` leads.
+  const prepared = script.replace('make test', 'make test\nprintf "2026-11-23T05:54:40Z ERROR disk full\\n" > app.myfmt');
+  execFileSync('bash', ['-e', '-c', prepared], {
+    cwd, env: { ...cliEnv(), HOME: home, PATH: `${bin}:${process.env.PATH}`, GOCACHE: gocache }, stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  // The plugin copied into ~/.config/logmill/plugins is used by the next run, from anywhere.
+  writeFileSync(path.join(cwd, 'app.myfmt'), '2026-11-23 05:54:40 ERROR disk full\n2026-11-23 05:54:41 INFO fine\n');
+  const res = await logmill(['analyze', '-o', 'json', 'app.myfmt'], { cwd, env: { HOME: home, XDG_CONFIG_HOME: '' } });
+  expect(res.stderr).toBe('');
+  expect(JSON.parse(res.stdout).files[0]).toMatchObject({ format: 'myfmt', records: 2, reason: 'by extension .myfmt' });
+}, 600_000);
