@@ -192,19 +192,20 @@ function partialMatch(name: string, re: RegExp, line: string): string {
 }
 
 /**
- * The content score of a file head (at most 64 KiB, maybe cut mid-line):
- * 0 unless the first line starts a record. A single-line format scores
- * the share of lines that match; a multi-line one at least 50 (its other
- * lines may be continuations), more the more lines match. A format with a
- * `file-pattern` is only for files so named (lnav's rule): it never
- * scores content.
+ * The content score of a file head (at most 64 KiB, maybe cut mid-line),
+ * from the share of its first 200 lines that a pattern matches. A
+ * multi-line format whose first line matches scores at least 50 (its other
+ * lines may be continuations); otherwise (a banner before the first record)
+ * the matching lines must be the majority. A format with a `file-pattern`
+ * is only for files so named (lnav's rule): it never scores content.
  */
 export function detectScore(cf: CompiledFormat, head: Buffer): number {
   if (cf.fileName) return 0;
   const end = head.lastIndexOf(10);
   const text = head.toString('utf8', head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0, end > 0 ? end : head.length);
   const lines = text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '').slice(0, 200);
-  if (lines.length === 0 || !matchLine(cf, lines[0])) return 0;
   const matched = lines.filter((l) => matchLine(cf, l)).length;
-  return cf.def.multiline ? 50 + Math.round((50 * matched) / lines.length) : Math.round((100 * matched) / lines.length);
+  if (matched === 0) return 0;
+  const share = matched / lines.length;
+  return cf.def.multiline && matchLine(cf, lines[0]) ? 50 + Math.round(50 * share) : Math.round(100 * share);
 }

@@ -49,9 +49,9 @@ export interface FormatDefinition {
 /** One format of a file, or why it was refused. */
 export type Loaded = { format: FormatDefinition } | { rejection: Rejection };
 
-const SUPPORTED = new Set(['title', 'description', 'regex', 'timestamp-field', 'timestamp-format', 'level-field', 'level', 'body-field', 'value', 'sample', 'file-pattern', 'multiline']);
+const SUPPORTED = new Set(['title', 'description', 'url', 'regex', 'timestamp-field', 'timestamp-format', 'level-field', 'level', 'body-field', 'value', 'sample', 'file-pattern', 'multiline']);
 const IGNORED = new Set([
-  'url', 'highlights', 'search-table', 'tags', 'partitions', 'opid-field', 'opid', 'module-field', 'ordered-by-time',
+  'highlights', 'search-table', 'tags', 'partitions', 'opid-field', 'opid', 'module-field', 'ordered-by-time',
   'convert-to-local-time', 'hide-extra', 'max-unrecognized-lines', 'src-file-field', 'src-line-field', 'thread-id-field',
   'duration-field', 'timestamp-point-of-reference', 'action', 'line-format',
 ]);
