@@ -9,6 +9,7 @@
  * installation's directory before the user's, then by file name).
  */
 import fg from 'fast-glob';
+import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,16 +44,31 @@ export function formatDirs(flag: string | undefined, env = process.env): string[
   return [...new Set([beside, path.join(config, 'logmill', 'formats')])];
 }
 
-/** `*.json` directly in each directory, directory order first, then by name. */
-export function scanFormats(dirs: string[]): string[] {
-  const files = dirs.flatMap((dir) => fg.sync('*.json', { cwd: dir, absolute: true, onlyFiles: true, followSymbolicLinks: true }).sort());
-  return [...new Set(files)];
+/**
+ * `*.json` directly in each directory, directory order first, then by name
+ * (a path that is a file is that one format file). A directory that exists
+ * but cannot be listed is reported, not skipped.
+ */
+export function scanFormats(dirs: string[]): { files: string[]; unreadable: RejectedFormat[] } {
+  const files: string[] = [];
+  const unreadable: RejectedFormat[] = [];
+  for (const dir of dirs) {
+    try {
+      if (statSync(dir, { throwIfNoEntry: false })?.isFile()) files.push(dir);
+      else files.push(...fg.sync('*.json', { cwd: dir, absolute: true, onlyFiles: true, followSymbolicLinks: true, suppressErrors: false }).sort());
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      unreadable.push({ file: dir, headline: `could not read formats directory "${display(dir)}"`, detail: (err as Error).message });
+    }
+  }
+  return { files: [...new Set(files)], unreadable };
 }
 
 /** Reads, compiles and checks every format file; `taken`: names already in use (built-ins, plugins). */
 export function loadFormats(dirs: string[], taken: ReadonlySet<string>): FormatCatalog {
-  const catalog: FormatCatalog = { dirs, formats: [], rejected: [] };
-  for (const file of scanFormats(dirs)) {
+  const { files, unreadable } = scanFormats(dirs);
+  const catalog: FormatCatalog = { dirs, formats: [], rejected: [...unreadable] };
+  for (const file of files) {
     for (const res of loadFile(file)) {
       const refused = 'rejection' in res ? res.rejection : admitFormat(res.format, catalog.formats, taken);
       if (refused) catalog.rejected.push(refused);

@@ -178,17 +178,36 @@ function kindAccepts(kind: string, v: string): boolean {
 function partialMatch(name: string, re: RegExp, line: string): string {
   const src = re.source;
   for (let k = src.length - 1; k > 0; k--) {
+    const piece = closeGroups(src.slice(0, k));
+    if (piece === null) continue;
     let m: RegExpExecArray | null;
     try {
-      m = new RegExp(src.slice(0, k), re.flags).exec(line);
+      m = new RegExp(piece, re.flags).exec(line);
     } catch {
       continue;
     }
     if (m && m.index === 0 && m[0].length > 0) {
-      return `"${name}" matches up to character ${m[0].length} ("${m[0].slice(-30)}"), then expects ${src.slice(k, k + 40)}`;
+      return `"${name}" matches up to character ${m[0].length} ("${m[0].slice(-40)}"), then expects ${src.slice(k, k + 40)}`;
     }
   }
   return `"${name}" does not match from the start`;
+}
+
+/** A leading piece of a pattern with its open groups closed; null if it ends inside a class or an escape. */
+function closeGroups(piece: string): string | null {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < piece.length; i++) {
+    const c = piece[i];
+    if (c === '\\') {
+      if (++i >= piece.length) return null;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+    } else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+  }
+  return inClass || depth < 0 ? null : piece + ')'.repeat(depth);
 }
 
 /**
