@@ -95,6 +95,30 @@ describe('format files in analyze and parse', () => {
   });
 });
 
+describe('the README', () => {
+  it('shows a format file that works as shown, and `logmill formats` output as printed', async () => {
+    const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Format files'));
+    const json = section.slice(section.indexOf('```json\n') + 8, section.indexOf('```', section.indexOf('```json\n') + 8));
+    const shop = JSON.parse(json);
+    const dir = workspace({ 'shop.json': json, 'broken.json': { broken: { ...shop.shop, sample: BROKEN.broken.sample } } });
+    // The README's `parse` example, on the README's sample lines.
+    writeFileSync(path.join(dir, 'shop.log'), shop.shop.sample.map((s: { line: string }) => s.line).join('\n') + '\n');
+    const parseBlock = section.slice(section.indexOf('$ logmill parse shop.log'));
+    const [command, expected] = parseBlock.split('\n');
+    expect(command).toBe('$ logmill parse shop.log | head -1');
+    const parsed = await logmill(['parse', 'shop.log', '--formats', 'formats'], { cwd: dir });
+    expect(parsed.stdout.split('\n')[0]).toBe(expected);
+    expect(parsed.stdout.trim().split('\n')).toHaveLength(2);
+
+    const listing = readme.slice(readme.indexOf('$ logmill formats --formats formats\n'));
+    const shown = listing.slice(listing.indexOf('\n') + 1, listing.indexOf('```'));
+    const res = await logmill(['formats', '--formats', 'formats'], { cwd: dir });
+    expect(res.stdout).toBe(shown);
+    expect(res.code).toBe(1);
+  });
+});
+
 describe('format files in watch', () => {
   const running: Watch[] = [];
   afterEach(() => {
