@@ -63,7 +63,7 @@ export async function loadPlugins(flags: PluginFlags): Promise<{ pool: Pool; cat
   try {
     const catalog = await loadCatalog(pluginDirs(flags.plugins), pool, flags.allowUntrustedPlugins);
     const formats = loadFormats(formatDirs(flags.formats), new Set([...BUILTINS, ...catalog.plugins].map((p) => p.name)));
-    return { pool, catalog, formats, registry: Registry.of(catalog.plugins, pool, catalog.rejected, formats.formats) };
+    return { pool, catalog, formats, registry: Registry.of(catalog.plugins, pool, catalog.rejected, formats) };
   } catch (err) {
     pool.close();
     throw err;

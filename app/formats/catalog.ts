@@ -15,12 +15,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { display, Rejection } from '../plugins/discovery.js';
 import type { RejectionData } from '../workers/protocol.js';
-import { compileFormat, type CompiledFormat } from './compile.js';
+import { compileFormat, fileNamePattern, type CompiledFormat } from './compile.js';
 import { formatLabel, readFormatFile } from './definition.js';
 
 export interface RejectedFormat extends RejectionData {
   /** The format's name, when the file got as far as naming it. */
   name?: string;
+  /** Its file-pattern, when that compiled: the files it names fail instead of going to another processor. */
+  fileName?: RegExp;
 }
 
 export interface FormatCatalog {
@@ -85,7 +87,7 @@ export function loadFile(file: string): ({ format: CompiledFormat } | { rejectio
     try {
       return { format: compileFormat(res.format) };
     } catch (err) {
-      if (err instanceof Rejection) return { rejection: { ...rejected(err), name: res.format.name } };
+      if (err instanceof Rejection) return { rejection: { ...rejected(err), name: res.format.name, fileName: fileNamePattern(res.format) } };
       throw err;
     }
   });
@@ -98,7 +100,7 @@ export function admitFormat(cf: CompiledFormat, loaded: Iterable<CompiledFormat>
   if (!other && !taken.has(name)) return null;
   const owner = other ? `the format in "${display(other.def.file)}"` : 'a built-in processor or a plugin';
   return {
-    file, name, headline: `${formatLabel(name, file)} not loaded: name "${name}" is already taken by ${owner}`,
+    file, name, fileName: cf.fileName, headline: `${formatLabel(name, file)} not loaded: name "${name}" is already taken by ${owner}`,
     hint: other ? 'Remove or rename one of the two; the format met first (the installation\'s directory before yours, then by file name) wins.'
       : 'Give the format another name (the key of its object in the file).',
   };

@@ -88,6 +88,15 @@ export function compileFormat(def: FormatDefinition): CompiledFormat {
   return compiled;
 }
 
+/** A format's file-pattern compiled, or undefined (none, or it does not compile). */
+export function fileNamePattern(def: FormatDefinition): RegExp | undefined {
+  try {
+    return def.filePattern === undefined ? undefined : toRegExp(def.filePattern);
+  } catch {
+    return undefined;
+  }
+}
+
 /** lnav's PCRE spellings that JavaScript writes differently. */
 function toRegExp(pattern: string): RegExp {
   let src = pattern.replace(/\(\?P</g, '(?<').replace(/\\A/g, '^').replace(/\\[Zz]/g, '$');

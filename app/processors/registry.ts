@@ -6,6 +6,7 @@
  */
 import type { Processor, ProcessorOrigin } from '../../contract/processor.js';
 import { detectScore, type CompiledFormat } from '../formats/compile.js';
+import type { RejectedFormat } from '../formats/catalog.js';
 import type { FormatDefinition } from '../formats/definition.js';
 import { pluginOrigin } from '../plugins/origin.js';
 import type { RejectedPlugin } from '../plugins/catalog.js';
@@ -64,14 +65,17 @@ export class Registry {
    * extensions they are known to claim: routing fails their files instead of
    * sending them to `text` (app/routing.ts).
    */
-  constructor(readonly processors: readonly ProcessorInfo[], readonly rejected: readonly RejectedPlugin[] = []) {
+  constructor(readonly processors: readonly ProcessorInfo[], readonly rejected: readonly RejectedPlugin[] = [],
+    /** Format files that were found but are not used: a file their file-pattern names fails with their reason. */
+    readonly rejectedFormats: readonly RejectedFormat[] = []) {
     for (const p of processors) this.byNameMap.set(p.name, p);
     for (const p of processors) for (const ext of p.extensions) if (!this.byExtensionMap.has(ext)) this.byExtensionMap.set(ext, p);
   }
 
   /** Plugins first, then format files, then the built-ins: on equal detect scores the earlier wins. */
-  static of(plugins: readonly PluginMeta[], pool: Pool, rejected: readonly RejectedPlugin[] = [], formats: readonly CompiledFormat[] = []): Registry {
-    return new Registry([...plugins.map((m) => pluginInfo(m, pool)), ...formats.map(formatInfo), ...BUILTINS.map(builtinInfo)], rejected);
+  static of(plugins: readonly PluginMeta[], pool: Pool, rejected: readonly RejectedPlugin[] = [],
+    formats: { formats: readonly CompiledFormat[]; rejected?: readonly RejectedFormat[] } = { formats: [] }): Registry {
+    return new Registry([...plugins.map((m) => pluginInfo(m, pool)), ...formats.formats.map(formatInfo), ...BUILTINS.map(builtinInfo)], rejected, formats.rejected);
   }
 
   byName(name: string): ProcessorInfo | undefined {

@@ -34,7 +34,7 @@ export class LivePlugins {
     private readonly formats: () => readonly CompiledFormat[] = () => [],
   ) {
     for (const meta of catalog.plugins) this.metas.set(meta.file, meta);
-    this.registry = Registry.of([...this.metas.values()], pool, [], formats());
+    this.registry = Registry.of([...this.metas.values()], pool, [], { formats: formats() });
   }
 
   /** Announces the initial set and starts watching the directories. */
@@ -98,7 +98,7 @@ export class LivePlugins {
 
   /** The plugins or the format files changed: route new work with the new set. */
   changed(): void {
-    this.registry = Registry.of([...this.metas.values()], this.pool, [], this.formats());
+    this.registry = Registry.of([...this.metas.values()], this.pool, [], { formats: this.formats() });
     // Idle workers of replaced or removed builds go; busy ones finish their work first.
     this.pool.trim(this.liveKeys());
     this.onChange();

@@ -95,6 +95,16 @@ describe('format files in analyze and parse', () => {
   });
 });
 
+describe('a rejected format with a file-pattern', () => {
+  it('fails the files it names instead of letting another processor read them (exit 1)', async () => {
+    const dir = workspace({ 'broken.json': { broken: { ...BROKEN.broken, 'file-pattern': '\\.applog$' } } });
+    const res = await logmill(['analyze', 'shop.applog', '--formats', 'formats', '-o', 'json'], { cwd: dir });
+    expect(res.code).toBe(1);
+    expect(JSON.parse(res.stdout).files[0]).toMatchObject({ format: null, records: 0 });
+    expect(res.stderr).toContain(`logmill: shop.applog: no processor: the file-pattern of a rejected format names this file: ${BROKEN_MESSAGE.split('\n')[0]} (see: logmill formats)\n`);
+  });
+});
+
 describe('the README', () => {
   it('shows a format file that works as shown, and `logmill formats` output as printed', async () => {
     const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
