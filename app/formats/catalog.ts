@@ -10,10 +10,7 @@
  */
 import fg from 'fast-glob';
 import { statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { display, Rejection } from '../plugins/discovery.js';
+import { display, Rejection, searchDirs } from '../plugins/discovery.js';
 import type { RejectionData } from '../workers/protocol.js';
 import { compileFormat, fileNamePattern, type CompiledFormat } from './compile.js';
 import { formatLabel, readFormatFile } from './definition.js';
@@ -39,11 +36,7 @@ export interface FormatCatalog {
  * ($XDG_CONFIG_HOME/logmill/formats, or ~/.config/logmill/formats).
  */
 export function formatDirs(flag: string | undefined, env = process.env): string[] {
-  if (flag) return [path.resolve(flag)];
-  if (env.LOGMILL_FORMATS) return env.LOGMILL_FORMATS.split(':').filter(Boolean).map((d) => path.resolve(d));
-  const beside = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../plugins/formats');
-  const config = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(homedir(), '.config');
-  return [...new Set([beside, path.join(config, 'logmill', 'formats')])];
+  return searchDirs(flag, env.LOGMILL_FORMATS, 'formats', env);
 }
 
 /**
