@@ -6,7 +6,7 @@
  * formats directory. The log is written by Python's logging module in a
  * layout logmill does not know (test/fixtures/formats/make-shop.py).
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { logmill, tempDir } from '../helpers/cli.js';
@@ -148,6 +148,10 @@ describe('format files in watch', () => {
     await w.until((e) => e.event === 'format-loaded' && e.name === 'shop' && e.file === 'formats/shop.json');
     await w.until((e) => e.event === 'file-released' && e.file === 'logs/shop.applog' && e.format === 'shop');
     await w.summaryWith(6);
+    writeFileSync(path.join(dir, 'formats', 'shop.json'), JSON.stringify({ shop: { ...SHOP.shop, title: 'changed', 'file-pattern': '\\.applog$' } }));
+    await w.until((e) => e.event === 'format-replaced' && e.name === 'shop');
+    rmSync(path.join(dir, 'formats', 'shop.json'));
+    await w.until((e) => e.event === 'format-removed' && e.name === 'shop');
     const { code, final } = await w.stop();
     expect(code).toBe(0);
     expect(final).toMatchObject({ records: 6, malformed: 0, held: 0 });
