@@ -27,6 +27,8 @@ COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules node_modules
 COPY --from=build /src/dist dist
 COPY --from=build /src/plugins/*.so plugins/
+# Shipped format files (data, read from plugins/formats/ beside the installation).
+COPY --from=build /src/plugins/formats/ plugins/formats/
 # Bundled plugins, plus any mounted at /plugins.
 ENV LOGMILL_PLUGINS=/opt/logmill/plugins:/plugins
 RUN mkdir -p /logs /plugins && ln -s /opt/logmill/dist/app/cli.js /usr/local/bin/logmill

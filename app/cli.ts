@@ -51,6 +51,7 @@ function parseNumber(flag: string, what: { integer?: boolean; min: number }) {
 function pluginOptions<T>(y: Argv<T>) {
   return y
     .option('plugins', { type: 'string', describe: 'plugin directory (default: $LOGMILL_PLUGINS, else the one beside logmill and ~/.config/logmill/plugins; never ./plugins unless named)' })
+    .option('formats', { type: 'string', describe: 'format-file directory (default: $LOGMILL_FORMATS, else plugins/formats beside logmill and ~/.config/logmill/formats)' })
     .option('jobs', { alias: 'j', type: 'string', coerce: parseNumber('jobs', { integer: true, min: 1 }), describe: 'worker processes parsing at once (default: all cores)' })
     .option('plugin-timeout', { type: 'string', default: 60, coerce: parseNumber('plugin-timeout', { min: 0 }), describe: 'seconds a plugin may go without progress while parsing before its worker is killed (0 = no limit)' })
     .option('plugin-load-timeout', { type: 'string', default: DEFAULT_LOAD_TIMEOUT_MS / 1000, coerce: parseNumber('plugin-load-timeout', { min: 0 }), describe: 'seconds a plugin may take to load and pass its checks before it is rejected (0 = no limit)' })
@@ -58,9 +59,9 @@ function pluginOptions<T>(y: Argv<T>) {
     .option('allow-untrusted-plugins', { type: 'boolean', default: false, describe: 'load plugins that are group/world-writable or owned by another user' });
 }
 
-function pluginFlags(a: { plugins?: string; jobs?: number; 'plugin-timeout': number; 'plugin-load-timeout': number; 'worker-memory': number; 'allow-untrusted-plugins': boolean }) {
+function pluginFlags(a: { plugins?: string; formats?: string; jobs?: number; 'plugin-timeout': number; 'plugin-load-timeout': number; 'worker-memory': number; 'allow-untrusted-plugins': boolean }) {
   return {
-    plugins: a.plugins, jobs: a.jobs, pluginTimeout: a['plugin-timeout'], pluginLoadTimeout: a['plugin-load-timeout'],
+    plugins: a.plugins, formats: a.formats, jobs: a.jobs, pluginTimeout: a['plugin-timeout'], pluginLoadTimeout: a['plugin-load-timeout'],
     workerMemory: a['worker-memory'], allowUntrustedPlugins: a['allow-untrusted-plugins'],
   };
 }
@@ -189,7 +190,10 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
           async (c) => { const { runPluginsLock } = await import('./commands/plugins.js'); code = runPluginsLock({ plugins: c.plugins }); })
         .command('$0', false, () => {}, async (l) => { const { runPluginsList } = await import('./commands/plugins.js'); code = await runPluginsList({ ...pluginFlags(l), output: l.output }); }),
       () => {})
-    .demandCommand(1, 'name a command: analyze, parse, watch or plugins')
+    .command('formats', 'list the format files (JSON, lnav schema) and check their samples; exit 1 if any is rejected',
+      (y) => pluginOptions(y).option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as const }),
+      async (a) => { const { runFormatsList } = await import('./commands/formats.js'); code = await runFormatsList({ ...pluginFlags(a), output: a.output }); })
+    .demandCommand(1, 'name a command: analyze, parse, sql, watch, plugins or formats')
     .recommendCommands()
     .strict()
     .help()

@@ -91,7 +91,7 @@ export type JobOutcome = { done: JobDone } | { failure: string };
 export function runPlanned(p: Planned, settings: RunSettings, make: (range?: ByteRange) => Omit<Job, 'readAs'>,
   listener?: JobListener): Promise<JobOutcome[]> {
   const proc = p.processor!;
-  const jobs: Job[] = (p.ranges ?? [undefined]).map((r) => ({ ...make(r), readAs: p.readAs }));
+  const jobs: Job[] = (p.ranges ?? [undefined]).map((r) => ({ ...make(r), readAs: p.readAs, format: proc.format }));
   return Promise.all(jobs.map(async (job): Promise<JobOutcome> => {
     try {
       return { done: await settings.pool.run(proc.key, job, listener) };

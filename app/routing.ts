@@ -1,6 +1,7 @@
 /**
- * Routing: which processor handles an input. In order: `--format NAME`; the
- * file's extension (after a `.gz`); content detection, where every processor
+ * Routing: which processor handles an input. In order: `--format NAME`; a
+ * format file's `file-pattern` matching the path (a rejected format's fails the
+ * file with its reason); the file's extension (after a `.gz`); content detection, where every processor
  * with a detector scores the first 64 KiB and the best score of at least 50
  * wins (ties go to the processor listed first: plugins before built-ins);
  * else `text`, unless the content is binary, which no fallback can read.
@@ -28,6 +29,10 @@ export async function route(name: string, head: Buffer, registry: Registry, forc
     const p = registry.byName(forced);
     return p ? { processor: p, reason: 'by --format' } : { error: `unknown format "${forced}" (known: ${registry.names().join(', ')})` };
   }
+  const named = registry.processors.find((p) => p.fileName?.test(path.resolve(name)));
+  if (named) return { processor: named, reason: `by file name: matches the file-pattern of format ${named.name}` };
+  const lost = registry.rejectedFormats.find((r) => r.fileName?.test(path.resolve(name)));
+  if (lost) return { error: `no processor: the file-pattern of a rejected format names this file: ${lost.headline} (see: logmill formats)` };
   const ext = extensionOf(name);
   const byExt = ext ? registry.byExtension(ext) : undefined;
   if (byExt) return { processor: byExt, reason: `by extension .${ext}` };

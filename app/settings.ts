@@ -10,15 +10,18 @@ import { availableParallelism } from 'node:os';
 import type { Filter } from './analysis/filters.js';
 import { parseWhere, WhereSyntaxError, type WhereExpr } from './analysis/where.js';
 import type { PipelineSettings } from './pipeline.js';
+import { formatDirs, loadFormats, type FormatCatalog } from './formats/catalog.js';
 import { loadCatalog, type Catalog } from './plugins/catalog.js';
 import { pluginDirs } from './plugins/discovery.js';
-import { Registry } from './processors/registry.js';
+import { BUILTINS, Registry } from './processors/registry.js';
 import { Pool } from './workers/pool.js';
 
 export class UsageError extends Error {}
 
 export interface PluginFlags {
   plugins?: string;
+  /** `--formats DIR`: the format-file directory (app/formats/catalog.ts, formatDirs). */
+  formats?: string;
   jobs?: number;
   pluginTimeout: number;
   /** Seconds a plugin may take to load and pass its checks (0 = no limit). */
@@ -51,20 +54,22 @@ export interface RunSettings {
   pool: Pool;
   catalog: Catalog;
   registry: Registry;
+  formats: FormatCatalog;
   format?: string;
   splitMin: number;
   pipeline: PipelineSettings;
   filter: Filter;
 }
 
-/** The worker pool and the checked plugins. The caller must `pool.close()` when done. */
-export async function loadPlugins(flags: PluginFlags): Promise<{ pool: Pool; catalog: Catalog; registry: Registry }> {
+/** The worker pool, the checked plugins and format files. The caller must `pool.close()` when done. */
+export async function loadPlugins(flags: PluginFlags): Promise<{ pool: Pool; catalog: Catalog; registry: Registry; formats: FormatCatalog }> {
   const jobs = flags.jobs ?? availableParallelism();
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs ${flags.jobs}: expected a whole number of at least 1`);
   const pool = pluginPool(jobs, flags);
   try {
     const catalog = await loadCatalog(pluginDirs(flags.plugins), pool, flags.allowUntrustedPlugins);
-    return { pool, catalog, registry: Registry.of(catalog.plugins, pool, catalog.rejected) };
+    const formats = loadFormats(formatDirs(flags.formats), new Set([...BUILTINS, ...catalog.plugins].map((p) => p.name)));
+    return { pool, catalog, formats, registry: Registry.of(catalog.plugins, pool, catalog.rejected, formats) };
   } catch (err) {
     pool.close();
     throw err;
@@ -81,13 +86,13 @@ export function pluginPool(jobs: number, flags: Pick<PluginFlags, 'pluginTimeout
 export async function buildSettings(flags: CommonFlags): Promise<RunSettings> {
   const zone = toZone(flags.tz); // usage errors before any process is started
   const filter = toFilter(flags, zone);
-  const { pool, catalog, registry } = await loadPlugins(flags);
+  const { pool, catalog, registry, formats } = await loadPlugins(flags);
   try {
     if (flags.format && !registry.byName(flags.format)) {
       throw new UsageError(`unknown format "${flags.format}" (known: ${registry.names().join(', ')})`);
     }
     const options = Object.fromEntries(parseOptions(flags.opt ?? [], registry));
-    return { pool, catalog, registry, format: flags.format, splitMin: flags.splitMin, pipeline: { zone, options, chunkSize: flags.chunkSize, maxRecordBytes: flags.maxRecord }, filter };
+    return { pool, catalog, registry, formats, format: flags.format, splitMin: flags.splitMin, pipeline: { zone, options, chunkSize: flags.chunkSize, maxRecordBytes: flags.maxRecord }, filter };
   } catch (err) {
     pool.close();
     throw err;

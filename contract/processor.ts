@@ -52,7 +52,9 @@ export function fieldValue(r: LogRecord, name: string): string | undefined {
 /** Where a processor came from, for `logmill plugins` and reports. */
 export type ProcessorOrigin =
   | { kind: 'builtin' }
-  | { kind: 'plugin'; file: string; version?: string; language?: string; description?: string; about: Record<string, string> };
+  | { kind: 'plugin'; file: string; version?: string; language?: string; description?: string; about: Record<string, string> }
+  /** A format file (app/formats): data run by the built-in worker path. */
+  | { kind: 'format'; file: string; description?: string };
 
 export interface StreamOptions {
   /** Zone for stamps without one (`--tz`). */

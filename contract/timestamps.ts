@@ -65,13 +65,14 @@ export function parseZone(text: string): Zone {
   return { kind: 'iana', name, label: name };
 }
 
-const ABBREVIATIONS: Record<string, number> = {
+/** Zone abbreviations logmill reads, minutes east of UTC (also for format files' %Z). */
+export const ABBREVIATIONS: Record<string, number> = {
   UTC: 0, GMT: 0, UT: 0, Z: 0, WET: 0,
   EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420,
   CET: 60, CEST: 120, EET: 120, EEST: 180, WEST: 60, BST: 60, JST: 540,
 };
 
-const MONTHS: Record<string, number> = {
+export const MONTHS: Record<string, number> = {
   jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
 };
 
@@ -220,7 +221,7 @@ function parseOffset(text: string): number {
 }
 
 /** Wall-clock parts to µs; `offset` in minutes east of UTC, or undefined to use `zone`. */
-function compose(y: number, mo: number, d: number, h: number, mi: number, s: number, us: number,
+export function compose(y: number, mo: number, d: number, h: number, mi: number, s: number, us: number,
   offset: number | undefined, zone: Zone): number | null {
   if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null; // year 0 is out of range
   const wall = utcMs(y, mo - 1, d, h, mi, s === 60 ? 59 : s);

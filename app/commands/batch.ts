@@ -14,7 +14,7 @@ import { releaseStdin } from '../inputs/stdin.js';
 import { buildSettings, type CommonFlags, type RunSettings } from '../settings.js';
 import { stopAllWorkers } from '../workers/pool.js';
 import { planInputs } from './inputs.js';
-import { warnRejectedPlugins } from './problems.js';
+import { warnRejectedFormats, warnRejectedPlugins } from './problems.js';
 
 export interface BatchRun {
   settings: RunSettings;
@@ -35,6 +35,7 @@ export async function withBatchRun(flags: CommonFlags & { paths: string[] }, spl
     settings = await buildSettings(flags);
     if (signal.aborted) return 0;
     warnRejectedPlugins(settings.catalog);
+    warnRejectedFormats(settings.formats.rejected);
     const { planned, errors } = await planInputs(flags.paths, settings, split);
     return signal.aborted ? 0 : await body({ settings, planned, errors });
   } catch (err) {

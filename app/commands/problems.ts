@@ -9,6 +9,7 @@ import type { InputReport } from '../pipeline.js';
 import type { Catalog } from '../plugins/catalog.js';
 import { display } from '../plugins/discovery.js';
 import { printable } from '../render/escape.js';
+import type { RejectionData } from '../workers/protocol.js';
 
 /** Writes one problem line, `logmill: what`, with control characters shown, not sent. */
 export function warn(what: string): void {
@@ -22,6 +23,11 @@ export function warnRejectedPlugins(catalog: Catalog): void {
     const how = r.remembered ? 'remembered from an earlier run; to check again: logmill plugins check' : 'see: logmill plugins check';
     warn(`warning: ${r.headline}${r.detail ? `: ${r.detail.replace(/\n/g, '; ')}` : ''} (${how} ${display(r.file)})`);
   }
+}
+
+/** One line per rejected format file, like a rejected plugin: the format is not used, and why. */
+export function warnRejectedFormats(rejected: readonly RejectionData[]): void {
+  for (const r of rejected) warn(`warning: ${r.headline}${r.detail ? `: ${r.detail.replace(/\n/g, '; ')}` : ''} (see: logmill formats)`);
 }
 
 export function reportInputProblems(errors: readonly InputError[], reports: readonly InputReport[]): number {

@@ -11,6 +11,8 @@ import { makeStyle, useColor } from '../render/terminal.js';
 import { buildSettings, toGrep, UsageError, type CommonFlags } from '../settings.js';
 import { Follower, type FollowStats } from '../watch/files.js';
 import { NdjsonOutput, TerminalOutput, type WatchOutput } from '../watch/output.js';
+import { BUILTINS } from '../processors/registry.js';
+import { LiveFormats } from '../watch/formats.js';
 import { LivePlugins } from '../watch/plugins.js';
 import { WatchState } from '../watch/state.js';
 import { stopAllWorkers } from '../workers/pool.js';
@@ -33,13 +35,16 @@ export async function runWatch(flags: WatchFlags): Promise<number> {
   const output: WatchOutput = process.stdout.isTTY ? new TerminalOutput(makeStyle(useColor(process.stdout))) : new NdjsonOutput();
   const stats: FollowStats = { records: 0, malformed: 0, severity: new Array(SEVERITY_NAMES.length).fill(0), latestErrors: [] };
   let follower: Follower | undefined;
-  const plugins = new LivePlugins(settings.catalog, settings.pool, flags.allowUntrustedPlugins, output, () => follower?.retryHeld());
+  let plugins: LivePlugins | undefined;
+  const formats = new LiveFormats(settings.formats, () => new Set([...BUILTINS.map((b) => b.name), ...plugins!.names()]), output, () => plugins!.changed());
+  plugins = new LivePlugins(settings.catalog, settings.pool, flags.allowUntrustedPlugins, output, () => follower?.retryHeld(), () => formats.formats);
   follower = new Follower(flags.paths, {
     pool: settings.pool, registry: () => plugins.registry, pipeline: settings.pipeline, filter: settings.filter, format: settings.format,
     alert, state, output, stats, fromEnd: flags.fromEnd,
   });
 
   await plugins.start();
+  await formats.start();
   await follower.start();
   output.event('watching', { paths: flags.paths, plugins: plugins.names() });
 
@@ -61,6 +66,7 @@ export async function runWatch(flags: WatchFlags): Promise<number> {
   });
   clearInterval(timer);
   await plugins.close();
+  await formats.close();
   // Reads in flight may finish, but a plugin that hangs (or ignores signals) does not hold the stop
   // hostage until --plugin-timeout: past the grace its workers are killed, and what they had unread
   // stays unread (their offsets were not committed, so --state reads it again next time).

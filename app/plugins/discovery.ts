@@ -45,11 +45,22 @@ export interface PluginMeta {
  * code from the data may run unless the user names its directory.
  */
 export function pluginDirs(flag: string | undefined, env = process.env): string[] {
+  return searchDirs(flag, env.LOGMILL_PLUGINS, 'plugins', env);
+}
+
+/**
+ * A search path as logmill's plugin and format directories are resolved:
+ * the flag, else the colon-separated variable, else `sub` inside the
+ * installation's `plugins/` directory and `logmill/<sub>` in the user's
+ * config directory ($XDG_CONFIG_HOME, or ~/.config).
+ */
+export function searchDirs(flag: string | undefined, variable: string | undefined, sub: string, env = process.env): string[] {
   if (flag) return [path.resolve(flag)];
-  if (env.LOGMILL_PLUGINS) return env.LOGMILL_PLUGINS.split(':').filter(Boolean).map((d) => path.resolve(d));
-  const beside = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../plugins');
+  if (variable) return variable.split(':').filter(Boolean).map((d) => path.resolve(d));
+  const plugins = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../plugins');
+  const beside = sub === 'plugins' ? plugins : path.join(plugins, sub);
   const config = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(homedir(), '.config');
-  return [...new Set([beside, path.join(config, 'logmill', 'plugins')])];
+  return [...new Set([beside, path.join(config, 'logmill', sub)])];
 }
 
 /** Lists `*.so` files directly in the directories, sorted so that duplicate names resolve the same way every run. */

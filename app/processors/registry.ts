@@ -5,6 +5,9 @@
  * Plugins come first, so their extensions win over the built-ins'.
  */
 import type { Processor, ProcessorOrigin } from '../../contract/processor.js';
+import { detectScore, type CompiledFormat } from '../formats/compile.js';
+import type { RejectedFormat } from '../formats/catalog.js';
+import type { FormatDefinition } from '../formats/definition.js';
 import { pluginOrigin } from '../plugins/origin.js';
 import type { RejectedPlugin } from '../plugins/catalog.js';
 import type { PluginMeta } from '../plugins/discovery.js';
@@ -31,6 +34,10 @@ export interface ProcessorInfo {
   detect?(head: Buffer): Promise<number> | number;
   /** Whether a file with this head can be split into byte ranges (the processor can resync). */
   splittable(head: Buffer): boolean;
+  /** A format file's `file-pattern`: files whose path it matches are routed to it by name. */
+  fileName?: RegExp;
+  /** A format file's definition: sent with every job, the worker compiles it (app/formats/processor.ts). */
+  format?: FormatDefinition;
 }
 
 function builtinInfo(p: Processor): ProcessorInfo {
@@ -49,6 +56,13 @@ function pluginInfo(meta: PluginMeta, pool: Pool): ProcessorInfo {
   };
 }
 
+function formatInfo(cf: CompiledFormat): ProcessorInfo {
+  return {
+    name: cf.def.name, extensions: [], origin: { kind: 'format', file: cf.def.file, description: cf.def.description || cf.def.title || undefined },
+    key: BUILTIN_KEY, detect: (head) => detectScore(cf, head), splittable: () => true, fileName: cf.fileName, format: cf.def,
+  };
+}
+
 export class Registry {
   private readonly byNameMap = new Map<string, ProcessorInfo>();
   private readonly byExtensionMap = new Map<string, ProcessorInfo>();
@@ -58,13 +72,17 @@ export class Registry {
    * extensions they are known to claim: routing fails their files instead of
    * sending them to `text` (app/routing.ts).
    */
-  constructor(readonly processors: readonly ProcessorInfo[], readonly rejected: readonly RejectedPlugin[] = []) {
+  constructor(readonly processors: readonly ProcessorInfo[], readonly rejected: readonly RejectedPlugin[] = [],
+    /** Format files that were found but are not used: a file their file-pattern names fails with their reason. */
+    readonly rejectedFormats: readonly RejectedFormat[] = []) {
     for (const p of processors) this.byNameMap.set(p.name, p);
     for (const p of processors) for (const ext of p.extensions) if (!this.byExtensionMap.has(ext)) this.byExtensionMap.set(ext, p);
   }
 
-  static of(plugins: readonly PluginMeta[], pool: Pool, rejected: readonly RejectedPlugin[] = []): Registry {
-    return new Registry([...plugins.map((m) => pluginInfo(m, pool)), ...BUILTINS.map(builtinInfo)], rejected);
+  /** Plugins first, then format files, then the built-ins: on equal detect scores the earlier wins. */
+  static of(plugins: readonly PluginMeta[], pool: Pool, rejected: readonly RejectedPlugin[] = [],
+    formats: { formats: readonly CompiledFormat[]; rejected?: readonly RejectedFormat[] } = { formats: [] }): Registry {
+    return new Registry([...plugins.map((m) => pluginInfo(m, pool)), ...formats.formats.map(formatInfo), ...BUILTINS.map(builtinInfo)], rejected, formats.rejected);
   }
 
   byName(name: string): ProcessorInfo | undefined {

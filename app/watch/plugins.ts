@@ -9,6 +9,7 @@
 import { watch, type FSWatcher } from 'chokidar';
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import type { CompiledFormat } from '../formats/compile.js';
 import { admit, checkOne, describeRejection, type Catalog } from '../plugins/catalog.js';
 import { display, type PluginMeta } from '../plugins/discovery.js';
 import { Registry } from '../processors/registry.js';
@@ -29,9 +30,11 @@ export class LivePlugins {
     private readonly allowUntrusted: boolean,
     private readonly output: WatchOutput,
     private readonly onChange: () => void,
+    /** The live format files (app/watch/formats.ts): routed to after the plugins. */
+    private readonly formats: () => readonly CompiledFormat[] = () => [],
   ) {
     for (const meta of catalog.plugins) this.metas.set(meta.file, meta);
-    this.registry = Registry.of([...this.metas.values()], pool);
+    this.registry = Registry.of([...this.metas.values()], pool, [], { formats: formats() });
   }
 
   /** Announces the initial set and starts watching the directories. */
@@ -93,8 +96,9 @@ export class LivePlugins {
     this.output.event('plugin-removed', { name: meta.name, file: display(file) });
   }
 
-  private changed(): void {
-    this.registry = Registry.of([...this.metas.values()], this.pool);
+  /** The plugins or the format files changed: route new work with the new set. */
+  changed(): void {
+    this.registry = Registry.of([...this.metas.values()], this.pool, [], { formats: this.formats() });
     // Idle workers of replaced or removed builds go; busy ones finish their work first.
     this.pool.trim(this.liveKeys());
     this.onChange();

@@ -108,7 +108,7 @@ export class FollowSessions {
   openMessage(h: FollowHandle, sid: number): ToWorker & { id: number } {
     return {
       type: 'follow-open', id: this.deps.pool.id(), sid, path: h.path, name: h.path, identity: h.identity, processor: h.processor.name,
-      settings: this.deps.pipeline, filter: this.deps.filter, alert: this.deps.alert, from: h.committed, lines: h.lines,
+      format: h.processor.format, settings: this.deps.pipeline, filter: this.deps.filter, alert: this.deps.alert, from: h.committed, lines: h.lines,
     };
   }
 

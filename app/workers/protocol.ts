@@ -5,6 +5,7 @@
  * built-in processors need none.
  */
 import type { Filter } from '../analysis/filters.js';
+import type { FormatDefinition } from '../formats/definition.js';
 import type { Summary } from '../analysis/summary.js';
 import type { Input } from '../inputs/expand.js';
 import type { ReadAs } from '../inputs/read.js';
@@ -29,6 +30,8 @@ export interface Job {
   /** Decided when planning (inputs/read.ts): the worker decodes by it and never looks at magic bytes. */
   readAs: ReadAs;
   processor: string;
+  /** When the processor is a format file: its definition, compiled by the worker (app/formats/processor.ts). */
+  format?: FormatDefinition;
   range?: ByteRange;
   settings: PipelineSettings;
   filter: Filter;
@@ -71,6 +74,8 @@ export interface FollowOpen {
   /** `dev:ino` the main process saw: the worker refuses a path that now names another file. */
   identity: string;
   processor: string;
+  /** As in Job: the definition of a format-file processor. */
+  format?: FormatDefinition;
   settings: PipelineSettings;
   /** --level, --since, --until: records outside it are neither counted nor alerted (as in analyze). */
   filter: Filter;

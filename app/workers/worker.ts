@@ -12,6 +12,8 @@
 import { Worker as Thread } from 'node:worker_threads';
 import type { LogRecord, Processor } from '../../contract/processor.js';
 import { matches } from '../analysis/filters.js';
+import type { FormatDefinition } from '../formats/definition.js';
+import { processorFromDefinition } from '../formats/processor.js';
 import { Summary } from '../analysis/summary.js';
 import { runInput, type RecordHandler } from '../pipeline.js';
 import { Rejection } from '../plugins/discovery.js';
@@ -32,7 +34,8 @@ function send(msg: FromWorker): void {
   process.send!(msg);
 }
 
-function processorFor(name: string): Processor {
+function processorFor(name: string, format?: FormatDefinition): Processor {
+  if (format) return processorFromDefinition(format);
   if (plugin?.name === name) return plugin;
   const builtin = BUILTINS.find((p) => p.name === name);
   if (!builtin) throw new Error(`worker has no processor "${name}"`);
@@ -53,7 +56,7 @@ async function load(file: string, verified: Verified): Promise<void> {
 }
 
 async function runJob(id: number, job: Job): Promise<JobDone> {
-  const processor = processorFor(job.processor);
+  const processor = processorFor(job.processor, job.format);
   const progress = (bytes: number) => send({ type: 'progress', id, bytes });
   if (job.mode === 'analyze') {
     const summary = new Summary({ fields: job.fields, countBy: job.countBy, stats: job.stats });
@@ -167,7 +170,7 @@ process.on('message', (msg: ToWorker) => {
         return send({ type: 'sample-result', id: msg.id, result: checkSample(plugin!, msg.sample, () => send({ type: 'progress', id: msg.id, bytes: 0 })) });
       case 'follow-open':
         try {
-          await followOpen(msg, processorFor(msg.processor));
+          await followOpen(msg, processorFor(msg.processor, msg.format));
           return send(emptyFollowResult(msg.id, msg.sid, msg.from, msg.lines));
         } catch (err) {
           return send(emptyFollowResult(msg.id, msg.sid, msg.from, msg.lines, (err as Error).message));
