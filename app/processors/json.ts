@@ -12,8 +12,8 @@
  */
 import { normalizeSeverity, Severity } from '../../contract/severity.js';
 import { epochNumber, parseTimeField, TimeRangeGuard, type Zone } from '../../contract/timestamps.js';
-import type { LogRecord, ParseStream, Processor, RecordSink, StreamOptions } from '../../contract/processor.js';
-import { newFields, ProcessorError } from '../../contract/processor.js';
+import type { FieldValue, LogRecord, ParseStream, Processor, RecordSink, StreamOptions } from '../../contract/processor.js';
+import { fieldText, newFields, ProcessorError } from '../../contract/processor.js';
 import { afterHole, LineCursor } from './lines.js';
 
 const TIME_KEYS = ['time', 'ts', 'timestamp', '@timestamp', 'datetime', 'date', 't', 'eventTime', 'event_time', 'time_local', 'asctime'];
@@ -175,11 +175,11 @@ export class JsonStream implements ParseStream {
     const messageKey = pick(fields, MESSAGE_KEYS);
     let time: number | null = null;
     if (timeKey) {
-      const raw = obj[timeKey];
-      time = this.times.check(typeof raw === 'number' ? epochNumber(raw) : parseTimeField(fields[timeKey], this.zone, this.refMs));
+      const raw = fields[timeKey];
+      time = this.times.check(typeof raw === 'number' ? epochNumber(raw) : parseTimeField(fieldText(raw), this.zone, this.refMs));
     }
-    const severityText = levelKey ? fields[levelKey] : '';
-    const message = messageKey ? fields[messageKey] : '';
+    const severityText = levelKey ? fieldText(fields[levelKey]) : '';
+    const message = messageKey ? fieldText(fields[messageKey]) : '';
     return new JsonRecord(time, severityText ? normalizeSeverity(severityText) : Severity.Unknown, severityText, message, line, offset,
       obj, time !== null ? timeKey : undefined, levelKey, messageKey);
   }
@@ -194,7 +194,7 @@ export class JsonStream implements ParseStream {
  */
 class JsonRecord implements LogRecord {
   readonly malformed = false;
-  private built: Record<string, string> | undefined = undefined;
+  private built: Record<string, FieldValue> | undefined = undefined;
   constructor(
     public time: number | null,
     public severity: Severity,
@@ -208,7 +208,7 @@ class JsonRecord implements LogRecord {
     private readonly messageKey: string | undefined,
   ) {}
 
-  get fields(): Record<string, string> {
+  get fields(): Record<string, FieldValue> {
     if (this.built === undefined) {
       const fields = newFields();
       flatten(this.obj, '', fields);
@@ -220,7 +220,7 @@ class JsonRecord implements LogRecord {
     return this.built;
   }
 
-  set fields(value: Record<string, string>) {
+  set fields(value: Record<string, FieldValue>) {
     this.built = value;
   }
 
@@ -234,7 +234,7 @@ function isScalar(v: unknown): boolean {
   return v !== null && v !== undefined && (typeof v !== 'object' || Array.isArray(v));
 }
 
-/** A scalar's field text, as flatten writes it. */
+/** A scalar's text: strings as they are, anything else as JSON. */
 function scalarText(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
@@ -262,7 +262,7 @@ function pickTop(obj: Record<string, unknown>, keys: readonly string[]): string 
   return undefined;
 }
 
-function pick(fields: Record<string, string>, keys: string[]): string | undefined {
+function pick(fields: Record<string, FieldValue>, keys: string[]): string | undefined {
   for (const k of keys) if (fields[k] !== undefined) return k;
   // Case-insensitive second pass (`Level`, `MESSAGE`), rarely needed.
   const lower = new Map(Object.keys(fields).map((k) => [k.toLowerCase(), k]));
@@ -273,13 +273,17 @@ function pick(fields: Record<string, string>, keys: string[]): string | undefine
   return undefined;
 }
 
-function flatten(obj: Record<string, unknown>, prefix: string, out: Record<string, string>): void {
+/**
+ * Nested objects become dotted names; strings, numbers and booleans keep
+ * their JSON type; arrays become their JSON text; null is left out.
+ */
+function flatten(obj: Record<string, unknown>, prefix: string, out: Record<string, FieldValue>): void {
   for (const key of Object.keys(obj)) {
     const v = obj[key];
     const name = prefix + key;
     if (v === null || v === undefined) continue;
     if (typeof v === 'object' && !Array.isArray(v)) flatten(v as Record<string, unknown>, name + '.', out);
-    else out[name] = typeof v === 'string' ? v : JSON.stringify(v);
+    else out[name] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v);
   }
 }
 
