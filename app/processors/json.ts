@@ -10,15 +10,13 @@
  * scanner that finds where each top-level value ends, so neither needs the
  * whole file in memory.
  */
-import { normalizeSeverity, Severity } from '../../contract/severity.js';
-import { epochNumber, parseTimeField, TimeRangeGuard, type Zone } from '../../contract/timestamps.js';
+import { Severity } from '../../contract/severity.js';
+import { TimeRangeGuard, type Zone } from '../../contract/timestamps.js';
 import type { FieldValue, LogRecord, ParseStream, Processor, RecordSink, StreamOptions } from '../../contract/processor.js';
 import { fieldText, newFields, ProcessorError } from '../../contract/processor.js';
+import { isOtlpBatch, otlpRecords } from './json-otlp.js';
+import { LEVEL_KEYS, levelSeverity, MESSAGE_KEYS, readBySchema, type ReadContext, scalarText, TIME_KEYS, timeOf } from './json-schemas.js';
 import { afterHole, LineCursor } from './lines.js';
-
-const TIME_KEYS = ['time', 'ts', 'timestamp', '@timestamp', 'datetime', 'date', 't', 'eventTime', 'event_time', 'time_local', 'asctime'];
-const LEVEL_KEYS = ['level', 'severity', 'lvl', 'loglevel', 'log_level', 'levelname', 'log.level', '@level', 'severity_text', 'priority'];
-const MESSAGE_KEYS = ['msg', 'message', 'text', 'log', '@message', 'event', 'body'];
 /**
  * Objects and arrays nested deeper than this make a line malformed. JSON.parse
  * copes with any depth, but flattening and JSON.stringify recurse: a line
@@ -67,14 +65,16 @@ export class JsonStream implements ParseStream {
   private mode: Mode = 'undecided';
   private readonly cursor = new LineCursor();
   private consumedTotal = 0;
-  private readonly refMs = Date.now();
+  private readonly ctx: ReadContext;
   private readonly times = new TimeRangeGuard();
   // State of the value scanner (mode 'values'), kept across calls.
   private line = 1;
   private inArray = false;
   private arrayClosed = false;
 
-  constructor(private readonly zone: Zone) {}
+  constructor(zone: Zone) {
+    this.ctx = { zone, refMs: Date.now() };
+  }
 
   parse(input: Buffer, eof: boolean, emit: RecordSink): number {
     if (this.mode === 'undecided') {
@@ -100,7 +100,7 @@ export class JsonStream implements ParseStream {
       consumed = line.next;
       next = line.hole ? line.number : line.number + 1;
       if (line.text.trim() === '') continue;
-      emit(this.toRecord(line.text, line.number, this.consumedTotal + line.start));
+      this.emitValue(line.text, line.number, this.consumedTotal + line.start, emit);
     }
     if (eof) consumed = input.length;
     if (next > 0) this.cursor.resumeAt(next, consumed);
@@ -132,38 +132,55 @@ export class JsonStream implements ParseStream {
       }
       const text = input.toString('utf8', pos, end);
       for (let i = pos; i < end; i++) if (input[i] === 10) this.line++;
-      emit(this.toRecord(text, startLine, this.consumedTotal + pos));
+      this.emitValue(text, startLine, this.consumedTotal + pos, emit);
       pos = end;
     }
   }
 
-  private toRecord(text: string, line: number, offset: number): LogRecord {
-    if (nestedDeeperThan(text, MAX_JSON_DEPTH)) return malformed(`nested deeper than ${MAX_JSON_DEPTH} levels`, text.slice(0, 200), line, offset);
+  /** Emits the record(s) of one top-level JSON value: one, or one per log record of an OTLP batch. */
+  private emitValue(text: string, line: number, offset: number, emit: RecordSink): void {
+    if (nestedDeeperThan(text, MAX_JSON_DEPTH)) return emit(malformed(`nested deeper than ${MAX_JSON_DEPTH} levels`, text.slice(0, 200), line, offset));
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (err) {
-      return malformed(`invalid JSON: ${(err as Error).message}`, text.slice(0, 200), line, offset);
+      return emit(malformed(`invalid JSON: ${(err as Error).message}`, text.slice(0, 200), line, offset));
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      return malformed(`expected a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`, text.slice(0, 200), line, offset);
+      return emit(malformed(`expected a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`, text.slice(0, 200), line, offset));
     }
     const obj = value as Record<string, unknown>;
+    if (isOtlpBatch(obj)) return this.emitOtlp(obj, text, line, offset, emit);
+    emit(this.toRecord(obj, line, offset));
+  }
+
+  private emitOtlp(batch: Record<string, unknown>, text: string, line: number, offset: number, emit: RecordSink): void {
+    let records;
+    try {
+      records = otlpRecords(batch);
+    } catch (err) {
+      return emit(malformed(`OTLP logs batch: ${(err as Error).message}`, text.slice(0, 200), line, offset));
+    }
+    for (const r of records) emit({ ...r, time: this.times.check(r.time), line, offset, malformed: false });
+  }
+
+  private toRecord(obj: Record<string, unknown>, line: number, offset: number): LogRecord {
+    const known = readBySchema(obj, this.ctx);
+    if (known !== undefined) {
+      const time = this.times.check(known.time);
+      return new JsonRecord(time, known.severity, known.severityText, known.message, line, offset, obj, time !== null ? [known.timeKey, ...known.used] : known.used);
+    }
     const timeKey = pickTop(obj, TIME_KEYS);
     const levelKey = pickTop(obj, LEVEL_KEYS);
     const messageKey = pickTop(obj, MESSAGE_KEYS);
     if (timeKey === null || levelKey === null || messageKey === null) return this.toRecordFlat(obj, line, offset);
     // Every key picked is a top-level key (the flattened name of a top-level scalar): no flattening needed
     // unless the record's fields are read (--field, parse), and then only once.
-    let time: number | null = null;
-    if (timeKey) {
-      const raw = obj[timeKey];
-      time = this.times.check(typeof raw === 'number' ? epochNumber(raw) : parseTimeField(scalarText(raw), this.zone, this.refMs));
-    }
+    const time = timeKey ? this.times.check(timeOf(obj[timeKey], this.ctx)) : null;
     const severityText = levelKey ? scalarText(obj[levelKey]) : '';
     const message = messageKey ? scalarText(obj[messageKey]) : '';
-    return new JsonRecord(time, severityText ? normalizeSeverity(severityText) : Severity.Unknown, severityText, message, line, offset,
-      obj, time !== null ? timeKey : undefined, levelKey, messageKey);
+    return new JsonRecord(time, levelKey ? levelSeverity(levelKey, obj[levelKey]) : Severity.Unknown, severityText, message, line, offset,
+      obj, used(time !== null ? timeKey : undefined, levelKey, messageKey));
   }
 
   /** The general case: flatten first, then pick from the flattened names (`log.level`). */
@@ -173,16 +190,16 @@ export class JsonStream implements ParseStream {
     const timeKey = pick(fields, TIME_KEYS);
     const levelKey = pick(fields, LEVEL_KEYS);
     const messageKey = pick(fields, MESSAGE_KEYS);
-    let time: number | null = null;
-    if (timeKey) {
-      const raw = fields[timeKey];
-      time = this.times.check(typeof raw === 'number' ? epochNumber(raw) : parseTimeField(fieldText(raw), this.zone, this.refMs));
-    }
+    const time = timeKey ? this.times.check(timeOf(fields[timeKey], this.ctx)) : null;
     const severityText = levelKey ? fieldText(fields[levelKey]) : '';
     const message = messageKey ? fieldText(fields[messageKey]) : '';
-    return new JsonRecord(time, severityText ? normalizeSeverity(severityText) : Severity.Unknown, severityText, message, line, offset,
-      obj, time !== null ? timeKey : undefined, levelKey, messageKey);
+    return new JsonRecord(time, levelKey ? levelSeverity(levelKey, fields[levelKey]) : Severity.Unknown, severityText, message, line, offset,
+      obj, used(time !== null ? timeKey : undefined, levelKey, messageKey));
   }
+}
+
+function used(...keys: (string | undefined)[]): string[] {
+  return keys.filter((k): k is string => k !== undefined);
 }
 
 /**
@@ -203,18 +220,15 @@ class JsonRecord implements LogRecord {
     public line: number,
     public offset: number,
     private readonly obj: Record<string, unknown>,
-    private readonly timeKey: string | undefined,
-    private readonly levelKey: string | undefined,
-    private readonly messageKey: string | undefined,
+    /** Flattened names the time, severity and message came from. */
+    private readonly used: readonly string[],
   ) {}
 
   get fields(): Record<string, FieldValue> {
     if (this.built === undefined) {
       const fields = newFields();
       flatten(this.obj, '', fields);
-      if (this.timeKey) delete fields[this.timeKey];
-      if (this.levelKey) delete fields[this.levelKey];
-      if (this.messageKey) delete fields[this.messageKey];
+      for (const key of this.used) delete fields[key];
       this.built = fields;
     }
     return this.built;
@@ -232,11 +246,6 @@ class JsonRecord implements LogRecord {
 /** Whether flatten gives `v` a field of its own (it skips null and recurses into objects). */
 function isScalar(v: unknown): boolean {
   return v !== null && v !== undefined && (typeof v !== 'object' || Array.isArray(v));
-}
-
-/** A scalar's text: strings as they are, anything else as JSON. */
-function scalarText(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 /**
