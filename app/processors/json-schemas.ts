@@ -4,15 +4,13 @@
  * keys only it writes (journald's `__REALTIME_TIMESTAMP`, MongoDB's
  * `t.$date` + `s`, ...), then the generic reading by the usual key names.
  *
- * The one decision that matters most lives here too: a number is a level
- * only in the scale of the schema that wrote it. bunyan/pino write 10-60,
- * syslog-shaped records write 0-7 under a syslog key (`PRIORITY`, GELF's
- * `level`), Nextcloud writes 0-4. A small number under `level` that no
- * schema explains is `unknown`: calling Nextcloud's `"level":1` (info) a
- * syslog alert would fire every `--level error` filter with a false fatal.
+ * A number is a level only in the scale of the schema that wrote it:
+ * syslog-shaped records write 0-7 (journald's `PRIORITY`, GELF's `level`),
+ * Nextcloud writes 0-4; the generic reading's rule is levels.ts.
  */
 import { normalizeSeverity, Severity } from '../../contract/severity.js';
 import { epochNumber, parseTimeField, type Zone } from '../../contract/timestamps.js';
+import { levelNumber, syslogSeverity } from './levels.js';
 import { findSeverity } from './text.js';
 
 /** What a schema read from one object. Time is not range-checked yet. */
@@ -43,34 +41,6 @@ interface JsonSchema {
 export const TIME_KEYS = ['time', 'ts', 'timestamp', '@timestamp', 'datetime', 'date', 't', 'eventTime', 'event_time', 'time_local', 'asctime', 'created_at', 'timeMillis'];
 export const LEVEL_KEYS = ['level', 'severity', 'lvl', 'loglevel', 'log_level', 'levelname', 'log.level', '@level', 'severity_text', 'priority', 'syslog.severity', 'log.syslog.severity.code'];
 export const MESSAGE_KEYS = ['msg', 'message', 'text', 'log', '@message', 'event', 'body'];
-
-/** Keys whose small numbers are syslog severities (RFC 5424: 0 emerg ... 7 debug), compared in lower case. */
-const SYSLOG_LEVEL_KEYS = new Set(['priority', 'syslog.severity', 'log.syslog.severity.code']);
-const BUNYAN_LEVELS = new Set([10, 20, 30, 40, 50, 60]);
-
-/**
- * The severity of a level value found under `key` by the generic reading.
- * Words go through the one table (SEVERITY.md); numbers (or digit strings)
- * only where the key or the value says whose scale they are in.
- */
-export function levelSeverity(key: string, raw: unknown): Severity {
-  const n = levelNumber(raw);
-  if (n === undefined) return normalizeSeverity(scalarText(raw));
-  if (n <= 7 && SYSLOG_LEVEL_KEYS.has(key.toLowerCase())) return syslogSeverity(n);
-  if (BUNYAN_LEVELS.has(n)) return normalizeSeverity(String(n));
-  return Severity.Unknown;
-}
-
-/** A level written as a whole number (`1`, `"30"`), or undefined for words. */
-function levelNumber(raw: unknown): number | undefined {
-  if (typeof raw === 'number') return Number.isInteger(raw) && raw >= 0 ? raw : -1;
-  if (typeof raw === 'string' && /^\s*\d{1,3}\s*$/.test(raw)) return Number(raw);
-  return undefined;
-}
-
-function syslogSeverity(n: number): Severity {
-  return n >= 0 && n <= 7 ? normalizeSeverity(String(n)) : Severity.Unknown;
-}
 
 /** A scalar's text: strings as they are, anything else as JSON. */
 export function scalarText(v: unknown): string {

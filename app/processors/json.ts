@@ -15,7 +15,8 @@ import { TimeRangeGuard, type Zone } from '../../contract/timestamps.js';
 import type { FieldValue, LogRecord, ParseStream, Processor, RecordSink, StreamOptions } from '../../contract/processor.js';
 import { fieldText, newFields, ProcessorError } from '../../contract/processor.js';
 import { isOtlpBatch, otlpRecords } from './json-otlp.js';
-import { LEVEL_KEYS, levelSeverity, MESSAGE_KEYS, readBySchema, type ReadContext, scalarText, TIME_KEYS, timeOf } from './json-schemas.js';
+import { LEVEL_KEYS, MESSAGE_KEYS, readBySchema, type ReadContext, scalarText, TIME_KEYS, timeOf } from './json-schemas.js';
+import { levelSeverity } from './levels.js';
 import { afterHole, LineCursor } from './lines.js';
 /**
  * Objects and arrays nested deeper than this make a line malformed. JSON.parse

@@ -11,9 +11,10 @@ import type { PluginMeta } from '../plugins/discovery.js';
 import type { Pool } from '../workers/pool.js';
 import { BUILTIN_KEY } from '../workers/pool.js';
 import { jsonProcessor, jsonSplittable } from './json.js';
+import { logfmtProcessor } from './logfmt.js';
 import { textProcessor } from './text.js';
 
-export const BUILTINS: readonly Processor[] = [jsonProcessor, textProcessor];
+export const BUILTINS: readonly Processor[] = [jsonProcessor, logfmtProcessor, textProcessor];
 
 export interface ProcessorInfo {
   name: string;
