@@ -17,7 +17,7 @@ import { fieldText, newFields, ProcessorError } from '../../contract/processor.j
 import { isOtlpBatch, otlpRecords } from './json-otlp.js';
 import { LEVEL_KEYS, MESSAGE_KEYS, readBySchema, type ReadContext, scalarText, TIME_KEYS, timeOf } from './json-schemas.js';
 import { levelSeverity } from './levels.js';
-import { afterHole, LineCursor } from './lines.js';
+import { forEachRecordLine, LineCursor, nextLineStart } from './lines.js';
 /**
  * Objects and arrays nested deeper than this make a line malformed. JSON.parse
  * copes with any depth, but flattening and JSON.stringify recurse: a line
@@ -42,12 +42,7 @@ export const jsonProcessor: Processor = {
     }
   },
   /** Only used for NDJSON (see `splittable`): every line is a record. */
-  resync(data: Buffer): number {
-    const hole = afterHole(data);
-    if (hole >= 0) return hole;
-    const nl = data.indexOf(10);
-    return nl >= 0 && nl + 1 < data.length ? nl + 1 : -1;
-  },
+  resync: nextLineStart,
   open(options: StreamOptions): ParseStream {
     const unknown = Object.keys(options.options);
     if (unknown.length > 0) throw new ProcessorError(`unknown option "${unknown[0]}" (json takes no options)`, 'json', options.source);
@@ -95,17 +90,7 @@ export class JsonStream implements ParseStream {
   close(): void {}
 
   private parseLines(input: Buffer, eof: boolean, emit: RecordSink): number {
-    let consumed = 0;
-    let next = -1;
-    for (const line of this.cursor.lines(input, eof)) {
-      consumed = line.next;
-      next = line.hole ? line.number : line.number + 1;
-      if (line.text.trim() === '') continue;
-      this.emitValue(line.text, line.number, this.consumedTotal + line.start, emit);
-    }
-    if (eof) consumed = input.length;
-    if (next > 0) this.cursor.resumeAt(next, consumed);
-    return consumed;
+    return forEachRecordLine(this.cursor, input, eof, (text, number, start) => this.emitValue(text, number, this.consumedTotal + start, emit));
   }
 
   /** Scans top-level values (or the elements of one top-level array). */

@@ -25,7 +25,7 @@ import { parseTimeField, TimeRangeGuard, type Zone } from '../../contract/timest
 import type { FieldValue, LogRecord, ParseStream, Processor, RecordSink, StreamOptions } from '../../contract/processor.js';
 import { newFields, ProcessorError } from '../../contract/processor.js';
 import { levelSeverity } from './levels.js';
-import { afterHole, LineCursor } from './lines.js';
+import { forEachRecordLine, LineCursor, nextLineStart } from './lines.js';
 
 const TIME_KEYS = ['time', 'ts', 't', 'timestamp'];
 const LEVEL_KEYS = ['level', 'lvl', 'severity', 'at'];
@@ -37,12 +37,7 @@ export const logfmtProcessor: Processor = {
   extensions: ['logfmt'],
   origin: { kind: 'builtin' },
   detect: detectLogfmt,
-  resync(data: Buffer): number {
-    const hole = afterHole(data);
-    if (hole >= 0) return hole;
-    const nl = data.indexOf(10);
-    return nl >= 0 && nl + 1 < data.length ? nl + 1 : -1;
-  },
+  resync: nextLineStart,
   open(options: StreamOptions): ParseStream {
     const unknown = Object.keys(options.options);
     if (unknown.length > 0) throw new ProcessorError(`unknown option "${unknown[0]}" (logfmt takes no options)`, 'logfmt', options.source);
@@ -164,16 +159,7 @@ export class LogfmtStream implements ParseStream {
   constructor(private readonly zone: Zone) {}
 
   parse(input: Buffer, eof: boolean, emit: RecordSink): number {
-    let consumed = 0;
-    let next = -1;
-    for (const line of this.cursor.lines(input, eof)) {
-      consumed = line.next;
-      next = line.hole ? line.number : line.number + 1;
-      if (line.skip || line.text.trim() === '') continue;
-      emit(this.toRecord(line.text.replace(/\r$/, ''), line.number, this.consumedTotal + line.start));
-    }
-    if (eof) consumed = input.length;
-    if (next > 0) this.cursor.resumeAt(next, consumed);
+    const consumed = forEachRecordLine(this.cursor, input, eof, (text, number, start) => emit(this.toRecord(text.replace(/\r$/, ''), number, this.consumedTotal + start)));
     this.consumedTotal += consumed;
     return consumed;
   }

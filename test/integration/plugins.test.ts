@@ -95,7 +95,7 @@ describe('logmill plugins', () => {
     writeFileSync(path.join(cwd, 'x.log'), 'hello\n');
     const res = await logmill(['analyze', 'x.log', '--format', 'nope', '--plugins', path.join(cwd, 'none')], { cwd });
     expect(res.code).toBe(2);
-    expect(res.stderr).toBe('logmill: unknown format "nope" (known: json, text)\n');
+    expect(res.stderr).toBe('logmill: unknown format "nope" (known: json, logfmt, text)\n');
   });
 });
 
