@@ -19,7 +19,10 @@ describe('routing', () => {
     expect(await route('a.jsonl', text, registry)).toMatchObject({ processor: { name: 'json' }, reason: 'by extension .jsonl' });
     expect(await route('a.log', Buffer.from('{"msg":"x"}\n'), registry)).toMatchObject({ processor: { name: 'json' }, reason: 'by content: json scored 90' });
     expect(await route('a.log', text, registry)).toMatchObject({ processor: { name: 'text' }, reason: 'by default: no other processor recognized the content' });
-    expect(await route('a.log', text, registry, 'nope')).toEqual({ error: 'unknown format "nope" (known: json, text)' });
+    expect(await route('a.log', text, registry, 'nope')).toEqual({ error: 'unknown format "nope" (known: json, logfmt, text)' });
+    const logfmt = Buffer.from('time=2026-11-23T05:54:40Z level=INFO msg="hi there" n=1\ntime=2026-11-23T05:54:41Z level=WARN msg=slow\n');
+    expect(await route('a.log', logfmt, registry)).toMatchObject({ processor: { name: 'logfmt' }, reason: 'by content: logfmt scored 85' });
+    expect(await route('a.log', Buffer.from('2026-11-23 05:54:40 INFO user=bob action=login\n'), registry)).toMatchObject({ processor: { name: 'text' } });
   });
 
   it('refuses binary data and names the compressions it does not unpack', async () => {
