@@ -23,6 +23,8 @@ export interface Reading {
   timeKey: string;
   /** Flattened field names the severity and message came from: not repeated as fields. */
   used: readonly string[];
+  /** A JSON object the record wraps (a container's JSON log line): it is read as the record, `wrapper` kept as fields. */
+  inner?: { obj: Record<string, unknown>; wrapper: Record<string, unknown> };
 }
 
 export interface ReadContext {
@@ -163,20 +165,34 @@ const cloudflare: JsonSchema = {
 /**
  * Docker's json-file driver: `{"log":"line\n","stream":"stdout","time":"...Z"}`.
  * The message is the container's line without its newline; its level is the
- * level word in that line, found as the `text` processor finds it.
+ * level word in that line, found as the `text` processor finds it. A line
+ * that is itself a JSON object (an app logging JSON) is read as that object,
+ * with `stream` as a field and Docker's time when the object has none.
  */
 const docker: JsonSchema = {
   name: 'docker',
   matches: (obj) => typeof obj.log === 'string' && typeof obj.stream === 'string' && typeof obj.time === 'string',
   read(obj, ctx) {
     const message = (obj.log as string).replace(/\r?\n$/, '');
-    const found = findSeverity(message);
+    const inner = jsonObject(message);
+    const found = inner ? null : findSeverity(message);
     return {
       time: timeOf(obj.time, ctx), severity: found?.severity ?? Severity.Unknown, severityText: found?.text ?? '',
-      message, timeKey: 'time', used: ['log'],
+      message, timeKey: 'time', used: ['log'], inner: inner ? { obj: inner, wrapper: { stream: obj.stream } } : undefined,
     };
   },
 };
+
+/** `text` parsed, when it is one JSON object. */
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  if (!text.startsWith('{') || !text.endsWith('}')) return undefined;
+  try {
+    const v: unknown = JSON.parse(text);
+    return isObject(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * GitHub's events API and GH Archive: `id`, `type` (`PushEvent`), `actor`,

@@ -152,6 +152,12 @@ export class JsonStream implements ParseStream {
 
   private toRecord(obj: Record<string, unknown>, line: number, offset: number): LogRecord {
     const known = readBySchema(obj, this.ctx);
+    if (known?.inner !== undefined && !nestedDeeperThan(known.message, MAX_JSON_DEPTH)) {
+      const { obj: inner, wrapper } = known.inner;
+      const record = this.toRecord(Object.assign(Object.create(null) as Record<string, unknown>, wrapper, inner), line, offset);
+      if (record.time === null) record.time = this.times.check(known.time);
+      return record;
+    }
     if (known !== undefined) {
       const time = this.times.check(known.time);
       return new JsonRecord(time, known.severity, known.severityText, known.message, line, offset, obj, time !== null ? [known.timeKey, ...known.used] : known.used);

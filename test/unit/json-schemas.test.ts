@@ -112,6 +112,22 @@ describe('Docker json-file driver', () => {
   });
 });
 
+describe('Docker json-file driver around JSON lines', () => {
+  it('reads a JSON line as the record, stream a field, Docker time only when the line has none', () => {
+    const records = parse([
+      JSON.stringify({ log: '{"level":"error","ts":1795600800.5,"msg":"db down","retries":3}\n', stream: 'stderr', time: '2026-11-25T10:00:09Z' }),
+      JSON.stringify({ log: '{"level":"warn","msg":"no time"}\n', stream: 'stdout', time: '2026-11-25T10:00:09Z' }),
+      JSON.stringify({ log: '{not json}\n', stream: 'stdout', time: '2026-11-25T10:00:10Z' }),
+      '',
+    ].join('\n'));
+    expect(records.map((r) => [ts(r), r.severity, r.message, r.fields])).toEqual([
+      ['2026-11-25T10:00:00.500000Z', S.Error, 'db down', { stream: 'stderr', retries: 3 }],
+      ['2026-11-25T10:00:09.000000Z', S.Warn, 'no time', { stream: 'stdout' }],
+      ['2026-11-25T10:00:10.000000Z', S.Unknown, '{not json}', { stream: 'stdout' }],
+    ]);
+  });
+});
+
 describe('GitHub events (GH Archive) and created_at', () => {
   it('reads created_at; the event type is the message', () => {
     const [gh, other] = parse([
