@@ -2,8 +2,11 @@
  * The built-in `json` processor: newline-delimited JSON (one object per line)
  * and, when the input starts with `[`, one top-level array of objects; also
  * pretty-printed objects one after another. Time, severity and message come
- * from the usual key names (below); every other key becomes a field, nested
- * objects flattened with dots (`http.status`).
+ * from the schema that wrote the object when its keys say which
+ * (json-schemas.ts: journald, MongoDB, Docker, ...), else from the usual key
+ * names; every other key becomes a field, nested objects flattened with dots
+ * (`http.status`), numbers and booleans kept typed. An OTLP logs batch is one
+ * record per log record (json-otlp.ts).
  *
  * NDJSON is parsed line by line, so one bad line is one malformed record and
  * the next line is fine. Arrays and pretty-printed objects go through a small
