@@ -216,7 +216,7 @@ function checkStrings(b: Buffer, p: number, strings: number, end: number, i: num
 
 /** `count` key/value pairs from `at`, whose bounds checkStrings has checked. */
 function decodeFields(b: Buffer & Utf8Slicer, at: number, count: number): Record<string, string> {
-  const fields = newFields();
+  const fields = newFields<string>();
   let p = at;
   for (let f = 0; f < count; f++) {
     const kn = b.readUInt32LE(p);

@@ -7,6 +7,13 @@
 import type { Severity } from './severity.js';
 import type { Zone } from './timestamps.js';
 
+/**
+ * A field's value, typed where the format says so: JSON numbers and booleans
+ * stay numbers and booleans (`parse` writes them as such, so jq and DuckDB
+ * need no casts); text formats and native plugins give strings.
+ */
+export type FieldValue = string | number | boolean;
+
 /** One log event, normalized. */
 export interface LogRecord {
   /** Microseconds since the Unix epoch (UTC), or null when the record has no time. */
@@ -16,7 +23,7 @@ export interface LogRecord {
   severityText: string;
   message: string;
   /** Other key/value pairs, in the order the processor emitted them. */
-  fields: Record<string, string>;
+  fields: Record<string, FieldValue>;
   /** 1-based line of the record's first byte; 0 when the format has no lines. */
   line: number;
   /** Byte offset of the record's first byte in the (decompressed) stream. */
@@ -33,20 +40,33 @@ export type RecordSink = (record: LogRecord) => void;
  * absent when not (on `{}`, setting `__proto__` is lost and reading
  * `constructor` finds a function). Processors build fields with it.
  */
-export function newFields(): Record<string, string> {
-  return Object.create(null) as Record<string, string>;
+export function newFields<V extends FieldValue = FieldValue>(): Record<string, V> {
+  return Object.create(null) as Record<string, V>;
 }
 
 /**
- * The value of field `name`, or undefined: only the record's own string
+ * The value of field `name` as text, or undefined: only the record's own
  * keys count, whatever object the processor built its fields with. The one
  * way to look a field up by a name the user typed (`--field constructor`).
+ * A number or boolean reads as JSON writes it (`200`, `1.5`, `true`), the
+ * text every field had before fields were typed.
  */
 export function fieldValue(r: LogRecord, name: string): string | undefined {
+  const v = typedFieldValue(r, name);
+  return v === undefined ? undefined : fieldText(v);
+}
+
+/** Like fieldValue, with the field's own type (a number stays a number). */
+export function typedFieldValue(r: LogRecord, name: string): FieldValue | undefined {
   const fields = r.fields;
   if (!Object.prototype.hasOwnProperty.call(fields, name)) return undefined;
   const v = fields[name];
-  return typeof v === 'string' ? v : undefined;
+  return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) ? v : undefined;
+}
+
+/** A field value as text: strings as they are, numbers and booleans as JSON writes them. */
+export function fieldText(v: FieldValue): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 /** Where a processor came from, for `logmill plugins` and reports. */

@@ -122,7 +122,7 @@ export function parseLine(cf: CompiledFormat, text: string, zone: Zone, refMs: n
   const groups = matchLine(cf, text);
   if (!groups) return null;
   const { timestampField, levelField, bodyField } = cf.def;
-  const fields = newFields();
+  const fields = newFields<string>();
   for (const [k, v] of Object.entries(groups)) if (v !== undefined && k !== timestampField && k !== bodyField) fields[k] = v;
   const line: ParsedLine = { time: null, severity: Severity.Unknown, severityText: '', message: groups[bodyField] ?? text, fields };
   const stamp = groups[timestampField];

@@ -13,7 +13,7 @@
  * reference's. Each failure is a headline / detail / hint that says what to
  * fix, in the loader's style.
  */
-import type { LogRecord, Processor } from '../../contract/processor.js';
+import type { FieldValue, LogRecord, Processor } from '../../contract/processor.js';
 import { UTC } from '../../contract/timestamps.js';
 
 /** At most this much of the sample is checked (cut at a line end): the resync check is quadratic. */
@@ -26,7 +26,7 @@ export interface SampleRecord {
   severity: number;
   severityText: string;
   message: string;
-  fields: Record<string, string>;
+  fields: Record<string, FieldValue>;
   malformed: boolean;
 }
 

@@ -2,23 +2,25 @@
  * The built-in `json` processor: newline-delimited JSON (one object per line)
  * and, when the input starts with `[`, one top-level array of objects; also
  * pretty-printed objects one after another. Time, severity and message come
- * from the usual key names (below); every other key becomes a field, nested
- * objects flattened with dots (`http.status`).
+ * from the schema that wrote the object when its keys say which
+ * (json-schemas.ts: journald, MongoDB, Docker, ...), else from the usual key
+ * names; every other key becomes a field, nested objects flattened with dots
+ * (`http.status`), numbers and booleans kept typed. An OTLP logs batch is one
+ * record per log record (json-otlp.ts).
  *
  * NDJSON is parsed line by line, so one bad line is one malformed record and
  * the next line is fine. Arrays and pretty-printed objects go through a small
  * scanner that finds where each top-level value ends, so neither needs the
  * whole file in memory.
  */
-import { normalizeSeverity, Severity } from '../../contract/severity.js';
-import { epochNumber, parseTimeField, TimeRangeGuard, type Zone } from '../../contract/timestamps.js';
-import type { LogRecord, ParseStream, Processor, RecordSink, StreamOptions } from '../../contract/processor.js';
-import { newFields, ProcessorError } from '../../contract/processor.js';
-import { afterHole, LineCursor } from './lines.js';
-
-const TIME_KEYS = ['time', 'ts', 'timestamp', '@timestamp', 'datetime', 'date', 't', 'eventTime', 'event_time', 'time_local', 'asctime'];
-const LEVEL_KEYS = ['level', 'severity', 'lvl', 'loglevel', 'log_level', 'levelname', 'log.level', '@level', 'severity_text', 'priority'];
-const MESSAGE_KEYS = ['msg', 'message', 'text', 'log', '@message', 'event', 'body'];
+import { Severity } from '../../contract/severity.js';
+import { TimeRangeGuard, type Zone } from '../../contract/timestamps.js';
+import type { FieldValue, LogRecord, ParseStream, Processor, RecordSink, StreamOptions } from '../../contract/processor.js';
+import { fieldText, newFields, ProcessorError } from '../../contract/processor.js';
+import { isOtlpBatch, otlpRecords } from './json-otlp.js';
+import { LEVEL_KEYS, MESSAGE_KEYS, readBySchema, type ReadContext, scalarText, TIME_KEYS, timeOf } from './json-schemas.js';
+import { levelSeverity } from './levels.js';
+import { forEachRecordLine, LineCursor, nextLineStart } from './lines.js';
 /**
  * Objects and arrays nested deeper than this make a line malformed. JSON.parse
  * copes with any depth, but flattening and JSON.stringify recurse: a line
@@ -43,12 +45,7 @@ export const jsonProcessor: Processor = {
     }
   },
   /** Only used for NDJSON (see `splittable`): every line is a record. */
-  resync(data: Buffer): number {
-    const hole = afterHole(data);
-    if (hole >= 0) return hole;
-    const nl = data.indexOf(10);
-    return nl >= 0 && nl + 1 < data.length ? nl + 1 : -1;
-  },
+  resync: nextLineStart,
   open(options: StreamOptions): ParseStream {
     const unknown = Object.keys(options.options);
     if (unknown.length > 0) throw new ProcessorError(`unknown option "${unknown[0]}" (json takes no options)`, 'json', options.source);
@@ -67,14 +64,16 @@ export class JsonStream implements ParseStream {
   private mode: Mode = 'undecided';
   private readonly cursor = new LineCursor();
   private consumedTotal = 0;
-  private readonly refMs = Date.now();
+  private readonly ctx: ReadContext;
   private readonly times = new TimeRangeGuard();
   // State of the value scanner (mode 'values'), kept across calls.
   private line = 1;
   private inArray = false;
   private arrayClosed = false;
 
-  constructor(private readonly zone: Zone) {}
+  constructor(zone: Zone) {
+    this.ctx = { zone, refMs: Date.now() };
+  }
 
   parse(input: Buffer, eof: boolean, emit: RecordSink): number {
     if (this.mode === 'undecided') {
@@ -94,17 +93,7 @@ export class JsonStream implements ParseStream {
   close(): void {}
 
   private parseLines(input: Buffer, eof: boolean, emit: RecordSink): number {
-    let consumed = 0;
-    let next = -1;
-    for (const line of this.cursor.lines(input, eof)) {
-      consumed = line.next;
-      next = line.hole ? line.number : line.number + 1;
-      if (line.text.trim() === '') continue;
-      emit(this.toRecord(line.text, line.number, this.consumedTotal + line.start));
-    }
-    if (eof) consumed = input.length;
-    if (next > 0) this.cursor.resumeAt(next, consumed);
-    return consumed;
+    return forEachRecordLine(this.cursor, input, eof, (text, number, start) => this.emitValue(text, number, this.consumedTotal + start, emit));
   }
 
   /** Scans top-level values (or the elements of one top-level array). */
@@ -132,38 +121,61 @@ export class JsonStream implements ParseStream {
       }
       const text = input.toString('utf8', pos, end);
       for (let i = pos; i < end; i++) if (input[i] === 10) this.line++;
-      emit(this.toRecord(text, startLine, this.consumedTotal + pos));
+      this.emitValue(text, startLine, this.consumedTotal + pos, emit);
       pos = end;
     }
   }
 
-  private toRecord(text: string, line: number, offset: number): LogRecord {
-    if (nestedDeeperThan(text, MAX_JSON_DEPTH)) return malformed(`nested deeper than ${MAX_JSON_DEPTH} levels`, text.slice(0, 200), line, offset);
+  /** Emits the record(s) of one top-level JSON value: one, or one per log record of an OTLP batch. */
+  private emitValue(text: string, line: number, offset: number, emit: RecordSink): void {
+    if (nestedDeeperThan(text, MAX_JSON_DEPTH)) return emit(malformed(`nested deeper than ${MAX_JSON_DEPTH} levels`, text.slice(0, 200), line, offset));
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (err) {
-      return malformed(`invalid JSON: ${(err as Error).message}`, text.slice(0, 200), line, offset);
+      return emit(malformed(`invalid JSON: ${(err as Error).message}`, text.slice(0, 200), line, offset));
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      return malformed(`expected a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`, text.slice(0, 200), line, offset);
+      return emit(malformed(`expected a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`, text.slice(0, 200), line, offset));
     }
     const obj = value as Record<string, unknown>;
+    if (isOtlpBatch(obj)) return this.emitOtlp(obj, text, line, offset, emit);
+    emit(this.toRecord(obj, line, offset));
+  }
+
+  private emitOtlp(batch: Record<string, unknown>, text: string, line: number, offset: number, emit: RecordSink): void {
+    let records;
+    try {
+      records = otlpRecords(batch);
+    } catch (err) {
+      return emit(malformed(`OTLP logs batch: ${(err as Error).message}`, text.slice(0, 200), line, offset));
+    }
+    for (const r of records) emit({ ...r, time: this.times.check(r.time), line, offset, malformed: false });
+  }
+
+  private toRecord(obj: Record<string, unknown>, line: number, offset: number): LogRecord {
+    const known = readBySchema(obj, this.ctx);
+    if (known?.inner !== undefined && !nestedDeeperThan(known.message, MAX_JSON_DEPTH)) {
+      const { obj: inner, wrapper } = known.inner;
+      const record = this.toRecord(Object.assign(Object.create(null) as Record<string, unknown>, wrapper, inner), line, offset);
+      if (record.time === null) record.time = this.times.check(known.time);
+      return record;
+    }
+    if (known !== undefined) {
+      const time = this.times.check(known.time);
+      return new JsonRecord(time, known.severity, known.severityText, known.message, line, offset, obj, time !== null ? [known.timeKey, ...known.used] : known.used);
+    }
     const timeKey = pickTop(obj, TIME_KEYS);
     const levelKey = pickTop(obj, LEVEL_KEYS);
     const messageKey = pickTop(obj, MESSAGE_KEYS);
     if (timeKey === null || levelKey === null || messageKey === null) return this.toRecordFlat(obj, line, offset);
     // Every key picked is a top-level key (the flattened name of a top-level scalar): no flattening needed
     // unless the record's fields are read (--field, parse), and then only once.
-    let time: number | null = null;
-    if (timeKey) {
-      const raw = obj[timeKey];
-      time = this.times.check(typeof raw === 'number' ? epochNumber(raw) : parseTimeField(scalarText(raw), this.zone, this.refMs));
-    }
+    const time = timeKey ? this.times.check(timeOf(obj[timeKey], this.ctx)) : null;
     const severityText = levelKey ? scalarText(obj[levelKey]) : '';
     const message = messageKey ? scalarText(obj[messageKey]) : '';
-    return new JsonRecord(time, severityText ? normalizeSeverity(severityText) : Severity.Unknown, severityText, message, line, offset,
-      obj, time !== null ? timeKey : undefined, levelKey, messageKey);
+    return new JsonRecord(time, levelKey ? levelSeverity(levelKey, obj[levelKey]) : Severity.Unknown, severityText, message, line, offset,
+      obj, used(time !== null ? timeKey : undefined, levelKey, messageKey));
   }
 
   /** The general case: flatten first, then pick from the flattened names (`log.level`). */
@@ -173,16 +185,16 @@ export class JsonStream implements ParseStream {
     const timeKey = pick(fields, TIME_KEYS);
     const levelKey = pick(fields, LEVEL_KEYS);
     const messageKey = pick(fields, MESSAGE_KEYS);
-    let time: number | null = null;
-    if (timeKey) {
-      const raw = obj[timeKey];
-      time = this.times.check(typeof raw === 'number' ? epochNumber(raw) : parseTimeField(fields[timeKey], this.zone, this.refMs));
-    }
-    const severityText = levelKey ? fields[levelKey] : '';
-    const message = messageKey ? fields[messageKey] : '';
-    return new JsonRecord(time, severityText ? normalizeSeverity(severityText) : Severity.Unknown, severityText, message, line, offset,
-      obj, time !== null ? timeKey : undefined, levelKey, messageKey);
+    const time = timeKey ? this.times.check(timeOf(fields[timeKey], this.ctx)) : null;
+    const severityText = levelKey ? fieldText(fields[levelKey]) : '';
+    const message = messageKey ? fieldText(fields[messageKey]) : '';
+    return new JsonRecord(time, levelKey ? levelSeverity(levelKey, fields[levelKey]) : Severity.Unknown, severityText, message, line, offset,
+      obj, used(time !== null ? timeKey : undefined, levelKey, messageKey));
   }
+}
+
+function used(...keys: (string | undefined)[]): string[] {
+  return keys.filter((k): k is string => k !== undefined);
 }
 
 /**
@@ -194,7 +206,7 @@ export class JsonStream implements ParseStream {
  */
 class JsonRecord implements LogRecord {
   readonly malformed = false;
-  private built: Record<string, string> | undefined = undefined;
+  private built: Record<string, FieldValue> | undefined = undefined;
   constructor(
     public time: number | null,
     public severity: Severity,
@@ -203,24 +215,21 @@ class JsonRecord implements LogRecord {
     public line: number,
     public offset: number,
     private readonly obj: Record<string, unknown>,
-    private readonly timeKey: string | undefined,
-    private readonly levelKey: string | undefined,
-    private readonly messageKey: string | undefined,
+    /** Flattened names the time, severity and message came from. */
+    private readonly used: readonly string[],
   ) {}
 
-  get fields(): Record<string, string> {
+  get fields(): Record<string, FieldValue> {
     if (this.built === undefined) {
       const fields = newFields();
       flatten(this.obj, '', fields);
-      if (this.timeKey) delete fields[this.timeKey];
-      if (this.levelKey) delete fields[this.levelKey];
-      if (this.messageKey) delete fields[this.messageKey];
+      for (const key of this.used) delete fields[key];
       this.built = fields;
     }
     return this.built;
   }
 
-  set fields(value: Record<string, string>) {
+  set fields(value: Record<string, FieldValue>) {
     this.built = value;
   }
 
@@ -232,11 +241,6 @@ class JsonRecord implements LogRecord {
 /** Whether flatten gives `v` a field of its own (it skips null and recurses into objects). */
 function isScalar(v: unknown): boolean {
   return v !== null && v !== undefined && (typeof v !== 'object' || Array.isArray(v));
-}
-
-/** A scalar's field text, as flatten writes it. */
-function scalarText(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 /**
@@ -262,7 +266,7 @@ function pickTop(obj: Record<string, unknown>, keys: readonly string[]): string 
   return undefined;
 }
 
-function pick(fields: Record<string, string>, keys: string[]): string | undefined {
+function pick(fields: Record<string, FieldValue>, keys: string[]): string | undefined {
   for (const k of keys) if (fields[k] !== undefined) return k;
   // Case-insensitive second pass (`Level`, `MESSAGE`), rarely needed.
   const lower = new Map(Object.keys(fields).map((k) => [k.toLowerCase(), k]));
@@ -273,13 +277,17 @@ function pick(fields: Record<string, string>, keys: string[]): string | undefine
   return undefined;
 }
 
-function flatten(obj: Record<string, unknown>, prefix: string, out: Record<string, string>): void {
+/**
+ * Nested objects become dotted names; strings, numbers and booleans keep
+ * their JSON type; arrays become their JSON text; null is left out.
+ */
+function flatten(obj: Record<string, unknown>, prefix: string, out: Record<string, FieldValue>): void {
   for (const key of Object.keys(obj)) {
     const v = obj[key];
     const name = prefix + key;
     if (v === null || v === undefined) continue;
     if (typeof v === 'object' && !Array.isArray(v)) flatten(v as Record<string, unknown>, name + '.', out);
-    else out[name] = typeof v === 'string' ? v : JSON.stringify(v);
+    else out[name] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v);
   }
 }
 

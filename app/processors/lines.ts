@@ -158,3 +158,31 @@ export function afterHole(data: Buffer): number {
   const end = nulRunEnd(data, 0);
   return end < data.length ? end : -1;
 }
+
+/**
+ * For a processor whose every line is a record (NDJSON, logfmt): walks the
+ * lines of `input` and calls `record` for each line that is not blank, with
+ * its text, line number and offset within the input; returns the bytes
+ * consumed and tells the cursor where the next input starts.
+ */
+export function forEachRecordLine(cursor: LineCursor, input: Buffer, eof: boolean, record: (text: string, number: number, start: number) => void): number {
+  let consumed = 0;
+  let next = -1;
+  for (const line of cursor.lines(input, eof)) {
+    consumed = line.next;
+    next = line.hole ? line.number : line.number + 1;
+    if (line.text.trim() === '') continue;
+    record(line.text, line.number, line.start);
+  }
+  if (eof) consumed = input.length;
+  if (next > 0) cursor.resumeAt(next, consumed);
+  return consumed;
+}
+
+/** resync for a processor whose every line is a record: the start of the next line (after a hole of NULs). */
+export function nextLineStart(data: Buffer): number {
+  const hole = afterHole(data);
+  if (hole >= 0) return hole;
+  const nl = data.indexOf(10);
+  return nl >= 0 && nl + 1 < data.length ? nl + 1 : -1;
+}

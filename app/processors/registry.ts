@@ -14,12 +14,14 @@ import type { PluginMeta } from '../plugins/discovery.js';
 import type { Pool } from '../workers/pool.js';
 import { BUILTIN_KEY } from '../workers/pool.js';
 import { jsonProcessor, jsonSplittable } from './json.js';
+import { logfmtProcessor } from './logfmt.js';
 import { textProcessor } from './text.js';
 import { w3cProcessor } from './w3c.js';
 import { zeekProcessor } from './zeek.js';
 
 export const BUILTINS: readonly Processor[] = [
   jsonProcessor,
+  logfmtProcessor,
   w3cProcessor,
   zeekProcessor,
   textProcessor,

@@ -1,13 +1,14 @@
 /**
  * Record output for `logmill parse`: NDJSON (one object per record: ts,
  * severity, severity_text, message, fields, source {file, line}) for jq and
- * DuckDB, or CSV (RFC 4180) with fixed columns and the fields as one JSON
- * column, so the column set does not depend on the input. NDJSON is exact;
+ * DuckDB, with each field in its own type (a JSON number stays a number), or
+ * CSV (RFC 4180) with fixed columns and the fields as one JSON column of
+ * strings, so the column set does not depend on the input. NDJSON is exact;
  * CSV cells that a spreadsheet would read as formulas are defused (csvCell).
  */
 import { severityName } from '../../contract/severity.js';
 import { formatTime } from '../../contract/timestamps.js';
-import type { LogRecord } from '../../contract/processor.js';
+import { fieldText, type FieldValue, type LogRecord } from '../../contract/processor.js';
 
 export const CSV_HEADER = 'ts,severity,severity_text,message,fields,file,line\n';
 
@@ -28,10 +29,15 @@ export function toCsv(r: LogRecord, file: string): string {
     severityName(r.severity),
     csvCell(r.severityText),
     csvCell(r.message),
-    csvCell(Object.keys(r.fields).length ? JSON.stringify(r.fields) : ''),
+    csvCell(Object.keys(r.fields).length ? JSON.stringify(r.fields, textValues) : ''),
     csvCell(file),
     r.line ? String(r.line) : '',
   ].join(',') + '\n';
+}
+
+/** JSON.stringify replacer: every field as text in CSV, as before fields were typed. */
+function textValues(this: unknown, key: string, value: unknown): unknown {
+  return key !== '' && (typeof value === 'number' || typeof value === 'boolean') ? fieldText(value as FieldValue) : value;
 }
 
 /**

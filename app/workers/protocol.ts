@@ -4,6 +4,7 @@
  * are). A worker hosts at most one plugin, loaded by its first message;
  * built-in processors need none.
  */
+import type { FieldValue } from '../../contract/processor.js';
 import type { Filter } from '../analysis/filters.js';
 import type { FormatDefinition } from '../formats/definition.js';
 import type { Summary } from '../analysis/summary.js';
@@ -91,7 +92,7 @@ export interface AlertRecord {
   severity: number;
   severityText: string;
   message: string;
-  fields: Record<string, string>;
+  fields: Record<string, FieldValue>;
   line: number;
 }
 

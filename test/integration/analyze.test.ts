@@ -150,6 +150,17 @@ describe('parse', () => {
     expect(records[0].fields).toHaveProperty('order_id');
   });
 
+  it('writes JSON numbers and booleans as numbers and booleans in NDJSON, as text in CSV and in --field (issue 10 item 2)', async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, 'typed.ndjson'), '{"time":"2026-11-23T05:54:40Z","level":"info","msg":"a","status":503,"ms":12.5,"cached":true,"code":"007"}\n');
+    const nd = await logmill(['parse', 'typed.ndjson'], { cwd });
+    expect(JSON.parse(nd.stdout).fields).toStrictEqual({ status: 503, ms: 12.5, cached: true, code: '007' });
+    const csv = await logmill(['parse', '--output', 'csv', 'typed.ndjson'], { cwd });
+    expect(csv.stdout.split('\n')[1]).toBe('2026-11-23T05:54:40.000000Z,info,info,a,"{""status"":""503"",""ms"":""12.5"",""cached"":""true"",""code"":""007""}",typed.ndjson,1');
+    const { json } = await analyzeJson(['typed.ndjson', '--field', 'status', '--field', 'cached'], { cwd });
+    expect(json.fields).toEqual({ status: [{ value: '503', count: 1 }], cached: [{ value: 'true', count: 1 }] });
+  });
+
   it('prints CSV with a fixed header', async () => {
     const res = await logmill(['parse', ...PLUGINS, '--output', 'csv', 'logs-samples/app.ndjson'], { cwd: REPO });
     const lines = res.stdout.split('\n');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { jsonProcessor, MAX_JSON_DEPTH, nestedDeeperThan } from '../../app/processors/json.js';
 import { findSeverity, textProcessor } from '../../app/processors/text.js';
-import { fieldValue, type Processor } from '../../contract/processor.js';
+import { fieldValue, typedFieldValue, type Processor } from '../../contract/processor.js';
 import { Severity } from '../../contract/severity.js';
 import { UTC } from '../../contract/timestamps.js';
 import { feedInChunks } from '../helpers/feed.js';
@@ -129,7 +129,7 @@ describe('json processor', () => {
       [4, true, Severity.Unknown, expect.stringMatching(/^invalid JSON: /)],
       [5, true, Severity.Unknown, 'expected a JSON object, got number'],
     ]);
-    expect(records[0].fields).toEqual({ 'req.id': '7', 'req.path': '/x' });
+    expect(records[0].fields).toEqual({ 'req.id': 7, 'req.path': '/x' });
     expect(records[1].time).toBe(1795413281_500000);
     expect(records[1].fields).toEqual({ tags: '["a","b"]' });
     expect(records[2].time).toBe(1795413282_000000);
@@ -145,6 +145,18 @@ describe('json processor', () => {
     const records = parseAll(jsonProcessor, '[{"message": "a"}, {"message": "b');
     expect(records.map((r) => r.malformed)).toEqual([false, true]);
     expect(records[1].message).toBe('unterminated JSON value at end of input');
+  });
+
+  it('keeps JSON numbers and booleans typed; fieldValue still reads them as JSON text (issue 10 item 2)', () => {
+    const line = '{"time":"2026-11-23T05:54:40Z","level":"info","msg":"m","status":200,"dur":1.50,"ok":false,"big":1e21,"neg":-0,"s":"200","a":[1,"x"],"n":null,"o":{"p":3}}\n';
+    for (const text of [line, line.replace('"level":"info",', '')]) { // the fast path and the flattening path
+      const [r] = parseAll(jsonProcessor, text);
+      expect(r.fields).toEqual({ status: 200, dur: 1.5, ok: false, big: 1e21, neg: -0, s: '200', a: '[1,"x"]', 'o.p': 3 });
+      expect(typedFieldValue(r, 'status')).toBe(200);
+      expect(typedFieldValue(r, 's')).toBe('200');
+      expect([fieldValue(r, 'status'), fieldValue(r, 'dur'), fieldValue(r, 'ok'), fieldValue(r, 'big'), fieldValue(r, 'neg'), fieldValue(r, 'o.p')])
+        .toEqual(['200', '1.5', 'false', '1e+21', '0', '3']);
+    }
   });
 
   it('scores JSON content and not text', () => {
