@@ -8,7 +8,7 @@
  * read, and only its first MAX_PAIRS pairs: a query string (`?a=1&b=2`) or
  * `a == b` in prose is not a pair. The first of two equal keys wins.
  */
-const PAIR = /(?:^|[\s[(])([A-Za-z_][\w.\-]{0,63})=("(?:[^"\\\n]|\\.)*"|[^\s"=]*)/g;
+const PAIR = /(?:^|[\s[(])([A-Za-z_][\w.\-]{0,63})=("(?:[^"\\\n]|\\.)*"|[^\s"]*)/g;
 const MAX_PAIRS = 64;
 const TRAILING = /[,;)\]}]+$/;
 
@@ -22,7 +22,7 @@ export function addKeyValues(message: string, fields: Record<string, string>): v
   while ((m = PAIR.exec(line)) !== null && pairs++ < MAX_PAIRS) {
     const key = m[1];
     const raw = m[2];
-    if (raw === '' && line.charCodeAt(PAIR.lastIndex) === 61 /* a==b */) continue;
+    if (raw.startsWith('=')) continue; // a==b
     const value = raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(.)/g, '$1') : raw.replace(TRAILING, '');
     if (!Object.prototype.hasOwnProperty.call(fields, key)) fields[key] = value;
   }

@@ -15,11 +15,11 @@
  *   version, redis's `pid:role`, Ruby Logger's `I, [`, CUPS's `I [`, a pid
  *   (`strace -f`), vdsm's `Thread::LEVEL::`, a `(logger): `, `name:`,
  *   `[LEVEL `;
- * - a few columns in (`inside`): a stamp with a date and a time as the 2nd
- *   to 5th token (AWS ALB/S3, CUPS page_log, fsck). Only in a stream whose
- *   first record was found that way (or before any record has a time), so
- *   that a date in a stack trace line never splits a record of a file whose
- *   stamps start the line.
+ * - a few columns in (`inside`): a stamp with a date and a time within the
+ *   first 8 tokens and 100 characters (AWS ALB/S3, CUPS page_log, fsck, a
+ *   banner). Only while the last stamp found was found that way (or before
+ *   any), so that a date in a stack trace line never splits a record of a
+ *   file whose stamps start the line.
  *
  * Stamps without a year take it from the records before them (or the syslog
  * rule: this year unless that is more than a day ahead); time-of-day stamps
@@ -87,8 +87,8 @@ const CUPS_LEVELS: Record<string, Severity> = {
   d: Severity.Debug, D: Severity.Debug, I: Severity.Info, N: Severity.Notice, W: Severity.Warn,
   E: Severity.Error, C: Severity.Fatal, A: Severity.Fatal, X: Severity.Fatal,
 };
-/** redis: `.` debug, `-` verbose, `*` notice, `#` warning (serverLogRaw). */
-const REDIS_LEVELS: Record<string, Severity> = { '.': Severity.Debug, '-': Severity.Trace, '*': Severity.Notice, '#': Severity.Warn };
+/** redis: `.` debug, `-` verbose (between debug and notice: info), `*` notice, `#` warning (serverLogRaw). */
+const REDIS_LEVELS: Record<string, Severity> = { '.': Severity.Debug, '-': Severity.Info, '*': Severity.Notice, '#': Severity.Warn };
 const SYSLOG_SEVERITY = [Severity.Fatal, Severity.Fatal, Severity.Fatal, Severity.Error, Severity.Warn, Severity.Notice, Severity.Info, Severity.Debug];
 
 /** At most this far into a line, and after at most this many tokens, an `inside` stamp may start. */
@@ -110,7 +110,7 @@ const pad = (n: number | string, w = 2) => String(n).padStart(w, '0');
 export class StampFinder {
   /** The last time found (µs), for year-less and date-less stamps. */
   last: number | null = null;
-  /** Whether the first timed record was found inside the line (a column layout): then later ones may be. */
+  /** Whether the last stamp was found inside its line (a column layout): then the next may be. */
   insideLayout: boolean | null = null;
 
   constructor(private readonly zone: Zone, private readonly refMs: number) {}
@@ -129,7 +129,7 @@ export class StampFinder {
     const found = this.peek(text, this.insideLayout !== false);
     if (found) {
       this.last = found.us;
-      if (this.insideLayout === null) this.insideLayout = found.inside;
+      this.insideLayout = found.inside;
     }
     return found;
   }

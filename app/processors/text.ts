@@ -1,13 +1,16 @@
 /**
- * The built-in `text` processor: plain log lines. A line that starts with a
- * timestamp (any shape of TIMESTAMPS.md) starts a record; in a file whose
- * records have timestamps, a line without one (a stack trace, a Python
- * traceback, PostgreSQL's DETAIL without a prefix) continues the previous
- * record, as lnav does. A file without timestamps is one record per line.
- * Severity is the first severity word near the start of the line, when it is
- * written like one: `ERROR`, `[error]`, `<warn>`, `Error:`, `level=info`.
+ * The built-in `text` processor: plain log lines. A line with a timestamp
+ * where loggers put one (text-time.ts: at the start, after a short prefix,
+ * or a few columns in) starts a record; in a file whose records have
+ * timestamps, a line without one (a stack trace, a Python traceback,
+ * PostgreSQL's DETAIL without a prefix) continues the previous record, as
+ * lnav does. A file without timestamps is one record per line, except that
+ * Python's `LEVEL:logger:message` lines keep their tracebacks. The level
+ * comes from the stamp's shape (glog's letter, `<PRI>`) or from the line
+ * (text-level.ts), never from prose; `key=value` pairs become fields
+ * (text-fields.ts).
  */
-import { Severity } from '../../contract/severity.js';
+import { normalizeSeverity, Severity } from '../../contract/severity.js';
 import { UTC, type Zone } from '../../contract/timestamps.js';
 import type { LogRecord, ParseStream, Processor, RecordSink, StreamOptions } from '../../contract/processor.js';
 import { newFields, ProcessorError } from '../../contract/processor.js';
@@ -21,6 +24,13 @@ export { findSeverity } from './text-level.js';
 /** A runaway "record" (a timestamped line followed by endless unstamped ones) is cut here. */
 const MAX_CONTINUATION_LINES = 2000;
 const LEADING_SEPARATORS = /^[\s:\-|\]]+/;
+/** Python logging's basicConfig default, `%(levelname)s:%(name)s:%(message)s`: `INFO:app.db:started`. */
+const PYTHON_BASIC = /^([A-Z]{4,8}):[\w.\-]{1,128}:/;
+
+function startsWithLevel(text: string): boolean {
+  const m = PYTHON_BASIC.exec(text);
+  return m !== null && normalizeSeverity(m[1]) !== Severity.Unknown;
+}
 
 export const textProcessor: Processor = {
   name: 'text',
@@ -55,6 +65,8 @@ interface OpenRecord {
   start: number;
   lines: number;
   firstLine: number;
+  /** An untimed record in Python logging's default `LEVEL:logger:message` shape: takes the traceback that follows. */
+  levelLed: boolean;
 }
 
 export class TextStream implements ParseStream {
@@ -115,7 +127,8 @@ export class TextStream implements ParseStream {
       const before = this.stamps.snapshot();
       const found = this.stamps.find(text);
       const o = open as OpenRecord | null;
-      if (o && !found && o.record.time !== null && o.lines < MAX_CONTINUATION_LINES) {
+      const levelLed = !found && startsWithLevel(text);
+      if (o && !found && (o.record.time !== null || (o.levelLed && !levelLed)) && o.lines < MAX_CONTINUATION_LINES) {
         o.record.message += '\n' + text;
         o.lines++;
         continue;
@@ -125,9 +138,9 @@ export class TextStream implements ParseStream {
       consumed = line.start;
       nextLine = line.number;
       committed = before;
-      open = { record: this.record(text, found, line.number, line.start), start: line.start, lines: 1, firstLine: line.number };
-      if (!found) {
-        // A record without a time never takes continuation lines: emit it now.
+      open = { record: this.record(text, found, line.number, line.start), start: line.start, lines: 1, firstLine: line.number, levelLed };
+      if (!found && !levelLed) {
+        // A record without a time (or a level that leads it) never takes continuation lines: emit it now.
         flush();
         consumed = line.next;
         nextLine = line.number + 1;
