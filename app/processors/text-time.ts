@@ -115,17 +115,35 @@ export class StampFinder {
 
   constructor(private readonly zone: Zone, private readonly refMs: number) {}
 
-  /** What a parse can roll back to (a record re-read with the next chunk must read the same). */
-  snapshot(): [number | null, boolean | null] {
-    return [this.last, this.insideLayout];
+  /** The memory as of the stream's consumed point: a record held open is read again with the next input. */
+  private committedLast: number | null = null;
+  private committedInside: boolean | null = null;
+  /** The memory before the last find(). */
+  private beforeLast: number | null = null;
+  private beforeInside: boolean | null = null;
+
+  /** The stream has consumed everything before the line last given to find(). */
+  commitBeforeLast(): void {
+    this.committedLast = this.beforeLast;
+    this.committedInside = this.beforeInside;
   }
 
-  restore(s: [number | null, boolean | null]): void {
-    [this.last, this.insideLayout] = s;
+  /** The stream has consumed everything up to here. */
+  commit(): void {
+    this.committedLast = this.last;
+    this.committedInside = this.insideLayout;
+  }
+
+  /** Back to the last commit, before a parse call returns (what it did not consume is read again). */
+  rollback(): void {
+    this.last = this.committedLast;
+    this.insideLayout = this.committedInside;
   }
 
   /** The stamp that makes `text` a record's first line, or null; remembers it. */
   find(text: string): LineStamp | null {
+    this.beforeLast = this.last;
+    this.beforeInside = this.insideLayout;
     const found = this.peek(text, this.insideLayout !== false);
     if (found) {
       this.last = found.us;

@@ -94,8 +94,6 @@ export class TextStream implements ParseStream {
     let consumed = 0;
     let nextLine = -1;
     let lastLine = -1;
-    // The finder's memory as of `consumed`: a record held open is read again with the next input.
-    let committed = this.stamps.snapshot();
     const flush = () => {
       if (!open) return;
       emit(open.record);
@@ -112,7 +110,7 @@ export class TextStream implements ParseStream {
           emit(this.record(text, this.stamps.find(text), line.number, line.start));
         }
         consumed = line.next;
-        committed = this.stamps.snapshot();
+        this.stamps.commit();
         nextLine = line.hole ? line.number : line.number + 1;
         continue;
       }
@@ -121,10 +119,10 @@ export class TextStream implements ParseStream {
         if (!open) {
           consumed = line.next;
           nextLine = line.number + 1;
+          this.stamps.commit();
         }
         continue;
       }
-      const before = this.stamps.snapshot();
       const found = this.stamps.find(text);
       const o = open as OpenRecord | null;
       const levelLed = !found && startsWithLevel(text);
@@ -137,14 +135,14 @@ export class TextStream implements ParseStream {
       // Everything before this line belongs to emitted records: consumed.
       consumed = line.start;
       nextLine = line.number;
-      committed = before;
+      this.stamps.commitBeforeLast();
       open = { record: this.record(text, found, line.number, line.start), start: line.start, lines: 1, firstLine: line.number, levelLed };
       if (!found && !levelLed) {
         // A record without a time (or a level that leads it) never takes continuation lines: emit it now.
         flush();
         consumed = line.next;
         nextLine = line.number + 1;
-        committed = this.stamps.snapshot();
+        this.stamps.commit();
       }
     }
     if (open && eof) {
@@ -153,8 +151,8 @@ export class TextStream implements ParseStream {
     } else if (eof) {
       consumed = input.length;
     }
-    if (eof) committed = this.stamps.snapshot();
-    this.stamps.restore(committed);
+    if (eof) this.stamps.commit();
+    this.stamps.rollback();
     // An open record stays unconsumed: the next call sees it again with more lines.
     if (eof && lastLine >= 0) nextLine = lastLine + 1; // everything consumed (flushIdle goes on after this)
     if (nextLine >= 0) this.cursor.resumeAt(nextLine, consumed);
