@@ -135,3 +135,23 @@ function structuredDataLevel(rest: string): FoundSeverity | null {
   const severity = normalizeSeverity(m[1]);
   return severity === Severity.Unknown ? null : { text: m[1], severity, leading: false, end: 0 };
 }
+
+// AWS load balancer and S3 access logs, whose level is their HTTP status
+// (5xx error, 4xx warn, else info, as SEVERITY.md maps access logs). Each
+// layout is matched whole from the line start, field by field (`\S+ ` runs
+// cannot overlap, so no backtracking): ELB `stamp name client backend t t t
+// status`, ALB `type stamp name client target t t t status`, S3 `owner
+// bucket [time] ip requester id operation key "request" status`.
+const ELB = /^\d{4}-\d\d-\d\dT\S+ \S+ [\w.:\[\]]+:\d+ (?:[\w.:\[\]]+:\d+|-) -?[\d.]+ -?[\d.]+ -?[\d.]+ (\d{3}) /;
+const ALB = /^(?:https?|h2|grpcs?|wss?) \d{4}-\d\d-\d\dT\S+ \S+ [\w.:\[\]]+:\d+ (?:[\w.:\[\]]+:\d+|-) -?[\d.]+ -?[\d.]+ -?[\d.]+ (\d{3}) /;
+const S3 = /^[0-9a-f]{64} \S+ \[[^\]]{20,32}\] \S+ \S+ \S+ \S+ \S+ "[^"]*" (\d{3}) /;
+
+/** The level of an AWS ELB/ALB/S3 access log line, from its status; null for any other line. */
+export function accessLogLevel(line: string): FoundSeverity | null {
+  const c = line.charCodeAt(0);
+  const m = c >= 48 && c <= 57 ? ELB.exec(line) ?? S3.exec(line) : ALB.exec(line) ?? S3.exec(line);
+  if (!m) return null;
+  const status = Number(m[1]);
+  const severity = status >= 500 ? Severity.Error : status >= 400 ? Severity.Warn : Severity.Info;
+  return { text: m[1], severity, leading: false, end: 0 };
+}

@@ -15,7 +15,7 @@ import { UTC, type Zone } from '../../contract/timestamps.js';
 import type { LogRecord, ParseStream, Processor, RecordSink, StreamOptions } from '../../contract/processor.js';
 import { newFields, ProcessorError } from '../../contract/processor.js';
 import { afterHole, LineCursor } from './lines.js';
-import { findSeverity } from './text-level.js';
+import { accessLogLevel, findSeverity } from './text-level.js';
 import { StampFinder, type LineStamp } from './text-time.js';
 import { addKeyValues } from './text-fields.js';
 
@@ -170,7 +170,7 @@ export class TextStream implements ParseStream {
       severityText = stamp.level.text;
       severity = stamp.level.severity;
     } else {
-      const sev = findSeverity(rest, stamp !== null && !stamp.inside);
+      const sev = findSeverity(rest, stamp !== null && !stamp.inside) ?? (stamp ? accessLogLevel(text) : null);
       if (sev) {
         severityText = sev.text;
         severity = sev.severity;

@@ -236,6 +236,21 @@ describe('text: levels where loggers write them, never in prose', () => {
   });
 });
 
+describe('text: AWS access logs take their level from the HTTP status', () => {
+  it('ELB, ALB and S3 layouts: 5xx error, 4xx warn, else info; other lines with numbers are not read so', () => {
+    const records = [
+      '2026-05-13T23:39:43.945958Z my-lb 192.168.131.39:2817 10.0.0.1:80 0.000073 0.001048 0.000057 503 503 0 29 "GET http://x:80/ HTTP/1.1" "curl/8" - -',
+      'https 2026-08-10T23:39:43.065466Z app/my-lb/50dc6c 192.168.131.39:2817 10.0.0.1:80 0.086 0.048 0.037 404 404 0 57 "GET https://x:443/ HTTP/1.1" "curl/8" ECDHE TLSv1.2',
+      `${'7'.repeat(64)} bucket1 [06/Feb/2026:00:00:38 +0000] 192.0.2.3 ${'7'.repeat(64)} 3E57427F3EXAMPLE REST.GET.VERSIONING - "GET /bucket1?versioning HTTP/1.1" 200 - 113 - 7 - "-" "S3Console/0.4" -`,
+      '2026-05-13T23:39:43.945958Z my-lb 192.168.131.39:2817 10.0.0.1:80 0.000073 0.001048 0.000057 - - 0 29 "- - - " "-" - -',
+      '2026-05-13T23:39:44Z worker 1 2 0.5 0.5 0.5 503 retries left',
+    ].map((line) => parse(line + '\n')[0]);
+    expect(records.map((r) => [severityName(r.severity), r.severityText])).toEqual([
+      ['error', '503'], ['warn', '404'], ['info', '200'], ['unknown', ''], ['unknown', ''],
+    ]);
+  });
+});
+
 describe('text: key=value fields', () => {
   it('extracts the obvious pairs of the first line, quoted values unquoted, first key wins', () => {
     const [r] = parse('2026-01-01 10:00:00 INFO user=alice path="/a b" took=5ms, status=200) user=bob url=http://x/?a=1&b=2 a==b\n  more=continuation\n');
