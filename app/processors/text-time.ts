@@ -8,7 +8,8 @@
  *
  * - at the start: the contract's shapes, plus glog/klog `E0517 15:04:22.6`,
  *   logcat `05-26 11:18:41.509`, Nextflow `Mar-18 21:41:15.684`, Robot
- *   Framework `20260327 11:34:21.908`, time of day only (`strace -tt`,
+ *   Framework `20260327 11:34:21.908`, java.util.logging's two-line
+ *   `Nov 26, 2026 1:27:51 AM class method`, time of day only (`strace -tt`,
  *   log4j2's console default), epoch seconds with a fraction (squid,
  *   `strace -ttt`), TAI64N (`@4000…`, daemontools), a date alone (ESXi);
  * - after a short prefix that a known logger writes: `<PRI>` and RFC 5424's
@@ -46,6 +47,8 @@ export interface LineStamp {
   level?: ShapeLevel;
   /** Prefix parts worth keeping (a pid, a thread, a logger). */
   fields?: Array<[string, string]>;
+  /** java.util.logging's SimpleFormatter: the line is `class method`, the level and message are the next line. */
+  levelOnNextLine?: boolean;
 }
 
 const MONTHS: Record<string, number> = {
@@ -79,6 +82,8 @@ const BRACKET_LEVEL = /\[ ?([A-Z]{4,5}) (?=\d)/y;
 const US_DATE = /(\d\d)\/(\d\d)\/(\d{4}) (\d\d):(\d\d):(\d\d)(?:[:.](\d{3}))?(?: ([AP]M))?(?: ([A-Z]{2,5}))?/y;
 // ctime with a zone before the year: `Thu Jun 2 08:00:01 UTC 2022`.
 const CTIME_ZONE = /(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([A-Z]{2,5}) (\d{4})/y;
+// java.util.logging's SimpleFormatter default: `Nov 26, 2026 1:27:51 AM com.example.App main`.
+const JUL = /([A-Z][a-z]{2}) (\d{1,2}), (\d{4}) (\d{1,2}):(\d\d):(\d\d)(?: ([AP]M))?(?= )/y;
 const AM_PM = / ([AP]M)(?: ([A-Z]{2,5}))?(?=[ \]]|$)/y;
 const STAMP_12H = /^\[?(\d{4}-\d\d-\d\d)[T ](\d\d)(:\d\d:\d\d(?:[.,]\d+)?)$/;
 
@@ -223,6 +228,13 @@ export class StampFinder {
       const month = MONTHS[m[1]];
       const us = month ? this.yearless(month, +m[2], m[3], m[4], m[5], m[6]) : null;
       return us === null ? null : { us, end: m[0].length, inside: false };
+    }
+    if ((m = exec(JUL, text, 0))) {
+      const month = MONTHS[m[1]];
+      let hour = +m[4];
+      if (m[7] !== undefined) hour = (hour % 12) + (m[7] === 'PM' ? 12 : 0);
+      const us = month ? this.wallUs(`${m[3]}-${pad(month)}-${pad(m[2])}T${pad(hour)}:${m[5]}:${m[6]}`, undefined) : null;
+      return us === null ? null : { us, end: m[0].length, inside: false, levelOnNextLine: true };
     }
     if ((m = exec(RUBY, text, 0))) {
       // The level word after `]` (`INFO -- :`) says the same as the letter; the slot reads it.

@@ -27,6 +27,25 @@ const LEADING_SEPARATORS = /^[\s:\-|\]]+/;
 /** Python logging's basicConfig default, `%(levelname)s:%(name)s:%(message)s`: `INFO:app.db:started`. */
 const PYTHON_BASIC = /^([A-Z]{4,8}):[\w.\-]{1,128}:/;
 
+/** java.util.logging's second line: `SEVERE: parse failed`. */
+const JUL_LEVEL = /^([A-Z]{4,7}): /;
+
+/**
+ * Reads java.util.logging's second line into `record` (its first line,
+ * `class method`, becomes the `source` field); false if it is not one.
+ */
+function takeNextLineLevel(record: LogRecord, text: string): boolean {
+  const m = JUL_LEVEL.exec(text);
+  const severity = m ? normalizeSeverity(m[1]) : Severity.Unknown;
+  if (!m || severity === Severity.Unknown) return false;
+  record.fields.source = record.message;
+  record.severity = severity;
+  record.severityText = m[1];
+  record.message = text.slice(m[0].length);
+  addKeyValues(record.message, record.fields);
+  return true;
+}
+
 function startsWithLevel(text: string): boolean {
   const m = PYTHON_BASIC.exec(text);
   return m !== null && normalizeSeverity(m[1]) !== Severity.Unknown;
@@ -67,6 +86,8 @@ interface OpenRecord {
   firstLine: number;
   /** An untimed record in Python logging's default `LEVEL:logger:message` shape: takes the traceback that follows. */
   levelLed: boolean;
+  /** java.util.logging: the second line carries `LEVEL: message`. */
+  levelOnNextLine: boolean;
 }
 
 export class TextStream implements ParseStream {
@@ -127,6 +148,10 @@ export class TextStream implements ParseStream {
       const o = open as OpenRecord | null;
       const levelLed = !found && startsWithLevel(text);
       if (o && !found && (o.record.time !== null || (o.levelLed && !levelLed)) && o.lines < MAX_CONTINUATION_LINES) {
+        if (o.levelOnNextLine && o.lines === 1 && takeNextLineLevel(o.record, text)) {
+          o.lines++;
+          continue;
+        }
         o.record.message += '\n' + text;
         o.lines++;
         continue;
@@ -136,7 +161,7 @@ export class TextStream implements ParseStream {
       consumed = line.start;
       nextLine = line.number;
       this.stamps.commitBeforeLast();
-      open = { record: this.record(text, found, line.number, line.start), start: line.start, lines: 1, firstLine: line.number, levelLed };
+      open = { record: this.record(text, found, line.number, line.start), start: line.start, lines: 1, firstLine: line.number, levelLed, levelOnNextLine: found?.levelOnNextLine === true };
       if (!found && !levelLed) {
         // A record without a time (or a level that leads it) never takes continuation lines: emit it now.
         flush();

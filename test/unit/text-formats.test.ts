@@ -95,6 +95,18 @@ describe('text: logs written by real programs (test/fixtures/text)', () => {
     expect(records[4].message).toBe('17405 main.go:14] upstream failed status=502');
   });
 
+  it("java.util.logging's SimpleFormatter: the stamp line, then `LEVEL: message` on the next", () => {
+    const records = parseInvariant(fixture('jul-simple.log'));
+    expect(records.map((r) => [r.line, severityName(r.severity), r.severityText])).toEqual([
+      [1, 'info', 'INFO'], [3, 'debug', 'FINE'], [5, 'warn', 'WARNING'], [7, 'error', 'SEVERE'], [15, 'debug', 'CONFIG'], [17, 'info', 'INFO'],
+    ]);
+    expect(iso(records[0])).toBe('2026-11-26T01:27:50.000000Z');
+    expect(iso(records[5])).toBe('2026-11-26T01:27:51.000000Z');
+    expect(records[0]).toMatchObject({ message: 'server started port=8080', fields: { source: 'App main', port: '8080' } });
+    expect(records[3].message.split('\n')[0]).toBe('parse failed');
+    expect(records[3].message).toContain('\tat App.main(App.java:15)');
+  });
+
   it('strace -tt, -f -tt and -ttt: time of day (dated today), after a pid, epoch seconds', () => {
     const tt = parseInvariant(fixture('strace-tt.log'));
     expect(tt).toHaveLength(8);
