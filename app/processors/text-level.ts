@@ -151,7 +151,11 @@ export function accessLogLevel(line: string): FoundSeverity | null {
   const c = line.charCodeAt(0);
   const m = c >= 48 && c <= 57 ? ELB.exec(line) ?? S3.exec(line) : ALB.exec(line) ?? S3.exec(line);
   if (!m) return null;
-  const status = Number(m[1]);
-  const severity = status >= 500 ? Severity.Error : status >= 400 ? Severity.Warn : Severity.Info;
-  return { text: m[1], severity, leading: false, end: 0 };
+  return { text: m[1], severity: httpStatusSeverity(m[1]), leading: false, end: 0 };
+}
+
+/** An HTTP status as a level, as SEVERITY.md maps access logs: 5xx error, 4xx warn, else info. */
+export function httpStatusSeverity(status: string): Severity {
+  const n = Number(status);
+  return n >= 500 ? Severity.Error : n >= 400 ? Severity.Warn : Severity.Info;
 }

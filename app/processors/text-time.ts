@@ -31,6 +31,7 @@
  */
 import { findLeadingTime, parseTime, type Zone } from '../../contract/timestamps.js';
 import { normalizeSeverity, Severity } from '../../contract/severity.js';
+import { httpStatusSeverity } from './text-level.js';
 
 /** A level the stamp's shape itself carries (glog's letter, `<PRI>`, redis's mark). */
 export interface ShapeLevel {
@@ -84,6 +85,9 @@ const US_DATE = /(\d\d)\/(\d\d)\/(\d{4}) (\d\d):(\d\d):(\d\d)(?:[:.](\d{3}))?(?:
 const CTIME_ZONE = /(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([A-Z]{2,5}) (\d{4})/y;
 // java.util.logging's SimpleFormatter default: `Nov 26, 2026 1:27:51 AM com.example.App main`.
 const JUL = /([A-Z][a-z]{2}) (\d{1,2}), (\d{4}) (\d{1,2}):(\d\d):(\d\d)(?: ([AP]M))?(?= )/y;
+// uWSGI's request log: `[pid: 1|app: 0|req: 1/1] ip () {38 vars in 696 bytes} [Sun Mar 13 22:49:12 2016] POST /x => generated 47 bytes in 129 msecs (HTTP/1.1 200) …`.
+const UWSGI = /\[pid: (\d{1,10})\|app: [-\d]{1,6}\|req: [-\d]{1,12}\/\d{1,12}\] \S{1,64} \([^)]{0,256}\) \{\d{1,6} vars in \d{1,10} bytes\} (?=\[)/y;
+const UWSGI_STATUS = / => generated \d+ bytes in \d+ (?:msecs|micros) \(HTTP\/[\d.]{1,3} (\d{3})\)/;
 const AM_PM = / ([AP]M)(?: ([A-Z]{2,5}))?(?=[ \]]|$)/y;
 const STAMP_12H = /^\[?(\d{4}-\d\d-\d\d)[T ](\d\d)(:\d\d:\d\d(?:[.,]\d+)?)$/;
 
@@ -262,8 +266,13 @@ export class StampFinder {
   }
 
   private bracketStart(text: string): LineStamp | null {
-    let m = exec(REDIS_OLD, text, 0);
-    if (m) return this.redis(text, m[0].length, m[1]);
+    let m = exec(UWSGI, text, 0);
+    if (m) {
+      const found = this.leadAt(text, m[0].length, [['pid', m[1]]]);
+      const status = found ? UWSGI_STATUS.exec(text.slice(found.end, found.end + 600)) : null;
+      return found && status ? { ...found, level: { text: status[1], severity: httpStatusSeverity(status[1]) } } : found;
+    }
+    if ((m = exec(REDIS_OLD, text, 0))) return this.redis(text, m[0].length, m[1]);
     if ((m = exec(BRACKET_LEVEL, text, 0))) {
       const severity = normalizeSeverity(m[1]);
       if (severity === Severity.Unknown) return null;

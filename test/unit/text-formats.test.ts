@@ -263,6 +263,21 @@ describe('text: AWS access logs take their level from the HTTP status', () => {
   });
 });
 
+describe('text: uWSGI request log', () => {
+  it('reads the ctime after the request prefix, the pid, and the HTTP status as the level', () => {
+    const records = parse([
+      '[pid: 4242|app: 0|req: 1/1] 10.0.0.7 () {38 vars in 696 bytes} [Thu Mar 12 22:49:12 2026] POST /api => generated 47 bytes in 129 msecs (HTTP/1.1 200) 9 headers in 378 bytes (1 switches on core 3)',
+      '[pid: 4242|app: 0|req: 2/2] 10.0.0.7 () {34 vars in 617 bytes} [Thu Mar 12 22:49:15 2026] GET /gone => generated 9 bytes in 68 micros (HTTP/1.1 404) 2 headers in 73 bytes (1 switches on core 0)',
+      '',
+    ].join('\n'));
+    expect(records.map((r) => [iso(r), severityName(r.severity), r.severityText, r.fields.pid])).toEqual([
+      ['2026-03-12T22:49:12.000000Z', 'info', '200', '4242'],
+      ['2026-03-12T22:49:15.000000Z', 'warn', '404', '4242'],
+    ]);
+    expect(records[1].message.startsWith('GET /gone => generated')).toBe(true);
+  });
+});
+
 describe('text: key=value fields', () => {
   it('extracts the obvious pairs of the first line, quoted values unquoted, first key wins', () => {
     const [r] = parse('2026-01-01 10:00:00 INFO user=alice path="/a b" took=5ms, status=200) user=bob url=http://x/?a=1&b=2 a==b\n  more=continuation\n');
