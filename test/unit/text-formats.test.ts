@@ -168,6 +168,23 @@ describe('text: stamps after a prefix, year-less and date-less', () => {
     expect(records[9].fields.logger).toBe('sqlalchemy.pool.QueuePool');
   });
 
+  it("log4j's and logback's default layouts: ISO8601 with a comma, and the consoles' time of day", () => {
+    const records = parseInvariant([
+      '2026-11-25 20:43:13,459 [main] INFO  com.example.App - started',
+      '20:43:14.001 [main] ERROR com.example.App - failed',
+      'java.lang.IllegalStateException: boom',
+      '\tat com.example.App.main(App.java:9)',
+      '20:43:14.002 [worker-1] WARN  c.e.Pool - slow',
+      '',
+    ].join('\n'));
+    expect(records.map((r) => [iso(r), severityName(r.severity), r.message.split('\n').length])).toEqual([
+      ['2026-11-25T20:43:13.459000Z', 'info', 1],
+      ['2026-11-25T20:43:14.001000Z', 'error', 3],
+      ['2026-11-25T20:43:14.002000Z', 'warn', 1],
+    ]);
+    expect(records[0].message).toBe('[main] INFO  com.example.App - started');
+  });
+
   it('dates a time of day by the record before it, and the next day past midnight', () => {
     const records = parseInvariant('2026-05-01 23:59:58 INFO dated\n23:59:59.100 a\n00:00:00.200 b\n');
     expect(records.map(iso)).toEqual(['2026-05-01T23:59:58.000000Z', '2026-05-01T23:59:59.100000Z', '2026-05-02T00:00:00.200000Z']);
