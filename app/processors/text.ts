@@ -1,20 +1,55 @@
 /**
- * The built-in `text` processor: plain log lines. A line that starts with a
- * timestamp (any shape of TIMESTAMPS.md) starts a record; in a file whose
- * records have timestamps, a line without one (a stack trace, a Python
- * traceback, PostgreSQL's DETAIL without a prefix) continues the previous
- * record, as lnav does. A file without timestamps is one record per line.
- * Severity is the first severity word near the start of the line, when it is
- * written like one: `ERROR`, `[error]`, `<warn>`, `Error:`, `level=info`.
+ * The built-in `text` processor: plain log lines. A line with a timestamp
+ * where loggers put one (text-time.ts: at the start, after a short prefix,
+ * or a few columns in) starts a record; in a file whose records have
+ * timestamps, a line without one (a stack trace, a Python traceback,
+ * PostgreSQL's DETAIL without a prefix) continues the previous record, as
+ * lnav does. A file without timestamps is one record per line, except that
+ * Python's `LEVEL:logger:message` lines keep their tracebacks. The level
+ * comes from the stamp's shape (glog's letter, `<PRI>`) or from the line
+ * (text-level.ts), never from prose; `key=value` pairs become fields
+ * (text-fields.ts).
  */
 import { normalizeSeverity, Severity } from '../../contract/severity.js';
-import { findLeadingTime, UTC, type Zone } from '../../contract/timestamps.js';
+import { UTC, type Zone } from '../../contract/timestamps.js';
 import type { LogRecord, ParseStream, Processor, RecordSink, StreamOptions } from '../../contract/processor.js';
-import { ProcessorError } from '../../contract/processor.js';
+import { newFields, ProcessorError } from '../../contract/processor.js';
 import { afterHole, LineCursor } from './lines.js';
+import { accessLogLevel, findSeverity } from './text-level.js';
+import { StampFinder, type LineStamp } from './text-time.js';
+import { addKeyValues } from './text-fields.js';
+
+export { findSeverity } from './text-level.js';
 
 /** A runaway "record" (a timestamped line followed by endless unstamped ones) is cut here. */
 const MAX_CONTINUATION_LINES = 2000;
+const LEADING_SEPARATORS = /^[\s:\-|\]]+/;
+/** Python logging's basicConfig default, `%(levelname)s:%(name)s:%(message)s`: `INFO:app.db:started`. */
+const PYTHON_BASIC = /^([A-Z]{4,8}):[\w.\-]{1,128}:/;
+
+/** java.util.logging's second line: `SEVERE: parse failed`. */
+const JUL_LEVEL = /^([A-Z]{4,7}): /;
+
+/**
+ * Reads java.util.logging's second line into `record` (its first line,
+ * `class method`, becomes the `source` field); false if it is not one.
+ */
+function takeNextLineLevel(record: LogRecord, text: string): boolean {
+  const m = JUL_LEVEL.exec(text);
+  const severity = m ? normalizeSeverity(m[1]) : Severity.Unknown;
+  if (!m || severity === Severity.Unknown) return false;
+  record.fields.source = record.message;
+  record.severity = severity;
+  record.severityText = m[1];
+  record.message = text.slice(m[0].length);
+  addKeyValues(record.message, record.fields);
+  return true;
+}
+
+function startsWithLevel(text: string): boolean {
+  const m = PYTHON_BASIC.exec(text);
+  return m !== null && normalizeSeverity(m[1]) !== Severity.Unknown;
+}
 
 export const textProcessor: Processor = {
   name: 'text',
@@ -29,10 +64,11 @@ export const textProcessor: Processor = {
     const hole = afterHole(data);
     if (hole >= 0) return hole;
     let first = -1;
+    const finder = new StampFinder(UTC, Date.now());
     for (let nl = data.indexOf(10); nl >= 0 && nl + 1 < data.length; nl = data.indexOf(10, nl + 1)) {
       if (first < 0) first = nl + 1;
-      const head = data.toString('utf8', nl + 1, Math.min(data.length, nl + 64));
-      if (findLeadingTime(head, UTC, Date.now())) return nl + 1;
+      const head = data.toString('utf8', nl + 1, Math.min(data.length, nl + 160));
+      if (finder.peek(head, false)) return nl + 1;
     }
     return first;
   },
@@ -48,14 +84,20 @@ interface OpenRecord {
   start: number;
   lines: number;
   firstLine: number;
+  /** An untimed record in Python logging's default `LEVEL:logger:message` shape: takes the traceback that follows. */
+  levelLed: boolean;
+  /** java.util.logging: the second line carries `LEVEL: message`. */
+  levelOnNextLine: boolean;
 }
 
 export class TextStream implements ParseStream {
   private readonly cursor = new LineCursor();
   private consumedTotal = 0;
-  private readonly refMs = Date.now();
+  private readonly stamps: StampFinder;
 
-  constructor(private readonly zone: Zone) {}
+  constructor(zone: Zone) {
+    this.stamps = new StampFinder(zone, Date.now());
+  }
 
   /** The open record is complete enough once the writer has paused: emit it (complete lines only). */
   flushIdle(input: Buffer, emit: RecordSink): number {
@@ -86,10 +128,10 @@ export class TextStream implements ParseStream {
         // An over-long line is a record of its own, emitted at once (its rest streams past).
         flush();
         if (line.truncated) {
-          const stamp = findLeadingTime(text, this.zone, this.refMs);
-          emit(this.record(text, stamp?.us ?? null, stamp?.length ?? 0, line.number, line.start));
+          emit(this.record(text, this.stamps.find(text), line.number, line.start));
         }
         consumed = line.next;
+        this.stamps.commit();
         nextLine = line.hole ? line.number : line.number + 1;
         continue;
       }
@@ -98,12 +140,18 @@ export class TextStream implements ParseStream {
         if (!open) {
           consumed = line.next;
           nextLine = line.number + 1;
+          this.stamps.commit();
         }
         continue;
       }
-      const found = findLeadingTime(text, this.zone, this.refMs);
+      const found = this.stamps.find(text);
       const o = open as OpenRecord | null;
-      if (o && !found && o.record.time !== null && o.lines < MAX_CONTINUATION_LINES) {
+      const levelLed = !found && startsWithLevel(text);
+      if (o && !found && (o.record.time !== null || (o.levelLed && !levelLed)) && o.lines < MAX_CONTINUATION_LINES) {
+        if (o.levelOnNextLine && o.lines === 1 && takeNextLineLevel(o.record, text)) {
+          o.lines++;
+          continue;
+        }
         o.record.message += '\n' + text;
         o.lines++;
         continue;
@@ -112,12 +160,14 @@ export class TextStream implements ParseStream {
       // Everything before this line belongs to emitted records: consumed.
       consumed = line.start;
       nextLine = line.number;
-      open = { record: this.record(text, found?.us ?? null, found?.length ?? 0, line.number, line.start), start: line.start, lines: 1, firstLine: line.number };
-      if (!found) {
-        // A record without a time never takes continuation lines: emit it now.
+      this.stamps.commitBeforeLast();
+      open = { record: this.record(text, found, line.number, line.start), start: line.start, lines: 1, firstLine: line.number, levelLed, levelOnNextLine: found?.levelOnNextLine === true };
+      if (!found && !levelLed) {
+        // A record without a time (or a level that leads it) never takes continuation lines: emit it now.
         flush();
         consumed = line.next;
         nextLine = line.number + 1;
+        this.stamps.commit();
       }
     }
     if (open && eof) {
@@ -126,6 +176,8 @@ export class TextStream implements ParseStream {
     } else if (eof) {
       consumed = input.length;
     }
+    if (eof) this.stamps.commit();
+    this.stamps.rollback();
     // An open record stays unconsumed: the next call sees it again with more lines.
     if (eof && lastLine >= 0) nextLine = lastLine + 1; // everything consumed (flushIdle goes on after this)
     if (nextLine >= 0) this.cursor.resumeAt(nextLine, consumed);
@@ -133,56 +185,30 @@ export class TextStream implements ParseStream {
     return consumed;
   }
 
-  private record(text: string, time: number | null, stampLength: number, line: number, start: number): LogRecord {
-    let rest = stampLength > 0 ? text.slice(stampLength) : text;
+  private record(text: string, stamp: LineStamp | null, line: number, start: number): LogRecord {
+    const fields = newFields();
+    for (const [k, v] of stamp?.fields ?? []) fields[k] = v;
+    let rest = stamp && !stamp.inside ? text.slice(stamp.end) : text;
     let severityText = '';
     let severity = Severity.Unknown;
-    const sev = findSeverity(rest);
-    if (sev) {
-      severityText = sev.text;
-      severity = sev.severity;
-      if (sev.leading) rest = rest.slice(sev.end);
+    if (stamp?.level) {
+      severityText = stamp.level.text;
+      severity = stamp.level.severity;
+    } else {
+      const sev = findSeverity(rest, stamp !== null && !stamp.inside) ?? (stamp ? accessLogLevel(text) : null);
+      if (sev) {
+        severityText = sev.text;
+        severity = sev.severity;
+        if (sev.leading) rest = rest.slice(sev.end);
+      }
     }
+    const message = rest.replace(LEADING_SEPARATORS, '');
+    addKeyValues(message, fields);
     return {
-      time, severity, severityText, message: rest.replace(/^[\s:\-|\]]+/, ''), fields: {},
+      time: stamp?.us ?? null, severity, severityText, message, fields,
       line, offset: this.consumedTotal + start, malformed: false,
     };
   }
 
   close(): void {}
-}
-
-// A severity word as loggers write it. Lower-case bare words ("an error
-// occurred") are prose, not a level, so they need brackets, a colon or `level=`.
-// Apache httpd 2.4 writes `[module:level]` (`[proxy:error]`, `[mpm_event:notice]`):
-// the level is the word after the colon (group 1); otherwise groups 2-5.
-const SEVERITY_TOKEN = /(?:^|[\s|(])(?:\[[A-Za-z][\w.-]{0,40}:([A-Za-z]{3,13}[1-8]?)\](?=$|[\s|),])|(level=|lvl=|severity=)?([[<]?)([A-Za-z]{3,13}[1-5]?)([\]>:]?)(?=$|[\s|),]))/g;
-
-interface FoundSeverity {
-  text: string;
-  severity: Severity;
-  /** True when the word is the first thing on the line: it is then cut from the message. */
-  leading: boolean;
-  end: number;
-}
-
-export function findSeverity(rest: string): FoundSeverity | null {
-  const head = rest.length > 160 ? rest.slice(0, 160) : rest;
-  SEVERITY_TOKEN.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  let tokens = 0;
-  while ((m = SEVERITY_TOKEN.exec(head)) !== null && tokens++ < 8) {
-    const module = m[1] !== undefined;
-    const word = module ? m[1] : m[4];
-    const marked = module || m[2] !== undefined || m[3] !== '' || m[5] !== '';
-    if (!marked && word !== word.toUpperCase()) continue;
-    // Apache's trace1..trace8 are trace (SEVERITY.md's table has no numbered traces).
-    const severity = normalizeSeverity(module && /^trace[1-8]$/i.test(word) ? 'trace' : word);
-    if (severity === Severity.Unknown) continue;
-    // `level=info` stays in the message: it is part of a key=value line; so
-    // does `[proxy:error]`, whose module would otherwise be lost.
-    const leading = !module && m[2] === undefined && head.slice(0, m.index).trim() === '';
-    return { text: word, severity, leading, end: m.index + m[0].length };
-  }
-  return null;
 }
