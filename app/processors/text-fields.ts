@@ -12,6 +12,7 @@
  * A hand scan from each `=` (not a regex tried at every position): a line
  * without `=` costs one indexOf.
  */
+import type { FieldValue } from '../../contract/processor.js';
 const MAX_PAIRS = 64;
 const MAX_KEY = 64;
 
@@ -22,7 +23,7 @@ const isKeyBoundary = (c: number) => c === 32 || c === 9 || c === 91 || c === 40
 /** `,;)]}`: closing punctuation cut from the end of an unquoted value. */
 const isTrailing = (c: number) => c === 44 || c === 59 || c === 41 || c === 93 || c === 125;
 
-export function addKeyValues(message: string, fields: Record<string, string>): void {
+export function addKeyValues(message: string, fields: Record<string, FieldValue>): void {
   let eq = message.indexOf('=');
   if (eq < 0) return;
   const nl = message.indexOf('\n');
