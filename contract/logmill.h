@@ -172,6 +172,28 @@ int32_t ProcessorConfigure(logmill_processor *p, const char *key, const char *va
  * header needed). Must not change the state used by ProcessorParse. */
 int64_t ProcessorResync(logmill_processor *p, const uint8_t *data, int64_t data_len);
 
+/* Detection as data, so logmill can route a file without starting a worker
+ * for this plugin. Returns rules, one per line ('\n'-separated), each
+ * "KIND=VALUE":
+ *   magic=HEX      the head starts with these bytes (hex digits, e.g.
+ *                  "magic=1f8b"); a UTF-8 byte-order mark is NOT skipped.
+ *   pattern=REGEX  a regular expression in the common subset of ECMAScript
+ *                  and RE2 (no backreferences, no lookaround), searched in the
+ *                  head read as Latin-1: each byte is one character, so
+ *                  "\xEF" matches the byte 0xEF. No flags: ^ and $ anchor at
+ *                  the head's start and end. Spell classes out ([ \t\r\n],
+ *                  [^\n], [0-9]): \s and . differ between the two dialects.
+ * Meaning: a head that matches NONE of the rules scores 0 without
+ * ProcessorDetect being called (no plugin code runs, no worker starts);
+ * a head that matches one is scored by ProcessorDetect as before. So declare
+ * rules that EVERY head you would score 50 or more matches (scores under 50
+ * never win routing): a necessary condition, cheap to test. A rule that does
+ * not parse rejects the plugin when it loads, with the rule named. Read once
+ * per plugin build and remembered in logmill's check cache. Without this
+ * export, or with NULL/"" returned, every head is given to ProcessorDetect.
+ * Static or owned by `p` until ProcessorFree. */
+const char *ProcessorDetectRules(logmill_processor *p);
+
 #ifdef __cplusplus
 }
 #endif

@@ -66,7 +66,7 @@ export async function runPluginsCheck(flags: PluginFlags & { file: string }): Pr
     }
     const p = res.plugin;
     process.stdout.write(printable(`ok: "${display(file)}" is a valid logmill plugin\n`
-      + `  name: ${p.name}\n  extensions: ${p.extensions.join(', ') || '(none)'}\n  detect: ${p.hasDetect ? 'yes' : 'no'}\n  resync: ${p.hasResync ? 'yes' : 'no'}\n`
+      + `  name: ${p.name}\n  extensions: ${p.extensions.join(', ') || '(none)'}\n  detect: ${p.hasDetect ? 'yes' : 'no'}${p.detectRules ? ` (only heads matching: ${p.detectRules.join(' | ')})` : ''}\n  resync: ${p.hasResync ? 'yes' : 'no'}\n`
       + Object.entries(p.about).map(([k, v]) => `  ${printable(k)}: ${printable(v)}\n`).join(''), { keepNewlines: true }));
     return 0;
   } finally {
