@@ -155,8 +155,21 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
       if (err) throw err;
       throw new UsageError(`${msg}\nRun \`logmill --help\` for usage.`);
     });
+  skipHelpCache(cli);
   await cli.parseAsync();
   return code;
+}
+
+/**
+ * yargs renders the whole help text before it runs a command, to show it if
+ * the command fails; logmill never shows help on failure (`.fail` above
+ * throws a UsageError), and the rendering was a fifth of a small
+ * `logmill analyze`'s startup. `--help` still renders it, when asked.
+ */
+function skipHelpCache(cli: Argv): void {
+  const internal = cli as unknown as { getInternalMethods?(): { getUsageInstance(): { cacheHelpMessage?(): void } } };
+  const usage = internal.getInternalMethods?.().getUsageInstance();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }
 
 /** The reason of an aborted scope: the run was cut short, and this exit code says how. */
