@@ -20,6 +20,7 @@ import { measure, median, type Measurement } from './measure.js';
 import { normalizeCounts, SEVERITIES, type SevCounts } from './severity.js';
 import { iso, timeMs } from './time.js';
 import { coldStartReport, measureColdStart } from './coldstart.js';
+import { accessAndLnavReport } from './baselines/access.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 let CLI = path.join(ROOT, 'dist', 'app', 'cli.js');
@@ -376,6 +377,10 @@ async function main(): Promise<void> {
   log('measuring cold start (node -e 0, analyze two-line.log, plugins; 10 runs)...');
   const cold = coldStartReport(await measureColdStart(CLI, PLUGINS, DATA, 10));
 
+  log('measuring the access log (logmill, GoAccess, lnav) and lnav on the text log...');
+  const textFile = files.find((x) => x.meta.format === 'text');
+  const extraRows = await accessAndLnavReport(CLI, PLUGINS, DATA, flags.size, flags.seed, flags.runs, textFile && { file: textFile.path, records: textFile.meta.records });
+
   // FFI overhead per ProcessorParse call, scaled to the CSV run.
   log('measuring ffi-rs call overhead (csv.so, ProcessorParse on empty input)...');
   const ffiRun = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'bench', 'ffi.js'), path.join(PLUGINS, 'csv.so'), '10000'], { encoding: 'utf8', cwd: ROOT });
@@ -404,6 +409,7 @@ async function main(): Promise<void> {
 
   for (const f of files) out.push(formatTable(f, results.get(f.meta.format)!), '');
   out.push(...cold.table);
+  out.push(...extraRows);
 
   // Targets
   const row = (format: Format, tool: string) => results.get(format)?.find((r) => r.tool.startsWith(tool));
