@@ -168,8 +168,14 @@ int32_t ProcessorConfigure(logmill_processor *p, const char *key, const char *va
  * the index (>= 1) in `data` of the first byte of the first record that
  * starts after data[0], or -1 if none starts within `data`. Export it only if
  * the format can be resynchronized this way (every newline ends a record,
- * say) AND a fresh processor can parse from any record boundary (no file
- * header needed). Must not change the state used by ProcessorParse. */
+ * say; or, for CSV, a newline after which the rows parse as a table). A
+ * range's processor is first given the file's first bytes (64 KiB, more if
+ * no record is complete in them) with eof=0, and the records of that call are
+ * discarded; the range's bytes follow, from the boundary. So what a format
+ * learns at the top of a file (a header, a delimiter) holds in every range.
+ * logmill checks each boundary against the record the range before found
+ * there and fails the file if they differ, so a wrong answer here costs the
+ * file, never its counts. Must not change the state used by ProcessorParse. */
 int64_t ProcessorResync(logmill_processor *p, const uint8_t *data, int64_t data_len);
 
 /* Detection as data, so logmill can route a file without starting a worker
