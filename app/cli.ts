@@ -209,8 +209,21 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
       if (choice) throw new UsageError(`--${choice[1]} ${choice[2]}: expected one of ${choice[3].replace(/"/g, '')} (see logmill --help)`);
       throw new UsageError(`${msg} (see logmill --help)`);
     });
+  skipHelpCache(cli);
   await cli.parseAsync();
   return code;
+}
+
+/**
+ * yargs renders the whole help text before it runs a command, to show it if
+ * the command fails; logmill never shows help on failure (`.fail` above
+ * throws a UsageError), and the rendering was a fifth of a small
+ * `logmill analyze`'s startup. `--help` still renders it, when asked.
+ */
+function skipHelpCache(cli: Argv): void {
+  const internal = cli as unknown as { getInternalMethods?(): { getUsageInstance(): { cacheHelpMessage?(): void } } };
+  const usage = internal.getInternalMethods?.().getUsageInstance();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }
 
 /** The reason of an aborted scope: the run was cut short, and this exit code says how. */

@@ -7,7 +7,7 @@
 import type { Input } from './inputs/expand.js';
 import { encodingNote, InputReadError, probeInput, type Probe, type ReadAs } from './inputs/read.js';
 import { probeStdin } from './inputs/stdin.js';
-import { emptyReport, type ByteRange, type InputReport } from './pipeline.js';
+import { emptyReport, type ByteRange, type InputReport, type RangeResult } from './pipeline.js';
 import type { ProcessorInfo } from './processors/registry.js';
 import { DETECT_BYTES, route } from './routing.js';
 import type { RunSettings } from './settings.js';
@@ -101,4 +101,28 @@ export function runPlanned(p: Planned, settings: RunSettings, make: (range?: Byt
       return { failure: `[${who}] ${p.input.name}: ${err.message}` };
     }
   }));
+}
+
+/**
+ * Whether the ranges of one input fit together: where each range begins (its
+ * first record, or the first past its end if it had none) must be the record
+ * the range before met first at or past its end. A resync that took a byte
+ * inside a record for a boundary (a newline in a quoted CSV field) shows up
+ * here, and the input fails with why instead of counting records twice or
+ * not at all. Returns that reason, or null when the ranges agree.
+ */
+export function rangeMismatch(p: Planned, results: readonly (RangeResult | undefined)[]): string | null {
+  let expect: number | null | undefined; // undefined: range 0, which starts at byte 0
+  for (const r of results) {
+    if (!r || (r.first === null && r.stop === null)) continue;
+    const begins = r.first ?? r.stop;
+    if (expect !== undefined && begins !== expect) {
+      const who = p.processor?.origin.kind === 'plugin' ? `plugin ${p.processor.name}` : p.processor?.name;
+      return `[${who}] ${p.input.name}: split into byte ranges, the records do not line up: a range began at byte ${begins}, `
+        + `but the range before it ${expect === null ? 'read to the end of the file' : `ended at the record at byte ${expect}`} `
+        + '(the processor\'s resync took a byte inside a record for a boundary); no result for this file: run with --jobs 1';
+    }
+    expect = r.stop;
+  }
+  return null;
 }

@@ -73,28 +73,53 @@ export interface ByteRange {
 export interface RangeResult {
   /** Newlines in the bytes this range covered, to number the next range's lines. */
   newlines: number;
+  /** File offset of the first record this range emitted (null: none). */
+  first: number | null;
+  /** File offset of the first record this range saw at or past its end (null: it read to the end of the file). */
+  stop: number | null;
 }
+
+/**
+ * Bytes of the file's start a range's processor parses first, records
+ * discarded, before the range itself: what a format learns at the top (a
+ * CSV header, its delimiter and column roles) then holds in every range.
+ */
+export const PRIME_BYTES = 64 << 10;
 
 /** `readAs` was decided when planning (inputs/read.ts: probeInput); a range is only ever of a `plain` input. */
 export async function runInput(input: Input, readAs: ReadAs, processor: Processor, settings: PipelineSettings, handler: RecordHandler,
   range?: ByteRange): Promise<{ report: InputReport; range?: RangeResult }> {
   const report = emptyReport(input.name);
   report.format = processor.name;
-  let newlines = 0;
+  let result: RangeResult = { newlines: 0, first: null, stop: null };
   try {
     let start = 0;
+    let prime: ((bytes: number) => Promise<Buffer>) | undefined;
     if (range && range.start > 0) {
       const found = await findBoundary(input, readAs, processor, range, settings.chunkSize);
-      if (found === null || found >= range.end) return { report, range: { newlines: 0 } };
+      if (found === null || found >= range.end) return { report, range: result };
       start = found;
+      prime = (bytes) => fileStart(input, readAs, bytes);
     }
-    newlines = await feed(input, readAs, processor, settings, handler, report, start, range?.end);
+    result = await feed(input, readAs, processor, settings, handler, report, start, range?.end, prime);
   } catch (err) {
     if (err instanceof ProcessorError) report.error = err.describe();
     else if (err instanceof InputReadError) report.error = err.message;
     else report.error = ProcessorError.tag(err, processor.name, input.name).describe();
   }
-  return { report, range: range ? { newlines } : undefined };
+  return { report, range: range ? result : undefined };
+}
+
+async function fileStart(input: Input, readAs: ReadAs, bytes: number): Promise<Buffer> {
+  const source = await openSource(input, readAs, 0);
+  try {
+    const buf = Buffer.allocUnsafe(bytes);
+    let n = 0;
+    for (let r = -1; r !== 0 && n < bytes; n += r) r = await source.read(buf, n, bytes - n);
+    return buf.subarray(0, n);
+  } finally {
+    await source.close();
+  }
 }
 
 /**
@@ -128,16 +153,35 @@ async function findBoundary(input: Input, readAs: ReadAs, processor: Processor, 
 }
 
 async function feed(input: Input, readAs: ReadAs, processor: Processor, settings: PipelineSettings, handler: RecordHandler,
-  report: InputReport, start: number, end: number | undefined): Promise<number> {
+  report: InputReport, start: number, end: number | undefined, prime?: (bytes: number) => Promise<Buffer>): Promise<RangeResult> {
   const stream = processor.open({ zone: settings.zone, options: settings.options[processor.name] ?? {}, source: report.name });
+  // A range's processor first parses the file's start (PRIME_BYTES); the offsets and lines it
+  // then reports count those primed bytes, which are taken off again.
+  let primed = 0;
+  let primedLines = 0;
+  // Until a first record is complete: a larger start, as feed does below for a record that straddles chunks.
+  for (let want = PRIME_BYTES; prime && primed === 0; want *= 2) {
+    const head = await prime(want);
+    primed = stream.parse(head, false, () => {});
+    for (let i = head.indexOf(10); i >= 0 && i < primed; i = head.indexOf(10, i + 1)) primedLines++;
+    if (primed === 0 && (head.length < want || want > settings.maxRecordBytes)) {
+      throw new ProcessorError(`cannot split this file: its first record is not complete in its first ${head.length} bytes`, processor.name, report.name);
+    }
+  }
   // Relative offset (from `start`) of the first record at or past `end`: the range stops there.
   let stopAt = Infinity;
+  let first: number | null = null;
   const emit = (r: LogRecord) => {
+    if (primed) {
+      r.offset -= primed;
+      if (r.line) r.line -= primedLines;
+    }
     if (r.offset + start >= (end ?? Infinity)) {
       if (r.offset < stopAt) stopAt = r.offset;
       return;
     }
     r.offset += start;
+    if (first === null) first = r.offset;
     if (r.malformed) {
       report.malformed++;
       handler.malformed(r, report);
@@ -190,7 +234,7 @@ async function feed(input: Input, readAs: ReadAs, processor: Processor, settings
         if (stopAt !== Infinity) {
           countNewlines(data, stopAt - streamOffset);
           report.bytes = stopAt; // the bytes of this range's records, not what was read past its end
-          return newlines;
+          return { newlines, first, stop: start + stopAt };
         }
         countNewlines(data, consumed);
         streamOffset += consumed;
@@ -220,7 +264,7 @@ async function feed(input: Input, readAs: ReadAs, processor: Processor, settings
     await source?.close();
     stream.close();
   }
-  return newlines;
+  return { newlines, first, stop: stopAt === Infinity ? null : start + stopAt };
 }
 
 function mib(bytes: number): string {

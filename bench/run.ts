@@ -19,6 +19,8 @@ import { ensureData, FORMATS, type DataFile, type Format } from './generate.js';
 import { measure, median, type Measurement } from './measure.js';
 import { normalizeCounts, SEVERITIES, type SevCounts } from './severity.js';
 import { iso, timeMs } from './time.js';
+import { coldStartReport, measureColdStart } from './coldstart.js';
+import { accessAndLnavReport } from './baselines/access.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 let CLI = path.join(ROOT, 'dist', 'app', 'cli.js');
@@ -411,6 +413,13 @@ async function main(): Promise<void> {
   }
   const pluginsMs = median(pluginRuns.map((m) => m.wallS)) * 1000;
 
+  log('measuring cold start (node -e 0, analyze two-line.log, plugins; 10 runs)...');
+  const cold = coldStartReport(await measureColdStart(CLI, PLUGINS, DATA, 10));
+
+  log('measuring the access log (logmill, GoAccess, lnav) and lnav on the text log...');
+  const textFile = files.find((x) => x.meta.format === 'text');
+  const extraRows = await accessAndLnavReport(CLI, PLUGINS, DATA, flags.size, flags.seed, flags.runs, textFile && { file: textFile.path, records: textFile.meta.records });
+
   // FFI overhead per ProcessorParse call, scaled to the CSV run.
   log('measuring ffi-rs call overhead (csv.so, ProcessorParse on empty input)...');
   const ffiRun = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'bench', 'ffi.js'), path.join(PLUGINS, 'csv.so'), '10000'], { encoding: 'utf8', cwd: ROOT });
@@ -438,6 +447,8 @@ async function main(): Promise<void> {
   out.push('The machine is shared, so absolute numbers drift from run to run; the ratios between tools measured in the same run are what matter.', '');
 
   for (const f of files) out.push(formatTable(f, results.get(f.meta.format)!), '');
+  out.push(...cold.table);
+  out.push(...extraRows);
 
   // Targets
   const row = (format: Format, tool: string) => results.get(format)?.find((r) => r.tool.startsWith(tool));
@@ -495,6 +506,7 @@ async function main(): Promise<void> {
       detail: peaks.map(([fm, r]) => `${fm} ${fmt(r!.rssMB, 0)} MB`).join(', '),
     });
   }
+  targets.push(...cold.targets);
   out.push('## Targets', '', '| target | this run | numbers |', '|---|---|---|', ...targets.map(verdict), '');
 
   const wrong = [...results.entries()].flatMap(([format, rows]) => rows.filter((r) => r.status === 'ok' && !r.correct).map((r) => `${format}/${r.tool}`));

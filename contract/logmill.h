@@ -170,9 +170,37 @@ int32_t ProcessorConfigure(logmill_processor *p, const char *key, const char *va
  * the index (>= 1) in `data` of the first byte of the first record that
  * starts after data[0], or -1 if none starts within `data`. Export it only if
  * the format can be resynchronized this way (every newline ends a record,
- * say) AND a fresh processor can parse from any record boundary (no file
- * header needed). Must not change the state used by ProcessorParse. */
+ * say; or, for CSV, a newline after which the rows parse as a table). A
+ * range's processor is first given the file's first bytes (64 KiB, more if
+ * no record is complete in them) with eof=0, and the records of that call are
+ * discarded; the range's bytes follow, from the boundary. So what a format
+ * learns at the top of a file (a header, a delimiter) holds in every range.
+ * logmill checks each boundary against the record the range before found
+ * there and fails the file if they differ, so a wrong answer here costs the
+ * file, never its counts. Must not change the state used by ProcessorParse. */
 int64_t ProcessorResync(logmill_processor *p, const uint8_t *data, int64_t data_len);
+
+/* Detection as data, so logmill can route a file without starting a worker
+ * for this plugin. Returns rules, one per line ('\n'-separated), each
+ * "KIND=VALUE":
+ *   magic=HEX      the head starts with these bytes (hex digits, e.g.
+ *                  "magic=1f8b"); a UTF-8 byte-order mark is NOT skipped.
+ *   pattern=REGEX  a regular expression in the common subset of ECMAScript
+ *                  and RE2 (no backreferences, no lookaround), searched in the
+ *                  head read as Latin-1: each byte is one character, so
+ *                  "\xEF" matches the byte 0xEF. No flags: ^ and $ anchor at
+ *                  the head's start and end. Spell classes out ([ \t\r\n],
+ *                  [^\n], [0-9]): \s and . differ between the two dialects.
+ * Meaning: a head that matches NONE of the rules scores 0 without
+ * ProcessorDetect being called (no plugin code runs, no worker starts);
+ * a head that matches one is scored by ProcessorDetect as before. So declare
+ * rules that EVERY head you would score 50 or more matches (scores under 50
+ * never win routing): a necessary condition, cheap to test. A rule that does
+ * not parse rejects the plugin when it loads, with the rule named. Read once
+ * per plugin build and remembered in logmill's check cache. Without this
+ * export, or with NULL/"" returned, every head is given to ProcessorDetect.
+ * Static or owned by `p` until ProcessorFree. */
+const char *ProcessorDetectRules(logmill_processor *p);
 
 /* ------------------------------------------------------------------------
  * OPTIONAL data: the ABI block

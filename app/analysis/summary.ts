@@ -7,7 +7,7 @@
 import { Severity, SEVERITY_NAMES } from '../../contract/severity.js';
 import { fieldValue, type LogRecord } from '../../contract/processor.js';
 import { FieldStats, GroupCounts } from './aggregates.js';
-import { patternOf } from './patterns.js';
+import { patternKey, patternOf } from './patterns.js';
 
 /**
  * Distinct patterns kept. When the map is full, the patterns seen only once
@@ -55,7 +55,8 @@ export class Summary {
   /** Records per time bucket; the bucket width grows (×60, ×24) when there are too many. */
   bucketUs = 1_000_000;
   readonly buckets = new Map<number, number>();
-  readonly patterns = new Map<string, PatternCount>();
+  /** By patternKey: the pattern's text is built (patternOf) only when a key is first seen. */
+  readonly patterns = new Map<number, PatternCount>();
   patternOverflow = 0;
   readonly fieldValues = new Map<string, Map<string, number>>();
   readonly errors: Example[] = [];
@@ -84,12 +85,12 @@ export class Summary {
       if (this.buckets.size > MAX_BUCKETS) this.coarsen();
     } else this.untimed++;
 
-    const pattern = patternOf(r.message);
-    const known = this.patterns.get(pattern);
+    const key = patternKey(r.message);
+    const known = this.patterns.get(key);
     if (known) known.count++;
     else {
       if (this.patterns.size >= MAX_PATTERNS) this.prunePatterns();
-      this.patterns.set(pattern, { pattern, count: 1, example: example(r, file) });
+      this.patterns.set(key, { pattern: patternOf(r.message), count: 1, example: example(r, file) });
     }
 
     for (const [name, counts] of this.fieldValues) {
@@ -151,12 +152,12 @@ export class Summary {
     }
     while (this.buckets.size > MAX_BUCKETS) this.coarsen();
     const shift = (e: Example): Example => (lineBase && e.line ? { ...e, line: e.line + lineBase } : e);
-    for (const [pattern, p] of other.patterns) {
-      const known = this.patterns.get(pattern);
+    for (const [key, p] of other.patterns) {
+      const known = this.patterns.get(key);
       if (known) known.count += p.count;
       else {
         if (this.patterns.size >= MAX_PATTERNS) this.prunePatterns();
-        this.patterns.set(pattern, { pattern, count: p.count, example: shift(p.example) });
+        this.patterns.set(key, { pattern: p.pattern, count: p.count, example: shift(p.example) });
       }
     }
     this.patternOverflow += other.patternOverflow;

@@ -5,7 +5,7 @@
  */
 import { isEmptyFilter } from '../analysis/filters.js';
 import { Summary } from '../analysis/summary.js';
-import { runPlanned, type JobOutcome, type Planned } from '../dispatch.js';
+import { rangeMismatch, runPlanned, type JobOutcome, type Planned } from '../dispatch.js';
 import { mergeReports } from '../pipeline.js';
 import { toHtml, type ReportJson } from '../render/html.js';
 import { toJson, toText } from '../render/report.js';
@@ -63,6 +63,11 @@ function merge(p: Planned, outcomes: JobOutcome[], summary: Summary): void {
   const failure = outcomes.find((o): o is { failure: string } => 'failure' in o);
   if (failure) {
     p.report.error = failure.failure;
+    return;
+  }
+  const misfit = rangeMismatch(p, outcomes.map((o) => ('done' in o ? o.done.range : undefined)));
+  if (misfit) {
+    p.report.error = misfit;
     return;
   }
   let lineBase = 0;

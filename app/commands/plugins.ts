@@ -123,7 +123,7 @@ function withNulls<T extends { headline: string; detail?: string; hint?: string;
 
 function describePlugin(file: string, p: PluginMeta): string {
   return printable(`ok: "${display(file)}" is a valid logmill plugin\n`
-    + `  name: ${p.name}\n  extensions: ${p.extensions.join(', ') || '(none)'}\n  detect: ${p.hasDetect ? 'yes' : 'no'}\n  resync: ${p.hasResync ? 'yes' : 'no'}\n`
+    + `  name: ${p.name}\n  extensions: ${p.extensions.join(', ') || '(none)'}\n  detect: ${p.hasDetect ? 'yes' : 'no'}${p.detectRules ? ` (only heads matching: ${p.detectRules.join(' | ')})` : ''}\n  resync: ${p.hasResync ? 'yes' : 'no'}\n`
     + Object.entries(p.about).map(([k, v]) => `  ${printable(k)}: ${printable(v)}\n`).join(''), { keepNewlines: true });
 }
 

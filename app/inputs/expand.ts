@@ -6,7 +6,6 @@
  * input: files are known by device + inode, not by name. A path that yields
  * nothing is an error of its own; the others still run.
  */
-import fg from 'fast-glob';
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { describeFsError } from './errors.js';
@@ -58,7 +57,9 @@ export async function expandPaths(args: readonly string[]): Promise<Expanded> {
       out.skipped.push(...walked.skipped);
     } else if (st) {
       out.errors.push({ name: arg, message: 'not a regular file or directory' });
-    } else if (fg.isDynamicPattern(arg)) {
+    } else if (await isGlob(arg)) {
+      // fast-glob is loaded only for a pattern: a plain run does not pay for it at startup.
+      const { default: fg } = await import('fast-glob');
       const files = (await fg(arg, { onlyFiles: true, dot: false, suppressErrors: true })).sort();
       if (files.length === 0) out.errors.push({ name: arg, message: 'no files match this pattern' });
       for (const f of files) {
@@ -73,4 +74,11 @@ export async function expandPaths(args: readonly string[]): Promise<Expanded> {
     }
   }
   return out;
+}
+
+async function isGlob(arg: string): Promise<boolean> {
+  // Only a name with one of these can be a pattern: the rest never load fast-glob.
+  if (!/[*?[\]{}()!@+\\]/.test(arg)) return false;
+  const { default: fg } = await import('fast-glob');
+  return fg.isDynamicPattern(arg);
 }

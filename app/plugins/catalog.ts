@@ -132,10 +132,9 @@ async function checkCached(file: string, pool: Pool, allowUntrusted: boolean, ca
   const hit = cache.get(file, buildId(trusted.verified), pool.loadTimeoutMs);
   if (hit && 'rejection' in hit) return { rejection: rememberedRejection(hit.rejection), remembered: true };
   if (hit) {
-    // No worker checked it, but one will likely be needed soon (analyze, parse): start it in the
-    // background. `logmill plugins` closes the pool before this runs, so it starts none.
+    // No worker is started: one loads the plugin when a file is routed to it (or a head
+    // its detect rules do not rule out needs its Detect), so a run that needs no plugin starts none.
     pool.checked(file, trusted.verified);
-    setImmediate(() => pool.prewarm(file));
     return { plugin: { ...hit.meta, file, key: file }, sha256: trusted.verified.sha256 };
   }
   const res = await probe(file, trusted.verified, pool);

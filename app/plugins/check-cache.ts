@@ -31,7 +31,8 @@ interface CacheEntry {
   claims?: { name: string; extensions: string[] };
 }
 
-const CACHE_VERSION = 2;
+// 3: PluginMeta gained detectRules; entries of version 2 are checked again to learn them.
+const CACHE_VERSION = 3;
 const CACHE_MAX_ENTRIES = 256;
 
 /** One build of a plugin: where it is, which inode, its size, mtime and content, and the host's ABI. */

@@ -1,11 +1,11 @@
 /**
  * Where plugins are and how a refusal reads: the plugin directories, the
- * scan for `*.so` (fast-glob), and Rejection, the PostgreSQL-style
+ * scan for `*.so`, and Rejection, the PostgreSQL-style
  * headline / detail / hint that names the file (printed by describeRejection
  * in catalog.ts). No plugin code runs here:
  * this module is safe in the main process.
  */
-import fg from 'fast-glob';
+import { readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,8 @@ export interface PluginMeta {
   extensions: string[];
   hasDetect: boolean;
   hasResync: boolean;
+  /** ProcessorDetectRules, checked: a head matching none scores 0 without a worker (plugins/detect-rules.ts). */
+  detectRules?: string[];
   about: Record<string, string>;
 }
 
@@ -65,8 +67,29 @@ export function searchDirs(flag: string | undefined, variable: string | undefine
 
 /** Lists `*.so` files directly in the directories, sorted so that duplicate names resolve the same way every run. */
 export function scanPlugins(dirs: string[]): string[] {
-  const files = dirs.flatMap((dir) => fg.sync('*.so', { cwd: dir, absolute: true, onlyFiles: true, followSymbolicLinks: true }));
+  const files = dirs.flatMap(soFiles);
   return [...new Set(files)].sort();
+}
+
+/** `*.so` regular files (or symlinks to one) directly in `dir`, dotfiles left out, as the glob `*.so` finds them. */
+function soFiles(dir: string): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return []; // a plugin directory that does not exist holds no plugins
+  }
+  return entries
+    .filter((e) => e.name.endsWith('.so') && !e.name.startsWith('.') && (e.isFile() || (e.isSymbolicLink() && isFile(path.join(dir, e.name)))))
+    .map((e) => path.join(dir, e.name));
+}
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** A path as users should see it: relative to the working directory when inside it. */

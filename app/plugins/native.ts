@@ -32,6 +32,7 @@ export interface NativeLibrary {
   free(h: NativeHandle): void;
   extensions(h: NativeHandle): string | null;
   about(h: NativeHandle): string | null;
+  detectRules(h: NativeHandle): string | null;
   detect(h: NativeHandle, head: Buffer): number;
   configure(h: NativeHandle, key: string, value: string): number;
   resync(h: NativeHandle, data: Buffer): number;
@@ -78,6 +79,7 @@ export function openLibrary(file: string, exports: Set<string> | null): NativeLi
     free: (h) => call<undefined>('ProcessorFree', DataType.Void, [DataType.External], [h.pointer]),
     extensions: (h) => stringCall('ProcessorExtensions', h.pointer),
     about: (h) => stringCall('ProcessorAbout', h.pointer),
+    detectRules: (h) => stringCall('ProcessorDetectRules', h.pointer),
     detect: (h, head) =>
       has('ProcessorDetect')
         ? call<number>('ProcessorDetect', DataType.I32, [DataType.External, DataType.U8Array, DataType.I64], [h.pointer, head, head.length])

@@ -8,6 +8,7 @@ import type { Processor, ProcessorOrigin } from '../../contract/processor.js';
 import { detectScore, type CompiledFormat } from '../formats/compile.js';
 import type { RejectedFormat } from '../formats/catalog.js';
 import type { FormatDefinition } from '../formats/definition.js';
+import { detectGate } from '../plugins/detect-rules.js';
 import { pluginOrigin } from '../plugins/origin.js';
 import type { RejectedPlugin } from '../plugins/catalog.js';
 import type { PluginMeta } from '../plugins/discovery.js';
@@ -51,9 +52,11 @@ function builtinInfo(p: Processor): ProcessorInfo {
 }
 
 function pluginInfo(meta: PluginMeta, pool: Pool): ProcessorInfo {
+  // Rules the plugin declared as data: a head they rule out scores 0 here, and no worker starts for it.
+  const gate = detectGate(meta.detectRules);
   return {
     name: meta.name, extensions: meta.extensions, origin: pluginOrigin(meta), key: meta.key ?? meta.file,
-    detect: meta.hasDetect ? (head) => pool.detect(meta.key ?? meta.file, head) : undefined,
+    detect: meta.hasDetect ? (head) => (gate(head) ? pool.detect(meta.key ?? meta.file, head) : 0) : undefined,
     splittable: () => meta.hasResync,
   };
 }

@@ -9,12 +9,28 @@
 import type { PluginMeta } from '../plugins/discovery.js';
 import type { SampleResult } from '../plugins/sample.js';
 import type { Verified } from '../plugins/trust.js';
-import { DEFAULT_LOAD_TIMEOUT_MS, DEFAULT_WORKER_MEMORY, LoadTimeout, Worker, WorkerFailure, workersStopped, type JobListener, type WorkerLimits } from './process.js';
+import { DEFAULT_LOAD_TIMEOUT_MS, DEFAULT_WORKER_MEMORY, LoadTimeout, Worker, WorkerFailure, type JobListener, type WorkerLimits } from './process.js';
 import type { Job, JobDone, RejectionData } from './protocol.js';
 
 export { DEFAULT_LOAD_TIMEOUT_MS, describeExit, LoadTimeout, stopAllWorkers, Worker, WorkerFailure, type JobListener } from './process.js';
 
 export const BUILTIN_KEY = '<builtin>';
+
+/** Plain files up to this size, routed to a built-in processor, are analyzed in the main process. */
+export const IN_PROCESS_MAX_BYTES = 1 << 20;
+
+/**
+ * Whether a job runs in the main process instead of a worker: an `analyze`
+ * of a small whole plain file by a built-in processor. Starting a worker
+ * costs more than such a file's parse, and built-in code may run here
+ * (plugin code never does). Standard input, gzip (which may unpack to far
+ * more than it reads) and byte ranges of large files go to workers, whose
+ * memory is watched.
+ */
+export function runsHere(key: string, job: Job): boolean {
+  return key === BUILTIN_KEY && job.mode === 'analyze' && job.input.kind === 'file' && job.range === undefined
+    && job.readAs.encoding === 'plain' && job.readAs.size <= IN_PROCESS_MAX_BYTES;
+}
 
 /**
  * A worker key names one build of a plugin: its path, plus a generation when
@@ -30,23 +46,12 @@ function fileOf(key: string): string {
   return nul < 0 ? key : key.slice(0, nul);
 }
 
-interface Warming {
-  worker: Worker;
-  /** Taken by an acquire (or retired by trim): the background completion leaves it alone. */
-  claimed: boolean;
-  ready: Promise<Worker | null>;
-}
-
 export class Pool {
   private readonly idle = new Map<string, Worker[]>();
   private readonly all = new Set<Worker>();
   private running = 0;
   private readonly queue: (() => void)[] = [];
   private nextId = 1;
-  /** Workers started by `prewarm` and still loading their plugin, per key. */
-  private readonly warming = new Map<string, Warming[]>();
-  /** The keys the last `trim` kept: a prewarmed worker for another key is retired when ready. */
-  private keep: ReadonlySet<string> | null = null;
   private closed = false;
   /** What the main process checked for each plugin key: a worker loads exactly that (app/plugins/trust.ts). */
   private readonly verified = new Map<string, Verified>();
@@ -69,31 +74,6 @@ export class Pool {
   /** Closed: what a worker reports now is about the shutdown, not the plugin. */
   get isClosed(): boolean {
     return this.closed;
-  }
-
-  /**
-   * Starts a worker for `key` and loads its plugin in the background, for a
-   * plugin whose contract check was cached (app/plugins/catalog.ts), so the
-   * first job or Detect does not wait for the load. The first `acquire` of
-   * the key takes it over; if it fails to load, nothing is reported (the job
-   * that needs it starts another worker and reports that one's failure).
-   */
-  prewarm(key: string): void {
-    if (this.closed || workersStopped()) return;
-    const w = this.spawn(key);
-    w.busy = true;
-    const entry: Warming = { worker: w, claimed: false, ready: this.loadOn(w).then((res) => ('plugin' in res ? w : null), () => null) };
-    const list = this.warming.get(key) ?? [];
-    list.push(entry);
-    this.warming.set(key, list);
-    void entry.ready.then((ok) => {
-      const l = this.warming.get(key);
-      if (l?.includes(entry)) l.splice(l.indexOf(entry), 1);
-      if (!ok) this.retire(w);
-      else if (entry.claimed) return;
-      else if (this.keep && !this.keep.has(key)) this.retire(w);
-      else this.release(w);
-    });
   }
 
   /**
@@ -153,10 +133,11 @@ export class Pool {
     }
   }
 
-  /** Runs a job on a worker for `key` (a plugin file, or BUILTIN_KEY). */
+  /** Runs a job on a worker for `key` (a plugin file, or BUILTIN_KEY), or here when runsHere says so. */
   async run(key: string, job: Job, listener?: JobListener): Promise<JobDone> {
     await this.slot();
     try {
+      if (runsHere(key, job)) return await this.runHere(job, listener);
       const w = await this.acquire(key, true);
       if (!w) throw new WorkerFailure(`the plugin could not be loaded again in a new worker: ${this.loadFailures.get(key) ?? 'unknown reason'}`);
       try {
@@ -168,6 +149,18 @@ export class Pool {
     } finally {
       this.running--;
       this.queue.shift()?.();
+    }
+  }
+
+  /** A built-in job in this process; a bug in it fails its input as a worker's death would. */
+  private async runHere(job: Job, listener?: JobListener): Promise<JobDone> {
+    const [{ analyzeJob }, { BUILTINS }] = await Promise.all([import('./analyze-job.js'), import('../processors/registry.js')]);
+    const processor = BUILTINS.find((p) => p.name === job.processor);
+    if (!processor) throw new WorkerFailure(`no built-in processor "${job.processor}"`);
+    try {
+      return await analyzeJob(this.nextId++, job, processor, (bytes) => listener?.progress?.(bytes));
+    } catch (err) {
+      throw new WorkerFailure(`built-in processor failed: ${(err as Error).stack ?? String(err)}`);
     }
   }
 
@@ -191,15 +184,6 @@ export class Pool {
 
   /** Retires idle workers hosting anything not in `keep`. */
   trim(keep: ReadonlySet<string>): void {
-    this.keep = keep;
-    for (const [key, list] of this.warming) {
-      if (keep.has(key)) continue;
-      for (const e of list) {
-        e.claimed = true;
-        this.retire(e.worker);
-      }
-      this.warming.delete(key);
-    }
     for (const [key, list] of this.idle) {
       if (keep.has(key)) continue;
       for (const w of list) this.retire(w);
@@ -231,12 +215,6 @@ export class Pool {
         return w;
       }
       this.all.delete(w);
-    }
-    const warm = this.warming.get(key)?.shift();
-    if (warm) {
-      warm.claimed = true;
-      const w = await warm.ready;
-      if (w && !w.dead) return w;
     }
     // Keep the process count near the job count: retire an idle worker of another key.
     if (evict && this.all.size >= this.jobs + 1) {

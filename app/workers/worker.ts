@@ -14,7 +14,6 @@ import type { LogRecord, Processor } from '../../contract/processor.js';
 import { matches } from '../analysis/filters.js';
 import type { FormatDefinition } from '../formats/definition.js';
 import { processorFromDefinition } from '../formats/processor.js';
-import { Summary } from '../analysis/summary.js';
 import { runInput, type RecordHandler } from '../pipeline.js';
 import { Rejection } from '../plugins/discovery.js';
 import { checkSample } from '../plugins/sample.js';
@@ -22,6 +21,7 @@ import type { Verified } from '../plugins/trust.js';
 import { BUILTINS } from '../processors/registry.js';
 import { toCsv, toNdjson } from '../render/records.js';
 import { toSqlRow } from '../sql/rows.js';
+import { analyzeJob } from './analyze-job.js';
 import { followClose, followOpen, followRead } from './follow.js';
 import { emptyFollowResult, RECORDS_AHEAD, type FromWorker, type Job, type JobDone, type ToWorker } from './protocol.js';
 
@@ -58,16 +58,7 @@ async function load(file: string, verified: Verified): Promise<void> {
 async function runJob(id: number, job: Job): Promise<JobDone> {
   const processor = processorFor(job.processor, job.format);
   const progress = (bytes: number) => send({ type: 'progress', id, bytes });
-  if (job.mode === 'analyze') {
-    const summary = new Summary({ fields: job.fields, countBy: job.countBy, stats: job.stats });
-    const handler: RecordHandler = {
-      record: (r, from) => { if (matches(job.filter, r, from.name)) summary.add(r, from.name); },
-      malformed: (r, from) => summary.addMalformed(r, from.name),
-      afterChunk: (from) => progress(from.bytes),
-    };
-    const { report, range } = await runInput(job.input, job.readAs, processor, job.settings, handler, job.range);
-    return { type: 'done', id, report, range, summary: summary.pack() };
-  }
+  if (job.mode === 'analyze') return analyzeJob(id, job, processor, progress);
   const out = new RecordStream(id);
   const format = job.output === 'csv' ? toCsv : job.output === 'sql' ? toSqlRow : toNdjson;
   const malformed: string[] = [];

@@ -705,6 +705,15 @@ EXPORT int32_t ProcessorDetect(logmill_processor *p, const uint8_t *head, int64_
   return (matched > 0 && matched * 2 > total) ? 95 : 0;
 }
 
+/* Detection as data (ProcessorDetectRules): Detect scores a head only when a
+ * line has a bracketed access-log stamp ([23/Nov/2026:05:54:40 ...), so a
+ * head without one scores 0 and logmill routes it without starting this
+ * plugin's worker. */
+EXPORT const char *ProcessorDetectRules(logmill_processor *p) {
+  (void)p;
+  return "pattern=\\[[0-9]{1,2}/[A-Za-z]{3}/[0-9]{4}:[0-9]{2}:[0-9]{2}:[0-9]{2}";
+}
+
 /* Every line is a record, so a range of the file starts after its first
  * newline: logmill can split a large access log across workers. */
 EXPORT int64_t ProcessorResync(logmill_processor *p, const uint8_t *data, int64_t data_len) {

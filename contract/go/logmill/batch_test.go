@@ -214,3 +214,35 @@ func BenchmarkBatchAdd(bm *testing.B) {
 		}
 	}
 }
+
+func TestMatchDetectRules(t *testing.T) {
+	rules := []string{"magic=efbbbf3c", `pattern=^[ \t\r\n]*<`}
+	cases := []struct {
+		head string
+		want bool
+	}{
+		{"\xef\xbb\xbf<log>", true},   // magic, bytes as they are
+		{"  \n<record>", true},        // pattern
+		{"2026-11-23 INFO x\n", false}, // neither
+		{"\xef\xbb\xbf x <", false},   // BOM then not '<' first
+	}
+	for _, c := range cases {
+		got, err := MatchDetectRules(rules, []byte(c.head))
+		if err != nil || got != c.want {
+			t.Errorf("MatchDetectRules(%q) = %v, %v; want %v", c.head, got, err, c.want)
+		}
+	}
+	// A byte above 0x7f is one Latin-1 character, not part of a UTF-8 sequence.
+	if ok, _ := MatchDetectRules([]string{`pattern=^\xE9t\xE9$`}, []byte("\xe9t\xe9")); !ok {
+		t.Error("pattern \\xE9 did not match the byte 0xE9")
+	}
+	if ok, _ := MatchDetectRules(nil, []byte("anything")); !ok {
+		t.Error("no rules must match every head")
+	}
+	if _, err := MatchDetectRules([]string{"pattern=("}, nil); err == nil {
+		t.Error("a bad pattern must be an error")
+	}
+	if _, err := MatchDetectRules([]string{"bytes=00"}, nil); err == nil {
+		t.Error("an unknown rule kind must be an error")
+	}
+}

@@ -29,6 +29,7 @@ type handle struct {
 	name    *C.char
 	ext     *C.char
 	about   *C.char
+	rules   *C.char
 	lastErr *C.char
 }
 
@@ -183,7 +184,7 @@ func ProcessorFree(p *C.struct_logmill_processor) {
 	if p.h != 0 {
 		ch := cgo.Handle(p.h)
 		if h, _ := ch.Value().(*handle); h != nil {
-			for _, s := range []*C.char{h.name, h.ext, h.about, h.lastErr} {
+			for _, s := range []*C.char{h.name, h.ext, h.about, h.rules, h.lastErr} {
 				if s != nil {
 					C.free(unsafe.Pointer(s))
 				}
@@ -257,6 +258,27 @@ func ProcessorDetect(p *C.struct_logmill_processor, head *C.uint8_t, headLen C.i
 		score = 100
 	}
 	return C.int32_t(score)
+}
+
+//export ProcessorDetectRules
+func ProcessorDetectRules(p *C.struct_logmill_processor) (ret *C.char) {
+	h := lookup(p)
+	if h == nil {
+		return emptyCString
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			ret = emptyCString
+		}
+	}()
+	if h.rules != nil {
+		return h.rules
+	}
+	d, ok := h.proc.(DetectRuler)
+	if !ok {
+		return emptyCString
+	}
+	return cstr(&h.rules, strings.Join(d.DetectRules(), "\n"))
 }
 
 //export ProcessorAbout

@@ -56,6 +56,14 @@ type Extensioner interface{ Extensions() []string }
 // as ProcessorDetect, 0..100.
 type Detector interface{ Detect(head []byte) int }
 
+// DetectRuler is implemented by processors that state their detection as
+// data (exported as ProcessorDetectRules, one rule a line): "magic=HEX" or
+// "pattern=REGEX" (see contract/logmill.h). A head that matches none of the
+// rules scores 0 without Detect running, so logmill routes without starting
+// a worker for the plugin: declare rules that every head Detect scores 50 or
+// more matches. Check that with MatchDetectRules in the plugin's tests.
+type DetectRuler interface{ DetectRules() []string }
+
 // Configurer receives user options (ProcessorConfigure). It never sees "tz":
 // the SDK handles that one (see ZoneSetter).
 type Configurer interface{ Configure(key, value string) error }

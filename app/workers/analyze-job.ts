@@ -1,0 +1,24 @@
+/**
+ * One `analyze` job: parse an input (or a byte range of it) with a processor
+ * and summarize it locally. Worker processes run it (app/workers/worker.ts);
+ * the main process runs it too for a small plain file routed to a built-in
+ * processor (app/workers/pool.ts, runsHere): built-in code only, never a
+ * plugin's, so the isolation guarantee holds and a two-line log costs no
+ * second process.
+ */
+import type { Processor } from '../../contract/processor.js';
+import { matches } from '../analysis/filters.js';
+import { Summary } from '../analysis/summary.js';
+import { runInput, type RecordHandler } from '../pipeline.js';
+import type { Job, JobDone } from './protocol.js';
+
+export async function analyzeJob(id: number, job: Job, processor: Processor, progress: (bytes: number) => void): Promise<JobDone> {
+  const summary = new Summary({ fields: job.fields, countBy: job.countBy, stats: job.stats });
+  const handler: RecordHandler = {
+    record: (r, from) => { if (matches(job.filter, r, from.name)) summary.add(r, from.name); },
+    malformed: (r, from) => summary.addMalformed(r, from.name),
+    afterChunk: (from) => progress(from.bytes),
+  };
+  const { report, range } = await runInput(job.input, job.readAs, processor, job.settings, handler, job.range);
+  return { type: 'done', id, report, range, summary: summary.pack() };
+}

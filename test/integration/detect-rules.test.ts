@@ -1,0 +1,65 @@
+/**
+ * Detection as data (ProcessorDetectRules, contract/logmill.h): a plugin
+ * whose rules rule a head out is not asked, so routing a file it cannot be
+ * starts no worker for it; one whose rules do not parse is rejected. The
+ * fixture detect_rules counts every load of its library in a file, so these
+ * tests see whether any process loaded it.
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixturePluginDir, logmill, tempDir } from '../helpers/cli.js';
+import { REPO } from '../helpers/paths.js';
+
+function loadsOf(file: string): number {
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0;
+}
+
+describe('detect rules', () => {
+  it('routes a head the rules rule out without loading the plugin, and asks it about one they allow', async () => {
+    const dir = fixturePluginDir(['detect_rules']);
+    const work = tempDir();
+    const loads = path.join(work, 'loads');
+    const env = { XDG_CACHE_HOME: path.join(work, 'cache'), LOGMILL_FIXTURE_LOADS: loads };
+    const plain = path.join(work, 'app.log');
+    const marked = path.join(work, 'marked.log');
+    writeFileSync(plain, '2026-11-23T00:00:00Z INFO hello\n2026-11-23T00:00:01Z ERROR bad thing 42\n');
+    writeFileSync(marked, 'MARK one\nMARK two\n');
+
+    // The first run checks the plugin (one load) and remembers what it declared.
+    const listed = await logmill(['plugins', '--plugins', dir], { env });
+    expect(listed.code).toBe(0);
+    expect(loadsOf(loads)).toBeGreaterThan(0);
+    rmSync(loads);
+
+    const text = await logmill(['analyze', '--plugins', dir, '--output', 'json', plain], { env });
+    expect(text.code).toBe(0);
+    expect(JSON.parse(text.stdout).files[0].format).toBe('text');
+    expect(loadsOf(loads)).toBe(0);
+
+    const ours = await logmill(['analyze', '--plugins', dir, '--output', 'json', marked], { env });
+    expect(ours.code).toBe(0);
+    const input = JSON.parse(ours.stdout).files[0];
+    expect(input.format).toBe('detect_rules');
+    expect(input.reason).toBe('by content: detect_rules scored 90');
+    expect(loadsOf(loads)).toBeGreaterThan(0);
+  });
+
+  it('rejects a plugin whose rules do not parse, naming the rule', async () => {
+    const dir = fixturePluginDir(['bad_rules']);
+    const res = await logmill(['plugins', 'check', 'plugins/bad_rules.so'], { cwd: path.dirname(dir) });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe(`logmill: plugin "plugins/bad_rules.so" (bad_rules) declares detect rules logmill cannot read
+DETAIL: detect rule "pattern=([a-z]": Invalid regular expression: /([a-z]/: Unterminated group
+HINT: ProcessorDetectRules returns lines magic=HEX or pattern=REGEX (contract/logmill.h); return "" to have every head scored by ProcessorDetect.\n`);
+  });
+
+  it('the bundled plugins rule out a plain text log: none of them is asked', async () => {
+    const res = await logmill(['plugins', 'check', path.join(REPO, 'plugins', 'csv.so')]);
+    expect(res.stdout).toContain('detect: yes (only heads matching: pattern=');
+    for (const name of ['access', 'xml']) {
+      const r = await logmill(['plugins', 'check', path.join(REPO, 'plugins', `${name}.so`)]);
+      expect(r.stdout).toContain('detect: yes (only heads matching: pattern=');
+    }
+  });
+});
