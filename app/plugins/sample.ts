@@ -58,6 +58,13 @@ interface Feeding {
   ends: number[];
   /** eof in the call with the last bytes; else in a call of its own. */
   eofWithLast: boolean;
+  /**
+   * A range's start, as logmill feeds one (app/pipeline.ts): the stream first
+   * parses the file's start (here the sample) with eof=0, its records dropped,
+   * so a header holds in every range; offsets and lines are then counted from
+   * the range's first byte.
+   */
+  prime?: Buffer;
 }
 
 type Fed = { records: SampleRecord[] } | { records: SampleRecord[]; error: string; call: string };
@@ -148,7 +155,14 @@ function feedingsOf(sample: Buffer, starts: number[]): Feeding[] {
 /** One fresh stream fed as `f` says: its records, or the error that stopped it and the call it came from. */
 function feed(processor: Processor, f: Feeding): Fed {
   const records: SampleRecord[] = [];
-  const emit = (r: LogRecord) => records.push(snapshot(r));
+  let primed = 0;
+  let primedLines = 0;
+  const emit = (r: LogRecord) => {
+    const got = snapshot(r);
+    got.offset -= primed;
+    if (got.line > 0) got.line -= primedLines;
+    records.push(got);
+  };
   let stream;
   try {
     stream = processor.open({ zone: UTC, options: {}, source: 'sample' });
@@ -158,6 +172,12 @@ function feed(processor: Processor, f: Feeding): Fed {
   let start = 0;
   let call = '';
   try {
+    if (f.prime) {
+      call = `the file's first ${f.prime.length} bytes, eof=0 (priming a range)`;
+      primed = stream.parse(f.prime, false, () => {});
+      for (let i = f.prime.indexOf(10); i >= 0 && i < primed; i = f.prime.indexOf(10, i + 1)) primedLines++;
+      if (primed === 0) return { records, error: 'cannot split: no record is complete in the start of the file', call };
+    }
     for (const end of f.ends) {
       const eof = f.eofWithLast && end === f.data.length;
       call = `bytes ${start}-${end} of ${f.data.length}, eof=${eof ? 1 : 0}`;
@@ -264,8 +284,8 @@ function describe(r: SampleRecord): string {
 
 /**
  * Every byte s of the sample as a split point: ProcessorResync on the bytes
- * from s-1 must name a boundary b >= s (or none), and a fresh processor
- * parsing from b must give exactly the reference's records from b on (lines
+ * from s-1 must name a boundary b >= s (or none), and a fresh processor,
+ * primed with the file's start as logmill primes a range, parsing from b must give exactly the reference's records from b on (lines
  * counted from b, as logmill fixes them up).
  */
 function checkResync(processor: Processor, sample: Buffer, reference: SampleRecord[], tick: () => void): SampleFailure | null {
@@ -291,7 +311,7 @@ function checkResync(processor: Processor, sample: Buffer, reference: SampleReco
   };
   for (const b of [...boundaries].sort((x, y) => x - y)) {
     const tail = sample.subarray(b);
-    const fed = feed(processor, { name: `the sample from byte ${b}`, data: tail, ends: [tail.length], eofWithLast: false });
+    const fed = feed(processor, { name: `the sample from byte ${b}`, data: tail, ends: [tail.length], eofWithLast: false, prime: sample });
     if ('error' in fed) return { ...parseFailure(`the sample from byte ${b} (a boundary ProcessorResync named)`, fed), hint: 'ProcessorResync must name only bytes where a fresh processor can start parsing; export it only if any record boundary is such a place.' };
     const lines = newlinesBefore(b);
     const got = fed.records.map((r) => ({ ...r, offset: r.offset + b, line: r.line > 0 ? r.line + lines : 0 }));

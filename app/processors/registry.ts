@@ -8,6 +8,7 @@ import type { Processor, ProcessorOrigin } from '../../contract/processor.js';
 import { detectScore, type CompiledFormat } from '../formats/compile.js';
 import type { RejectedFormat } from '../formats/catalog.js';
 import type { FormatDefinition } from '../formats/definition.js';
+import { processorFromDefinition } from '../formats/processor.js';
 import { detectGate } from '../plugins/detect-rules.js';
 import { pluginOrigin } from '../plugins/origin.js';
 import type { RejectedPlugin } from '../plugins/catalog.js';
@@ -27,6 +28,12 @@ export const BUILTINS: readonly Processor[] = [
   zeekProcessor,
   textProcessor,
 ];
+
+/** The processor a built-in job names: a format file's (compiled from its definition) or a built-in's. */
+export function builtinProcessor(name: string, format?: FormatDefinition): Processor | undefined {
+  if (format) return processorFromDefinition(format);
+  return BUILTINS.find((p) => p.name === name);
+}
 
 export interface ProcessorInfo {
   name: string;

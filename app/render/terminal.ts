@@ -38,11 +38,17 @@ export function makeStyle(color: boolean): Style {
   };
 }
 
-/** Columns to fit text in: the terminal's, else $COLUMNS (as shells export it), else 100. */
+const PIPED_WIDTH = 200;
+
+/**
+ * Columns to fit text in: the terminal's, else $COLUMNS (as shells export
+ * it), else 200: output piped to a file or a pager is not cut to a guess of
+ * a terminal (a narrow default would cut file names in `npm start > out`).
+ */
 export function terminalWidth(stream: { columns?: number }, env = process.env): number {
   if (stream.columns && stream.columns > 0) return stream.columns;
   const cols = Number(env.COLUMNS);
-  return Number.isInteger(cols) && cols > 0 ? cols : 100;
+  return Number.isInteger(cols) && cols > 0 ? cols : PIPED_WIDTH;
 }
 
 /** SGR sequences, the only escapes logmill writes itself (log text is made printable before). */

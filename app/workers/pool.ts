@@ -154,8 +154,8 @@ export class Pool {
 
   /** A built-in job in this process; a bug in it fails its input as a worker's death would. */
   private async runHere(job: Job, listener?: JobListener): Promise<JobDone> {
-    const [{ analyzeJob }, { BUILTINS }] = await Promise.all([import('./analyze-job.js'), import('../processors/registry.js')]);
-    const processor = BUILTINS.find((p) => p.name === job.processor);
+    const [{ analyzeJob }, { builtinProcessor }] = await Promise.all([import('./analyze-job.js'), import('../processors/registry.js')]);
+    const processor = builtinProcessor(job.processor, job.format);
     if (!processor) throw new WorkerFailure(`no built-in processor "${job.processor}"`);
     try {
       return await analyzeJob(this.nextId++, job, processor, (bytes) => listener?.progress?.(bytes));

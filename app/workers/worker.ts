@@ -13,12 +13,11 @@ import { Worker as Thread } from 'node:worker_threads';
 import type { LogRecord, Processor } from '../../contract/processor.js';
 import { matches } from '../analysis/filters.js';
 import type { FormatDefinition } from '../formats/definition.js';
-import { processorFromDefinition } from '../formats/processor.js';
 import { runInput, type RecordHandler } from '../pipeline.js';
 import { Rejection } from '../plugins/discovery.js';
 import { checkSample } from '../plugins/sample.js';
 import type { Verified } from '../plugins/trust.js';
-import { BUILTINS } from '../processors/registry.js';
+import { builtinProcessor } from '../processors/registry.js';
 import { toCsv, toNdjson } from '../render/records.js';
 import { toSqlRow } from '../sql/rows.js';
 import { analyzeJob } from './analyze-job.js';
@@ -35,9 +34,8 @@ function send(msg: FromWorker): void {
 }
 
 function processorFor(name: string, format?: FormatDefinition): Processor {
-  if (format) return processorFromDefinition(format);
-  if (plugin?.name === name) return plugin;
-  const builtin = BUILTINS.find((p) => p.name === name);
+  if (!format && plugin?.name === name) return plugin;
+  const builtin = builtinProcessor(name, format);
   if (!builtin) throw new Error(`worker has no processor "${name}"`);
   return builtin;
 }
