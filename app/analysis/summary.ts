@@ -52,9 +52,9 @@ export class Summary {
   firstTime: number | null = null;
   lastTime: number | null = null;
   untimed = 0;
-  /** Records per time bucket; the bucket width grows (×60, ×24) when there are too many. */
+  /** Records per time bucket, per severity; the bucket width grows (×60, ×24) when there are too many. */
   bucketUs = 1_000_000;
-  readonly buckets = new Map<number, number>();
+  readonly buckets = new Map<number, number[]>();
   /** By patternKey: the pattern's text is built (patternOf) only when a key is first seen. */
   readonly patterns = new Map<number, PatternCount>();
   patternOverflow = 0;
@@ -80,8 +80,7 @@ export class Summary {
     if (r.time !== null) {
       if (this.firstTime === null || r.time < this.firstTime) this.firstTime = r.time;
       if (this.lastTime === null || r.time > this.lastTime) this.lastTime = r.time;
-      const b = Math.floor(r.time / this.bucketUs);
-      this.buckets.set(b, (this.buckets.get(b) ?? 0) + 1);
+      this.bucket(Math.floor(r.time / this.bucketUs))[r.severity]++;
       if (this.buckets.size > MAX_BUCKETS) this.coarsen();
     } else this.untimed++;
 
@@ -120,15 +119,24 @@ export class Summary {
     }
   }
 
+  private bucket(b: number): number[] {
+    let counts = this.buckets.get(b);
+    if (!counts) this.buckets.set(b, (counts = new Array<number>(SEVERITY_NAMES.length).fill(0)));
+    return counts;
+  }
+
+  /** Adds per-severity `counts` into bucket `b`. */
+  private addBucket(b: number, counts: number[]): void {
+    const into = this.bucket(b);
+    counts.forEach((n, i) => (into[i] += n));
+  }
+
   private coarsen(): void {
     const factor = this.bucketUs < 3_600_000_000 ? 60 : 24; // 1s → 1m → 1h → 1d
     this.bucketUs *= factor;
     const old = [...this.buckets];
     this.buckets.clear();
-    for (const [b, n] of old) {
-      const nb = Math.floor(b / factor);
-      this.buckets.set(nb, (this.buckets.get(nb) ?? 0) + n);
-    }
+    for (const [b, counts] of old) this.addBucket(Math.floor(b / factor), counts);
   }
 
   /**
@@ -146,10 +154,7 @@ export class Summary {
     this.untimed += other.untimed;
     while (this.bucketUs < other.bucketUs) this.coarsen();
     const factor = this.bucketUs / other.bucketUs;
-    for (const [b, n] of other.buckets) {
-      const nb = Math.floor(b / factor);
-      this.buckets.set(nb, (this.buckets.get(nb) ?? 0) + n);
-    }
+    for (const [b, counts] of other.buckets) this.addBucket(Math.floor(b / factor), counts);
     while (this.buckets.size > MAX_BUCKETS) this.coarsen();
     const shift = (e: Example): Example => (lineBase && e.line ? { ...e, line: e.line + lineBase } : e);
     for (const [key, p] of other.patterns) {
@@ -201,17 +206,21 @@ export class Summary {
    * The histogram re-bucketed to about `target` bars of a round width
    * (1s, 5s, 1m, 5m, 1h, 1d, ...), covering first to last time.
    */
-  histogram(target = 24): { widthUs: number; bars: { start: number; count: number }[] } | null {
+  histogram(target = 24): { widthUs: number; bars: { start: number; count: number; severity: number[] }[] } | null {
     if (this.firstTime === null || this.lastTime === null) return null;
     const span = this.lastTime - this.firstTime;
     const widths = [1, 5, 10, 30, 60, 300, 600, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 7 * 86400, 30 * 86400, 365 * 86400].map((s) => s * 1e6);
     const widthUs = widths.find((w) => w >= this.bucketUs && span / w <= target) ?? widths[widths.length - 1];
     const first = Math.floor(this.firstTime / widthUs);
     const last = Math.floor(this.lastTime / widthUs);
-    const bars = Array.from({ length: last - first + 1 }, (_, i) => ({ start: (first + i) * widthUs, count: 0 }));
-    for (const [b, n] of this.buckets) {
+    const bars = Array.from({ length: last - first + 1 }, (_, i) => ({ start: (first + i) * widthUs, count: 0, severity: new Array<number>(SEVERITY_NAMES.length).fill(0) }));
+    for (const [b, counts] of this.buckets) {
       const i = Math.floor((b * this.bucketUs) / widthUs) - first;
-      if (i >= 0 && i < bars.length) bars[i].count += n;
+      if (i < 0 || i >= bars.length) continue;
+      counts.forEach((n, s) => {
+        bars[i].count += n;
+        bars[i].severity[s] += n;
+      });
     }
     return { widthUs, bars };
   }

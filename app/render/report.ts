@@ -23,10 +23,18 @@ export interface AnalyzeResult {
   filtered: boolean;
 }
 
+/** Counts by severity index as `{ name: count }`: every level, or (`nonZero`) only those with records. */
+function severityCounts(counts: readonly number[], nonZero = false): Record<string, number> {
+  const out: Record<string, number> = {};
+  SEVERITY_NAMES.forEach((name, i) => {
+    if (!nonZero || counts[i] > 0) out[name] = counts[i];
+  });
+  return out;
+}
+
 export function toJson(res: AnalyzeResult): object {
   const s = res.summary;
-  const severity: Record<string, number> = {};
-  for (const name of SEVERITY_NAMES) severity[name] = s.severity[SEVERITY_NAMES.indexOf(name)];
+  const severity = severityCounts(s.severity);
   const hist = s.histogram(48);
   return {
     schema: 1,
@@ -38,7 +46,7 @@ export function toJson(res: AnalyzeResult): object {
       path: f.name, format: f.format, reason: f.reason || null, records: f.records, malformed: f.malformed, bytes: f.bytes, ranges: f.ranges,
       firstTime: iso(f.firstTime), lastTime: iso(f.lastTime), error: f.error ?? null, notes: f.notes,
     })),
-    histogram: hist && { bucketSeconds: hist.widthUs / 1e6, buckets: hist.bars.map((b) => ({ start: iso(b.start), count: b.count })) },
+    histogram: hist && { bucketSeconds: hist.widthUs / 1e6, buckets: hist.bars.map((b) => ({ start: iso(b.start), count: b.count, severity: severityCounts(b.severity, true) })) },
     patterns: s.topPatterns(res.top).map((p) => ({ pattern: p.pattern, count: p.count, example: exampleJson(p.example) })),
     /** Records whose pattern was too rare to keep once there were MAX_PATTERNS distinct patterns (app/analysis/summary.ts). */
     patternsDropped: s.patternOverflow,

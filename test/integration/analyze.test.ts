@@ -72,6 +72,35 @@ describe('analyze: filters and fields', () => {
   });
 });
 
+describe('analyze: events over time', () => {
+  it('counts each time bucket by severity, the same whether the file is read whole or in ranges', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'app.log');
+    const levels = ['INFO', 'WARN', 'ERROR', 'DEBUG', 'INFO', 'INFO', 'ERROR'];
+    // 3,000 lines over 50 minutes: the JSON histogram has minute buckets
+    writeFileSync(file, Array.from({ length: 3000 }, (_, i) => {
+      const t = new Date(Date.UTC(2026, 10, 25, 10, 0, 0) + i * 1000).toISOString().replace('T', ' ').slice(0, 19);
+      return `${t} ${levels[(i * i) % levels.length]} worker ${i % 7} finished job ${i}\n`;
+    }).join(''));
+    const run = async (...extra: string[]) => {
+      const res = await logmill(['analyze', file, '-o', 'json', ...extra]);
+      expect(res.code).toBe(0);
+      return JSON.parse(res.stdout);
+    };
+    const whole = await run('--jobs', '1');
+    const split = await run('--jobs', '2', '--split-min', '16KiB');
+    expect(split.files[0].ranges).toBeGreaterThan(1);
+    expect(split.histogram).toEqual(whole.histogram);
+    const totals: Record<string, number> = {};
+    for (const b of whole.histogram.buckets) {
+      expect(Object.values(b.severity as Record<string, number>).reduce((a, n) => a + n, 0)).toBe(b.count);
+      for (const [k, n] of Object.entries(b.severity as Record<string, number>)) totals[k] = (totals[k] ?? 0) + n;
+    }
+    const nonZero = Object.fromEntries(Object.entries(whole.severity as Record<string, number>).filter(([, n]) => n > 0));
+    expect(totals).toEqual(nonZero);
+  });
+});
+
 describe('analyze: inputs that go wrong', () => {
   it('reads .gz transparently and reports a truncated one, keeping the records before the cut', async () => {
     const dir = tempDir();
