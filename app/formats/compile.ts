@@ -8,7 +8,7 @@
  * The same compiled format scores file heads for routing (main process) and
  * parses lines (workers, app/formats/processor.ts).
  */
-import { newFields } from '../../contract/processor.js';
+import { newFields, type FieldValue } from '../../contract/processor.js';
 import { normalizeSeverity, Severity } from '../../contract/severity.js';
 import { parseTimeField, UTC, type Zone } from '../../contract/timestamps.js';
 import { Rejection } from '../plugins/discovery.js';
@@ -30,7 +30,7 @@ export interface ParsedLine {
   severity: Severity;
   severityText: string;
   message: string;
-  fields: Record<string, string>;
+  fields: Record<string, FieldValue>;
 }
 
 const LEVEL_SEVERITY: Record<string, Severity> = {
@@ -122,8 +122,8 @@ export function parseLine(cf: CompiledFormat, text: string, zone: Zone, refMs: n
   const groups = matchLine(cf, text);
   if (!groups) return null;
   const { timestampField, levelField, bodyField } = cf.def;
-  const fields = newFields<string>();
-  for (const [k, v] of Object.entries(groups)) if (v !== undefined && k !== timestampField && k !== bodyField) fields[k] = v;
+  const fields = newFields();
+  for (const [k, v] of Object.entries(groups)) if (v !== undefined && k !== timestampField && k !== bodyField) fields[k] = typed(cf.def.values[k]?.kind, v);
   const line: ParsedLine = { time: null, severity: Severity.Unknown, severityText: '', message: groups[bodyField] ?? text, fields };
   const stamp = groups[timestampField];
   if (stamp !== undefined) {
@@ -163,13 +163,30 @@ function sampleProblem(cf: CompiledFormat, sample: FormatDefinition['samples'][n
   }
   for (const [name, { kind }] of Object.entries(cf.def.values)) {
     const v = parsed.fields[name];
-    if (v !== undefined && v !== '' && !kindAccepts(kind, v)) return `value "${name}" is "${v}", not ${kind === 'integer' ? 'an' : 'a'} ${kind}`;
+    if (typeof v === 'string' && v !== '' && !kindAccepts(kind, v)) return `value "${name}" is "${v}", not ${kind === 'integer' ? 'an' : 'a'} ${kind}`;
   }
   if (!cf.def.multiline) {
     const stray = rest.find((l) => l.trim() !== '' && !matchLine(cf, l));
     if (stray !== undefined) return `line "${stray}" matches no pattern and the format is not multiline`;
   }
   return null;
+}
+
+/**
+ * A captured value as its declared kind says (typed fields: `parse` writes
+ * numbers as numbers): integer and float values that read as numbers become
+ * numbers, booleans booleans; anything else, or a value that does not read
+ * as its kind, stays the text it was.
+ */
+function typed(kind: string | undefined, v: string): FieldValue {
+  if (kind === undefined || !kindAccepts(kind, v)) return v;
+  if (kind === 'integer') {
+    const n = Number(v.trim());
+    return Number.isSafeInteger(n) ? n : v;
+  }
+  if (kind === 'float') return Number(v.trim());
+  if (kind === 'boolean') return v.trim().toLowerCase() === 'true';
+  return v;
 }
 
 function kindAccepts(kind: string, v: string): boolean {

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { PROCESSOR_NAME } from '../../contract/processor.js';
 import { display, Rejection } from '../plugins/discovery.js';
 
-/** lnav's value kinds; logmill keeps values as strings for now and checks integer, float and boolean ones. */
+/** lnav's value kinds; integer, float and boolean values are checked against samples and typed (app/formats/compile.ts). */
 export const VALUE_KINDS = ['string', 'integer', 'float', 'boolean', 'json', 'struct', 'quoted', 'xml', 'timestamp', 'any'] as const;
 export type ValueKind = (typeof VALUE_KINDS)[number];
 
@@ -37,7 +37,7 @@ export interface FormatDefinition {
   /** `level`: lnav level name → pattern (searched in the level capture) or number (equal to it). */
   levels: { level: string; match: string | number }[];
   bodyField: string;
-  /** `value`: declared captures and their kinds (kept for typed fields; values are strings today). */
+  /** `value`: declared captures and their kinds (integer, float and boolean values are typed). */
   values: Record<string, { kind: ValueKind }>;
   samples: { line: string; level?: string }[];
   filePattern?: string;

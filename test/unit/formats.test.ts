@@ -51,6 +51,22 @@ function parse(cf: CompiledFormat, text: string, chunk = 1 << 20, zone = UTC) {
   return feedInChunks(formatProcessor(cf).open({ zone, options: {}, source: 'test' }), Buffer.from(text), chunk);
 }
 
+describe('format files: typed values', () => {
+  it('gives integer, float and boolean values their type, and keeps a value that does not read as its kind as text', () => {
+    const cf = loaded({ app: {
+      ...APP.app,
+      regex: { std: { pattern: '^(?<timestamp>\\S+ \\S+) (?<level>\\w+) \\[(?<thread>[^\\]]+)\\] status=(?<status>\\S+) took=(?<took>\\S+) cached=(?<cached>\\S+) (?<body>.*)$' } },
+      value: { thread: { kind: 'string' }, status: { kind: 'integer' }, took: { kind: 'float' }, cached: { kind: 'boolean' } },
+      sample: [{ line: '2026-11-25 10:00:00.123 ERR [main] status=500 took=0.25 cached=false boom', level: 'error' }],
+    } });
+    const records = parse(cf, '2026-11-25 10:00:00.123 ERR [7] status=500 took=0.25 cached=TRUE boom\n2026-11-25 10:00:01.000 INF [main] status=- took=1e3 cached=no ok\n');
+    expect(records.map((r) => r.fields)).toEqual([
+      { level: 'ERR', thread: '7', status: 500, took: 0.25, cached: true },
+      { level: 'INF', thread: 'main', status: '-', took: 1000, cached: 'no' },
+    ]);
+  });
+});
+
 describe('format files: loading', () => {
   it('reads a format in lnav\'s schema', () => {
     const cf = loaded(APP);
