@@ -91,14 +91,22 @@ export function toText(res: AnalyzeResult, st: Style, width: number): string {
 
   line();
   line(st.bold('Files'));
-  // The name gets what the counts and the time range (83 columns) leave, 16 to 48; the reason comes last, cut first.
-  const nameWidth = Math.min(48, Math.max(16, width - 83), Math.max(...res.inputs.map((f) => shown(f.name).length), 4));
-  for (const f of res.inputs) {
+  // When the whole run is within one day (the headline says which), file ranges leave the date out.
+  const oneDay = s.firstTime !== null && short(s.firstTime).slice(0, 10) === short(s.lastTime!).slice(0, 10);
+  const ranges = res.inputs.map((f) => (f.firstTime !== null ? span(f.firstTime, f.lastTime!, oneDay) : 'no timestamps'));
+  const formatWidth = Math.max(6, ...res.inputs.map((f) => shown(f.format ?? '-').length));
+  // The name gets what the format, the counts (39 columns) and the time range leave, 16 to 48; the reason comes last, cut first.
+  const fixed = 2 + 2 + formatWidth + 2 + 39 + 2 + Math.max(...ranges.map((r) => r.length));
+  const nameWidth = Math.min(48, Math.max(16, width - fixed), Math.max(...res.inputs.map((f) => shown(f.name).length), 4));
+  for (const [i, f] of res.inputs.entries()) {
     const counts = `${f.records.toString().padStart(7)} records  ${f.malformed ? st.yellow(`${f.malformed} malformed`) : '0 malformed'}  ${bytes(f.bytes).padStart(9)}`;
-    const range = f.firstTime !== null ? span(f.firstTime, f.lastTime!) : st.dim('no timestamps');
+    const range = f.firstTime !== null ? ranges[i] : st.dim(ranges[i]);
     const error = f.error && shown(f.error);
-    const what = error && f.records === 0 ? st.red(`failed: ${error}`) : `${counts}  ${range}${f.reason ? st.dim(`  (${shown(f.reason)})`) : ''}`;
-    line(`  ${leftClip(shown(f.name), nameWidth).padEnd(nameWidth)}  ${shown(f.format ?? '-').padEnd(6)}  ${what}`);
+    // The routing reason only where at least a few words of it fit: cut, it would take the range's last digits with it.
+    const room = width - (2 + nameWidth + 2 + formatWidth + 2 + 39 + 2 + ranges[i].length);
+    const reason = f.reason && room >= 16 ? st.dim(`  (${shown(f.reason)})`) : '';
+    const what = error && f.records === 0 ? st.red(`failed: ${error}`) : `${counts}  ${range}${reason}`;
+    line(`  ${leftClip(shown(f.name), nameWidth).padEnd(nameWidth)}  ${shown(f.format ?? '-').padEnd(formatWidth)}  ${what}`);
     if (error && f.records > 0) line(`  ${''.padEnd(nameWidth)}  ${st.red(`failed after ${f.records} records (they are counted): ${error}`)}`);
     for (const n of f.notes) line(st.dim(`  ${''.padEnd(nameWidth)}  note: ${shown(n)}`));
   }
@@ -169,11 +177,12 @@ function leftClip(s: string, n: number): string {
   return s.length > n ? '…' + s.slice(s.length - n + 1) : s;
 }
 
-/** `2026-11-23 05:54:40 → 05:55:05` within a day, else both stamps whole. */
-function span(first: number, last: number): string {
+/** `2026-11-23 05:54:40 → 05:55:05` within a day (`05:54:40 → 05:55:05` with `timesOnly`), else both stamps whole. */
+function span(first: number, last: number, timesOnly = false): string {
   const a = short(first);
   const b = short(last);
-  return a.slice(0, 10) === b.slice(0, 10) ? `${a} → ${b.slice(11)}` : `${a} → ${b}`;
+  if (a.slice(0, 10) !== b.slice(0, 10)) return `${a} → ${b}`;
+  return timesOnly ? `${a.slice(11)} → ${b.slice(11)}` : `${a} → ${b.slice(11)}`;
 }
 
 function statsText(stats: FieldStats, line: (x?: string) => void, st: Style): void {
