@@ -13,18 +13,11 @@
  * --stats) are left out.
  */
 import { printable } from './escape.js';
+import type { StatsJson } from '../analysis/aggregates.js';
+import { bytes, duration } from './units.js';
 
-export interface Stats {
-  field: string;
-  count: number;
-  min: number | null;
-  max: number | null;
-  mean: number | null;
-  p50: number | null;
-  p90: number | null;
-  p99: number | null;
-  nonNumeric: number;
-}
+/** The JSON report's `Stats` (app/analysis/aggregates.ts). */
+export type Stats = StatsJson;
 
 interface Example { file: string; line: number | null; time: string | null; severity: string; severityText: string; message: string }
 
@@ -165,8 +158,8 @@ function timePanel(r: ReportJson): string {
   const legend = stacked
     ? `<p class="legend">${SEVERITIES.filter(([s]) => h.buckets.some((b) => b.severity?.[s])).map(([s, c]) => `<i class="dot" style="background:${c}"></i>${text(s)}`).join(' ')}</p>`
     : '<p class="legend">All severities (this report has no split of the buckets by severity).</p>';
-  const svg = `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="records per ${duration(h.bucketSeconds)}">${out.join('')}</svg>`;
-  return panel('time', `Events over time (${duration(h.bucketSeconds)} buckets, UTC)`, svg + legend);
+  const svg = `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="records per ${duration(h.bucketSeconds * 1e6)}">${out.join('')}</svg>`;
+  return panel('time', `Events over time (${duration(h.bucketSeconds * 1e6)} buckets, UTC)`, svg + legend);
 }
 
 /** About four round y-axis values up to `max`. */
@@ -179,19 +172,6 @@ function ticks(max: number): number[] {
   return out;
 }
 
-function duration(s: number): string {
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${s / 60}m`;
-  if (s < 86400) return `${s / 3600}h`;
-  return `${s / 86400}d`;
-}
-
-function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1 << 20) return `${(n / 1024).toFixed(1)} KiB`;
-  if (n < 1 << 30) return `${(n / (1 << 20)).toFixed(1)} MiB`;
-  return `${(n / (1 << 30)).toFixed(2)} GiB`;
-}
 
 function filesPanel(r: ReportJson): string {
   const rows = r.files.map((f) => {

@@ -8,6 +8,7 @@
  * report keeps strings exact (JSON escapes them).
  */
 import { Severity, SEVERITY_NAMES, severityName } from '../../contract/severity.js';
+import { bytes, duration } from './units.js';
 import { formatTime } from '../../contract/timestamps.js';
 import { MAX_GROUPS, type FieldStats, type GroupCounts } from '../analysis/aggregates.js';
 import { MAX_PATTERNS, type Summary, type Example } from '../analysis/summary.js';
@@ -288,21 +289,6 @@ function bar(n: number, max: number, width: number): string {
 
 function short(us: number): string {
   return formatTime(us).slice(0, 19).replace('T', ' ');
-}
-
-function duration(us: number): string {
-  const s = us / 1e6;
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${s / 60}m`;
-  if (s < 86400) return `${s / 3600}h`;
-  return `${s / 86400}d`;
-}
-
-function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1 << 20) return `${(n / 1024).toFixed(1)} KiB`;
-  if (n < 1 << 30) return `${(n / (1 << 20)).toFixed(1)} MiB`;
-  return `${(n / (1 << 30)).toFixed(2)} GiB`;
 }
 
 function plural(n: number, word: string): string {
