@@ -3,18 +3,18 @@
  * the DevTools Protocol, test/helpers/browser.ts): it renders with no
  * console error and asks for nothing over the network, text from logs that
  * looks like HTML stays text, and a screenshot is kept to look at
- * ($LOGMILL_SCREENSHOT_DIR, default $TMPDIR/logmill-screenshots).
+ * ($LOGMILL_SCREENSHOT_DIR, default test/screenshots/ in the checkout, ignored by git).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { toHtml, type ReportJson } from '../../app/render/html.js';
 import { visit } from '../helpers/browser.js';
 import { logmill, tempDir } from '../helpers/cli.js';
+import { REPO } from '../helpers/paths.js';
 
-const SHOTS = process.env.LOGMILL_SCREENSHOT_DIR ?? path.join(tmpdir(), 'logmill-screenshots');
+const SHOTS = process.env.LOGMILL_SCREENSHOT_DIR ?? path.join(REPO, 'test', 'screenshots');
 
 const INJECTED = `<script>console.error("pwned")</script><img src=x onerror="console.error('img')"><img src="http://203.0.113.9/beacon.png">`;
 const EVIL_FILE = '<b onmouseover=alert(1)>evil.log';
