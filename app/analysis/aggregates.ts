@@ -12,7 +12,8 @@
  */
 import { DDSketch } from '@datadog/sketches-js';
 import type { LogRecord } from '../../contract/processor.js';
-import { asNumber, asText, fieldOf } from './values.js';
+import { severityName } from '../../contract/severity.js';
+import { asNumber, asText, fieldOf, type FieldValue } from './values.js';
 
 /** DDSketch's guarantee: a reported quantile is within this fraction of the true value. */
 export const RELATIVE_ACCURACY = 0.01;
@@ -118,10 +119,10 @@ export class GroupCounts {
 
   constructor(readonly fields: readonly string[], readonly statsField?: string) {}
 
-  add(r: LogRecord): void {
+  add(r: LogRecord, file: string): void {
     const values: string[] = [];
     for (const f of this.fields) {
-      const v = fieldOf(r, f);
+      const v = groupValue(r, f, file);
       if (v === undefined) {
         this.missing++;
         return;
@@ -183,4 +184,15 @@ export class GroupCounts {
 function compareValues(a: string[], b: string[]): number {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
   return 0;
+}
+
+/**
+ * What `--count-by NAME` groups by: `severity` (or `level`) is the record's
+ * severity and `file` its input, as in `--where`; `fields.NAME` reaches a
+ * field called like one of those; any other name is a field.
+ */
+function groupValue(r: LogRecord, name: string, file: string): FieldValue | undefined {
+  if (name === 'severity' || name === 'level') return severityName(r.severity);
+  if (name === 'file') return file;
+  return fieldOf(r, name.startsWith('fields.') ? name.slice('fields.'.length) : name);
 }

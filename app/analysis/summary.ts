@@ -98,7 +98,7 @@ export class Summary {
       if (counts.has(v) || counts.size < MAX_FIELD_VALUES) counts.set(v, (counts.get(v) ?? 0) + 1);
     }
     this.stats?.add(r);
-    this.countBy?.add(r);
+    this.countBy?.add(r, file);
     if (r.severity >= Severity.Error && this.errors.length < EXAMPLES) this.errors.push(example(r, file));
   }
 

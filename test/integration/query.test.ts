@@ -176,6 +176,20 @@ describe('--count-by and --stats', () => {
     expect(text.stdout).toMatch(/\n {6}3000  busy-b {3}\/a\n/);
   }, SLOW);
 
+  it('groups by the record\'s severity and input with severity and file, and by a field so named with fields.NAME', async () => {
+    const dir = tempDir();
+    write(dir, 'a.ndjson', [{ level: 'error', msg: 'x', severity: 'sev-field' }, { level: 'info', msg: 'y' }, { level: 'error', msg: 'z' }]);
+    write(dir, 'b.ndjson', [{ level: 'warn', msg: 'w', severity: 'sev-field' }]);
+    const json = await analyzeJson(['--count-by', 'severity,file', 'a.ndjson', 'b.ndjson'], dir);
+    expect(json.countBy.groups).toEqual([
+      { values: ['error', 'a.ndjson'], count: 2 },
+      { values: ['info', 'a.ndjson'], count: 1 },
+      { values: ['warn', 'b.ndjson'], count: 1 },
+    ]);
+    const byField = await analyzeJson(['--count-by', 'fields.severity', 'a.ndjson', 'b.ndjson'], dir);
+    expect(byField.countBy).toMatchObject({ groups: [{ values: ['sev-field'], count: 2 }], missing: 2 });
+  });
+
   it('gives exact count/min/max/mean and percentiles within DDSketch\'s 1% of the exact ones, per group too', async () => {
     const dir = tempDir();
     const log = accessLog(20_000, 7);
