@@ -73,6 +73,14 @@ describe('format files in analyze and parse', () => {
     expect(records[3].ts).toMatch(/^2026-11-26T01:07:03\.\d{3}000Z$/);
   });
 
+  it('reads apt\'s history.log (written by apt on this machine) with the shipped apt_history format: one record per run', async () => {
+    const res = await logmill(['analyze', path.join(FIXTURES, 'apt', 'history.log'), '-o', 'json']);
+    expect(res.code).toBe(0);
+    const json = JSON.parse(res.stdout);
+    expect(json.files[0]).toMatchObject({ format: 'apt_history', records: 4, malformed: 0 });
+    expect(json.timeRange).toMatchObject({ first: '2025-06-24T14:36:25.000000Z', untimed: 0 });
+  });
+
   it('routes by file-pattern before extensions and content, and --format takes a format\'s name', async () => {
     const dir = workspace({ 'shop.json': { shop: { ...SHOP.shop, 'file-pattern': '\\.applog$' } } });
     writeFileSync(path.join(dir, 'other.log'), readFileSync(path.join(dir, 'shop.applog')));
