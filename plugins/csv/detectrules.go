@@ -1,12 +1,24 @@
 package main
 
-// DetectRules states what Detect needs before it can score 50 or more, as
-// data (ProcessorDetectRules): the first non-blank line holds a delimiter
-// candidate (, ; TAB |) or a quote that may carry the record on. Both of
-// Detect's paths need that: a PostgreSQL csvlog row has commas in its first
-// line, and a table needs at least two fields in its first record. A head
-// without it scores 0, so logmill routes it without starting this plugin's
-// worker (a log whose first line has a comma still goes to Detect).
+// DetectRules states, as data (ProcessorDetectRules), what a head needs
+// before Detect can score it 50 or more, so logmill routes every other head
+// without starting this plugin's worker. One rule per way Detect claims a
+// file, each a little looser than Detect itself:
+//
+//   - the first record starts with a quoted field (a headerless RFC 4180 table);
+//   - the first line is a header: a delimiter (, ; TAB |) and none of the
+//     characters a column name cannot hold ([ ] { } < > = :), so a log line
+//     with a time (`20:43:13,459`, Python logging, log4j) does not match;
+//   - the first line is a PostgreSQL csvlog row: a timestamp, then its
+//     error_severity column among the commas.
+//
+// An optional UTF-8 byte-order mark and blank lines may come first, as
+// Detect allows. The rules see the head as Latin-1 (one character per byte).
 func (p *csvProcessor) DetectRules() []string {
-	return []string{`pattern=^[\r\n]*[^\n]*[,;\t|"]`}
+	const start = `^(?:\xEF\xBB\xBF)?[\r\n]*`
+	return []string{
+		`pattern=` + start + `"`,
+		`pattern=` + start + `[^\n\[\]{}<>=:]*[,;\t|][^\n\[\]{}<>=:]*\n`,
+		`pattern=` + start + `\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d[^\n]*,(?:LOG|ERROR|FATAL|PANIC|WARNING|NOTICE|INFO|DEBUG[1-5]?),`,
+	}
 }

@@ -44,7 +44,12 @@ func TestDetectRulesCoverDetect(t *testing.T) {
 	if scored < 8 {
 		t.Fatalf("only %d heads scored 50 or more: the check covers too little", scored)
 	}
-	for _, h := range []string{"2026-11-23T00:00:00Z INFO hello world\n2026-11-23T00:00:01Z ERROR bad thing\n", "<log>\n"} {
+	for _, h := range []string{"2026-11-23T00:00:00Z INFO hello world\n2026-11-23T00:00:01Z ERROR bad thing\n", "<log>\n",
+		// Python logging's and log4j's default shape: the comma of the fraction is no delimiter
+		"2026-11-25 20:43:13,459 INFO app: started\n2026-11-25 20:43:14,001 ERROR app: failed, retrying\n",
+		// syslog and bracketed text with commas and pipes
+		"Nov 26 01:00:00 host app[1]: a, b and c\nNov 26 01:00:01 host app[1]: d, e\n",
+		"[pid: 1|app: 0|req: 1/1] 127.0.0.1 () {34 vars in 400 bytes}\n"} {
 		if ok, _ := logmill.MatchDetectRules(p.DetectRules(), []byte(h)); ok {
 			t.Errorf("detect rules match %.40q: a worker would start for a text log", h)
 		}

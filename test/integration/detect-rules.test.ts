@@ -10,6 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixturePluginDir, logmill, tempDir } from '../helpers/cli.js';
 import { REPO } from '../helpers/paths.js';
+import { detectGate } from '../../app/plugins/detect-rules.js';
 
 function loadsOf(file: string): number {
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0;
@@ -61,5 +62,21 @@ HINT: ProcessorDetectRules returns lines magic=HEX or pattern=REGEX (contract/lo
       const r = await logmill(['plugins', 'check', path.join(REPO, 'plugins', `${name}.so`)]);
       expect(r.stdout).toContain('detect: yes (only heads matching: pattern=');
     }
+  });
+
+  it("csv's rules, read as logmill reads them, rule out Python's and syslog's comma lines and keep tables", async () => {
+    const res = await logmill(['plugins', 'check', path.join(REPO, 'plugins', 'csv.so')]);
+    const listed = /only heads matching: (.*)\)\n/.exec(res.stdout);
+    expect(listed).not.toBeNull();
+    const gate = detectGate(listed![1].split(' | '));
+    const heads: [string, boolean][] = [
+      ['2026-11-25 20:43:13,459 INFO app: started\n2026-11-25 20:43:14,001 ERROR app: failed, retrying\n', false],
+      ['Nov 26 01:00:00 host app[1]: a, b and c\n', false],
+      ['time,level,message\n2026-11-23T05:54:40Z,INFO,a\n', true],
+      ['\xef\xbb\xbf\r\nwhen;sev;note\n1;2;3\n', true],
+      ['"quoted, first",b\n', true],
+      ['2026-11-23 05:54:20.123 UTC,"postgres","db",42,"[local]",6565,1,"idle",2026-11-23 05:54:19 UTC,3/4,0,LOG,00000,"statement: select 1",,,,,,,,,"psql","client backend",,0\n', true],
+    ];
+    for (const [head, want] of heads) expect([head, gate(Buffer.from(head, 'latin1'))]).toEqual([head, want]);
   });
 });
