@@ -1,0 +1,138 @@
+/**
+ * The second step of `npm run build` (after tsc, the type checker and
+ * compiler): bundles the two programs logmill starts, the CLI and the worker
+ * process, each into one CommonJS file in dist/bundle/, and puts small
+ * entry files where tsc put the programs (dist/app/cli.js, the `bin`;
+ * dist/app/workers/worker.js, what app/workers/process.ts forks).
+ *
+ * Why: a small `logmill analyze` spent most of its start-up in Node's ESM
+ * loader, resolving, reading and compiling ~190 modules one by one (see the
+ * README's cold-start section). One CommonJS file is read and compiled once;
+ * a module reached only through `await import()` (a command's code, DuckDB,
+ * chokidar) is wrapped by esbuild and runs only when that import runs, and
+ * an external package's require() moves into that wrapper with it.
+ *
+ * What stays true as in the unbundled build:
+ *  - Plugin code never runs in the main process: ffi-rs is external and the
+ *    build fails if the CLI bundle could load it (only app/plugins/native.ts
+ *    touches ffi-rs, and only the worker reaches it).
+ *  - `import.meta.url` means the module's own place: each bundled file's
+ *    `import.meta.url` becomes the URL of the file it was bundled from
+ *    (dist/app/..., node_modules/...), relative to the bundle, so paths
+ *    derived from it (plugins/ beside logmill, the worker entry, contract/,
+ *    yargs' package.json lookup) resolve as before, wherever the package is
+ *    installed.
+ *  - Native packages (ffi-rs, DuckDB) stay external: node_modules is shipped.
+ */
+import * as esbuild from 'esbuild';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+const outdir = path.join(dist, 'bundle');
+/** Marks the entry files this script writes, so a bundle is never made of them (tsc must run first). */
+const STUB_MARK = '// logmill entry: loads the bundle made by scripts/bundle.mjs';
+
+/** The programs: their tsc output (the bundle's input, replaced by an entry file) and their bundle. */
+const PROGRAMS = [
+  { name: 'cli', entry: path.join(dist, 'app', 'cli.js'), shebang: true },
+  { name: 'worker', entry: path.join(dist, 'app', 'workers', 'worker.js'), shebang: false },
+];
+
+/** Packages with native code: loaded from node_modules at run time, never bundled. */
+const EXTERNAL = ['ffi-rs', '@duckdb/node-api'];
+
+const BUNDLE_URL = '__logmill_bundle_url';
+
+/** Every bundled module's `import.meta.url` is the URL of the file it came from, relative to the bundle. */
+const ownUrl = {
+  name: 'own-import-meta-url',
+  setup(build) {
+    build.onLoad({ filter: /\.(m?js|cjs)$/ }, (args) => {
+      let src = readFileSync(args.path, 'utf8');
+      if (args.path.endsWith(path.join('yargs', 'lib', 'platform-shims', 'esm.mjs'))) src = lazyYargsHelp(src, args.path);
+      if (!src.includes('import.meta.url')) return undefined;
+      const rel = path.relative(outdir, args.path).split(path.sep).join('/');
+      return { contents: src.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, ${BUNDLE_URL}).href`), loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
+/**
+ * yargs' Node shim imports cliui and string-width (help-text layout) at its
+ * top, and their module bodies build Unicode-property regular expressions
+ * and Intl.Segmenters: about a tenth of a small command's start-up, for a
+ * help text that is rendered only on `--help`. Here they are required when
+ * first used (esbuild runs a require()d module's body on the first call).
+ */
+function lazyYargsHelp(src, file) {
+  const edits = [
+    ["import cliui from 'cliui'\n", ''],
+    ["import stringWidth from 'string-width';\n", ''],
+    ['  cliui,\n', "  get cliui() { return require('cliui').default },\n"],
+    ['  stringWidth,\n', "  get stringWidth() { return require('string-width').default },\n"],
+    // The shim's own `require` (createRequire) would shadow esbuild's: rename it.
+    ['const require = createRequire(', 'const requireFromShim = createRequire('],
+    ['  require,\n', '  require: requireFromShim,\n'],
+  ];
+  for (const [from, to] of edits) {
+    if (!src.includes(from)) throw new Error(`${file}: expected "${from.trim()}" (yargs changed: update lazyYargsHelp in scripts/bundle.mjs)`);
+    src = src.replace(from, to);
+  }
+  return src;
+}
+
+for (const p of PROGRAMS) {
+  if (readFileSync(p.entry, 'utf8').includes(STUB_MARK)) {
+    throw new Error(`${path.relative(root, p.entry)} is already a bundle entry: run tsc first (npm run build does both)`);
+  }
+}
+
+rmSync(outdir, { recursive: true, force: true });
+const result = await esbuild.build({
+  entryPoints: Object.fromEntries(PROGRAMS.map((p) => [p.name, p.entry])),
+  outdir,
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: EXTERNAL,
+  plugins: [ownUrl],
+  define: { 'import.meta.url': BUNDLE_URL },
+  banner: { js: `const ${BUNDLE_URL} = require('node:url').pathToFileURL(__filename).href;` },
+  sourcemap: 'linked',
+  metafile: true,
+  logLevel: 'warning',
+  // yargs' config `extends` (apply-extends.js) uses import.meta.resolve; logmill has no config files.
+  logOverride: { 'empty-import-meta': 'silent' },
+});
+
+checkIsolation(result.metafile);
+
+for (const p of PROGRAMS) {
+  const bundle = path.relative(path.dirname(p.entry), path.join(outdir, `${p.name}.cjs`)).split(path.sep).join('/');
+  writeFileSync(p.entry, [
+    ...(p.shebang ? ['#!/usr/bin/env node'] : []),
+    STUB_MARK,
+    "import { createRequire } from 'node:module';",
+    `createRequire(import.meta.url)(${JSON.stringify('./' + bundle)});`,
+    '',
+  ].join('\n'));
+  rmSync(`${p.entry}.map`, { force: true });
+}
+
+/**
+ * The CLI bundle must not be able to load ffi-rs (the isolation guarantee):
+ * ffi-rs may appear only in the worker bundle.
+ */
+function checkIsolation(metafile) {
+  for (const [out, info] of Object.entries(metafile.outputs)) {
+    const native = info.imports.filter((i) => i.path === 'ffi-rs');
+    if (native.length > 0 && !out.endsWith('worker.cjs')) {
+      throw new Error(`${out} imports ffi-rs: plugin code would be loadable in the main process (only the worker may reach app/plugins/native.ts)`);
+    }
+  }
+}
