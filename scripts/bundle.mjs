@@ -25,7 +25,10 @@
  *  - Native packages (ffi-rs, DuckDB) stay external: node_modules is shipped.
  */
 import * as esbuild from 'esbuild';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,6 +48,8 @@ const PROGRAMS = [
 const EXTERNAL = ['ffi-rs', '@duckdb/node-api'];
 
 const BUNDLE_URL = '__logmill_bundle_url';
+/** Set by train(): an entry file writes its bundle's code cache when the run ends. */
+const TRAIN_ENV = 'LOGMILL_WRITE_CODE_CACHE';
 
 /** Every bundled module's `import.meta.url` is the URL of the file it came from, relative to the bundle. */
 const ownUrl = {
@@ -113,15 +118,87 @@ const result = await esbuild.build({
 checkIsolation(result.metafile);
 
 for (const p of PROGRAMS) {
-  const bundle = path.relative(path.dirname(p.entry), path.join(outdir, `${p.name}.cjs`)).split(path.sep).join('/');
-  writeFileSync(p.entry, [
-    ...(p.shebang ? ['#!/usr/bin/env node'] : []),
-    STUB_MARK,
-    "import { createRequire } from 'node:module';",
-    `createRequire(import.meta.url)(${JSON.stringify('./' + bundle)});`,
-    '',
-  ].join('\n'));
+  const bundle = path.join(outdir, `${p.name}.cjs`);
+  // The hashbang tsc kept would be a syntax error inside the loader's function wrapper; `//` keeps the line numbers.
+  const code = readFileSync(bundle, 'utf8').replace(/^#!/, '//');
+  writeFileSync(bundle, code);
+  const cache = `${bundle}.${createHash('sha256').update(code).digest('hex').slice(0, 16)}.v8cache`;
+  writeFileSync(p.entry, entryFile(p, bundle, cache));
   rmSync(`${p.entry}.map`, { force: true });
+}
+train();
+
+/**
+ * The entry file: compiles the bundle with the V8 code cache that train()
+ * made for this very bundle (its name carries the bundle's hash; V8 itself
+ * refuses a cache from another Node or other V8 flags, and the bundle is
+ * then compiled as usual), wrapped and run as Node runs a CommonJS module.
+ */
+function entryFile(p, bundle, cache) {
+  const rel = (f) => JSON.stringify('./' + path.relative(path.dirname(p.entry), f).split(path.sep).join('/'));
+  return `${p.shebang ? '#!/usr/bin/env node\n' : ''}${STUB_MARK}
+// (${p.name}: ${path.relative(root, bundle)} with its code cache; see scripts/bundle.mjs)
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
+
+const file = fileURLToPath(new URL(${rel(bundle)}, import.meta.url));
+const cacheFile = fileURLToPath(new URL(${rel(cache)}, import.meta.url));
+let cachedData;
+try {
+  cachedData = readFileSync(cacheFile);
+} catch {
+  // no cache (being trained, or removed): compile as usual
+}
+const script = new Script('(function (exports, require, module, __filename, __dirname) {' + readFileSync(file, 'utf8') + '\\n})', { filename: file, cachedData });
+if (!cachedData && process.env.${TRAIN_ENV} === '1') {
+  // Training (scripts/bundle.mjs): written at exit, and by a worker after each message it sends (workers end killed).
+  const write = () => {
+    writeFileSync(cacheFile + '.tmp', script.createCachedData());
+    renameSync(cacheFile + '.tmp', cacheFile);
+  };
+  process.on('exit', write);
+  const send = process.send?.bind(process);
+  if (send) process.send = (...args) => { const sent = send(...args); write(); return sent; };
+}
+const module = { exports: {} };
+script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
+`;
+}
+
+/**
+ * Makes the code caches: runs the built CLI as a user would on a small
+ * text log, `analyze` (the CLI's cache: start-up, settings, the analysis in
+ * process, the report) then `parse` (a worker's cache: its records are
+ * formatted in a worker process). A cache holds the functions these runs
+ * compiled; others compile when first called, as without a cache. Also the
+ * build's smoke test: a bundle that cannot run these fails the build.
+ */
+function train() {
+  const tmp = mkdtempSync(path.join(tmpdir(), 'logmill-bundle-'));
+  try {
+    const log = path.join(tmp, 'app.log');
+    const lines = [];
+    for (let i = 0; i < 40; i++) {
+      const t = new Date(Date.UTC(2026, 10, 23, 5, 54, i)).toISOString();
+      lines.push(`${t} ${['INFO', 'WARN', 'ERROR', 'DEBUG'][i % 4]} [worker-${i % 3}] Db - request ${i} from 10.0.0.${i} took ${i * 7} ms`);
+    }
+    writeFileSync(log, lines.join('\n') + '\n');
+    const noPlugins = path.join(tmp, 'plugins');
+    mkdirSync(noPlugins);
+    const env = { ...process.env, [TRAIN_ENV]: '1', XDG_CACHE_HOME: tmp, XDG_CONFIG_HOME: tmp, LOGMILL_PLUGINS: '', NO_COLOR: '1' };
+    for (const command of ['analyze', 'parse']) {
+      const res = spawnSync(process.execPath, [PROGRAMS[0].entry, command, '--plugins', noPlugins, log], { env, cwd: tmp, encoding: 'utf8' });
+      if (res.status !== 0) throw new Error(`the bundled CLI failed \`logmill ${command}\` on a small log (exit ${res.status ?? res.signal}):\n${res.stderr}`);
+    }
+    for (const p of PROGRAMS) {
+      if (!readdirSync(outdir).some((f) => f.startsWith(`${p.name}.cjs.`) && f.endsWith('.v8cache'))) throw new Error(`no code cache was written for ${p.name}`);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 /**
