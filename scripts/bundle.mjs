@@ -70,10 +70,14 @@ const ownUrl = {
  * top, and their module bodies build Unicode-property regular expressions
  * and Intl.Segmenters: about a tenth of a small command's start-up, for a
  * help text that is rendered only on `--help`. Here they are required when
- * first used (esbuild runs a require()d module's body on the first call).
+ * first used (esbuild runs a require()d module's body on the first call),
+ * and node:assert when one of yargs' internal assertions fails.
  */
 function lazyYargsHelp(src, file) {
   const edits = [
+    ["import { notStrictEqual, strictEqual } from 'assert'\n", ''],
+    // yargs asserts on every parse; node:assert (and its colour and diff helpers) loads only when one fails.
+    ['    notStrictEqual,\n    strictEqual\n', "    notStrictEqual: (a, b, m) => { if (Object.is(a, b)) require('node:assert').notStrictEqual(a, b, m) },\n    strictEqual: (a, b, m) => { if (!Object.is(a, b)) require('node:assert').strictEqual(a, b, m) },\n"],
     ["import cliui from 'cliui'\n", ''],
     ["import stringWidth from 'string-width';\n", ''],
     ['  cliui,\n', "  get cliui() { return require('cliui').default },\n"],
