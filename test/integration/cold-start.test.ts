@@ -1,13 +1,14 @@
 /**
- * The built `logmill` is the bundle (scripts/bundle.mjs): the bin and the
- * worker entry load one file each. These tests run the built bin as users
- * do: every command the source declares must answer `--help` (a bundle made
- * from stale or partial sources would miss one), a small `analyze` must not
- * load module after module (the cold start this layout exists for) nor
- * anything from node_modules, and plugin code (ffi-rs) must stay reachable
- * from the worker bundle only.
+ * Cold start: what a small command loads and reads. The built `logmill` is
+ * the bundle (scripts/bundle.mjs): the bin and the worker entry load one
+ * file each. These tests run the built bin as users do: every command the
+ * source declares must answer `--help` (a bundle made from stale or partial
+ * sources would miss one), a small `analyze` must not load module after
+ * module (the cold start this layout exists for) nor anything from
+ * node_modules, plugin code (ffi-rs) must stay reachable from the worker
+ * bundle only, and `logmill plugins` reads no format file.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { logmill, tempDir } from '../helpers/cli.js';
@@ -26,7 +27,7 @@ function declaredCommands(): string[][] {
   return words;
 }
 
-describe('the built bin runs the bundle', () => {
+describe('cold start', () => {
   it('answers --help for every command app/cli.ts declares', async () => {
     const commands = declaredCommands();
     expect(commands.map((c) => c.join(' '))).toEqual(expect.arrayContaining(['analyze', 'parse', 'sql', 'watch', 'plugins', 'plugins check', 'plugins new', 'plugins lock', 'formats']));
@@ -78,5 +79,34 @@ process.on('exit', () => process.send || writeFileSync(${JSON.stringify(out)}, [
     expect(worker).toMatch(/require\("ffi-rs"\)/);
     expect(worker).not.toContain('node_modules/yargs');
     expect(cli).toContain('node_modules/yargs');
+  });
+
+  it('`logmill plugins` reads no format file (it lists plugins; analyze reads them to route)', async () => {
+    const dir = tempDir();
+    const formats = path.join(dir, 'formats');
+    mkdirSync(formats);
+    copyFileSync(path.join(REPO, 'plugins/formats/uwsgi.json'), path.join(formats, 'uwsgi.json'));
+    const log = path.join(dir, 'two.log');
+    writeFileSync(log, 'Nov 26 01:00:00 host app[1]: hello\n');
+    // Records every path the process opens, lists or reads through node:fs (preloaded before the bundle runs).
+    const hook = path.join(dir, 'record-fs.mjs');
+    const out = path.join(dir, 'paths.txt');
+    writeFileSync(hook, `
+import fs from 'node:fs';
+const seen = [];
+for (const name of ['openSync', 'readFileSync', 'readdirSync', 'statSync', 'lstatSync', 'open', 'readFile', 'readdir', 'stat', 'lstat']) {
+  const real = fs[name];
+  fs[name] = function (p, ...rest) { seen.push(String(p)); return real.call(this, p, ...rest); };
+}
+process.on('exit', () => process.send || fs.writeFileSync(${JSON.stringify(out)}, seen.join('\\n')));
+`);
+    const env = { NODE_OPTIONS: `--import ${hook}` };
+    const plugins = await logmill(['plugins', '--plugins', path.join(REPO, 'plugins'), '--formats', formats], { env });
+    expect(plugins.code).toBe(0);
+    expect(readFileSync(out, 'utf8').split('\n').filter((p) => p.startsWith(formats))).toEqual([]);
+    // The same recording sees analyze read it: the recording works.
+    const analyze = await logmill(['analyze', '--plugins', path.join(REPO, 'plugins'), '--formats', formats, log], { env });
+    expect(analyze.code).toBe(0);
+    expect(readFileSync(out, 'utf8').split('\n')).toContain(path.join(formats, 'uwsgi.json'));
   });
 });
