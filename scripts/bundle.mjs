@@ -157,8 +157,9 @@ try {
   // no cache (being trained, or removed): compile as usual
 }
 const script = new Script('(function (exports, require, module, __filename, __dirname) {' + readFileSync(file, 'utf8') + '\\n})', { filename: file, cachedData });
-if (!cachedData && process.env.${TRAIN_ENV} === '1') {
-  // Training (scripts/bundle.mjs): written at exit, and by a worker after each message it sends (workers end killed).
+if (process.env.${TRAIN_ENV} === '1') {
+  // Training (scripts/bundle.mjs): what this run compiled, added to the cache it loaded; written at exit,
+  // and by a worker after each message it sends (workers end killed).
   const write = () => {
     writeFileSync(cacheFile + '.tmp', script.createCachedData());
     renameSync(cacheFile + '.tmp', cacheFile);
@@ -173,10 +174,11 @@ script.runInThisContext()(module.exports, createRequire(file), module, file, pat
 }
 
 /**
- * Makes the code caches: runs the built CLI as a user would on a small
- * text log, `analyze` (the CLI's cache: start-up, settings, the analysis in
- * process, the report) then `parse` (a worker's cache: its records are
- * formatted in a worker process). A cache holds the functions these runs
+ * Makes the code caches: runs the built CLI as a user would, `analyze` on a
+ * small text log (the CLI's cache: start-up, settings, the analysis in
+ * process, the report), `parse` on it (its records are formatted in a worker
+ * process: the worker's cache) and `plugins`, each run adding what it
+ * compiled to the cache the previous one left. A cache holds the functions these runs
  * compiled; others compile when first called, as without a cache. Also the
  * build's smoke test: a bundle that cannot run these fails the build.
  */
@@ -193,9 +195,9 @@ function train() {
     const noPlugins = path.join(tmp, 'plugins');
     mkdirSync(noPlugins);
     const env = { ...process.env, [TRAIN_ENV]: '1', XDG_CACHE_HOME: tmp, XDG_CONFIG_HOME: tmp, LOGMILL_PLUGINS: '', NO_COLOR: '1' };
-    for (const command of ['analyze', 'parse']) {
-      const res = spawnSync(process.execPath, [PROGRAMS[0].entry, command, '--plugins', noPlugins, log], { env, cwd: tmp, encoding: 'utf8' });
-      if (res.status !== 0) throw new Error(`the bundled CLI failed \`logmill ${command}\` on a small log (exit ${res.status ?? res.signal}):\n${res.stderr}`);
+    for (const args of [['analyze', log], ['parse', log], ['plugins']]) {
+      const res = spawnSync(process.execPath, [PROGRAMS[0].entry, ...args, '--plugins', noPlugins], { env, cwd: tmp, encoding: 'utf8' });
+      if (res.status !== 0) throw new Error(`the bundled CLI failed \`logmill ${args[0]}\` on a small log (exit ${res.status ?? res.signal}):\n${res.stderr}`);
     }
     for (const p of PROGRAMS) {
       if (!readdirSync(outdir).some((f) => f.startsWith(`${p.name}.cjs.`) && f.endsWith('.v8cache'))) throw new Error(`no code cache was written for ${p.name}`);
