@@ -66,6 +66,33 @@ const ownUrl = {
 };
 
 /**
+ * Node built-ins that a small run does not use, loaded when first called:
+ * child_process (with net and dgram: ~10 ms of a small analyze, used only
+ * to fork a worker) and zlib (.gz inputs). Only logmill's own imports go
+ * through this, with the names they import; a new name fails the build
+ * ("No matching export"): add it here.
+ */
+const LAZY_BUILTINS = {
+  'node:child_process': { functions: ['fork'] },
+  'node:zlib': { functions: ['createInflateRaw', 'crc32', 'gunzipSync'], objects: ['constants'] },
+};
+
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(build) {
+    const app = path.join(dist, 'app') + path.sep;
+    build.onResolve({ filter: /^node:(child_process|zlib)$/ }, (args) => (args.importer.startsWith(app) ? { path: args.path, namespace: 'lazy-builtin' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {
+      const spec = LAZY_BUILTINS[args.path];
+      const lines = ['let real;', `const load = () => (real ??= require(${JSON.stringify(args.path)}));`];
+      for (const f of spec.functions) lines.push(`export function ${f}(...args) { return load().${f}(...args); }`);
+      for (const o of spec.objects ?? []) lines.push(`export const ${o} = new Proxy({}, { get: (_, key) => load().${o}[key] });`);
+      return { contents: lines.join('\n'), loader: 'js', resolveDir: root };
+    });
+  },
+};
+
+/**
  * yargs' Node shim imports cliui and string-width (help-text layout) at its
  * top, and their module bodies build Unicode-property regular expressions
  * and Intl.Segmenters: about a tenth of a small command's start-up, for a
@@ -109,7 +136,7 @@ const result = await esbuild.build({
   format: 'cjs',
   target: 'node20',
   external: EXTERNAL,
-  plugins: [ownUrl],
+  plugins: [lazyBuiltins, ownUrl],
   define: { 'import.meta.url': BUNDLE_URL },
   banner: { js: `const ${BUNDLE_URL} = require('node:url').pathToFileURL(__filename).href;` },
   sourcemap: 'linked',
