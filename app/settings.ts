@@ -63,13 +63,27 @@ export interface RunSettings {
 
 /** The worker pool, the checked plugins and format files. The caller must `pool.close()` when done. */
 export async function loadPlugins(flags: PluginFlags): Promise<{ pool: Pool; catalog: Catalog; registry: Registry; formats: FormatCatalog }> {
+  const { pool, catalog } = await loadPluginCatalog(flags);
+  try {
+    const formats = loadFormats(formatDirs(flags.formats), new Set([...BUILTINS, ...catalog.plugins].map((p) => p.name)));
+    return { pool, catalog, formats, registry: Registry.of(catalog.plugins, pool, catalog.rejected, formats) };
+  } catch (err) {
+    pool.close();
+    throw err;
+  }
+}
+
+/**
+ * The worker pool and the checked plugins, without the format files (read,
+ * compiled and sample-checked only for a run that routes inputs):
+ * `logmill plugins` lists plugins. The caller must `pool.close()` when done.
+ */
+export async function loadPluginCatalog(flags: PluginFlags): Promise<{ pool: Pool; catalog: Catalog }> {
   const jobs = flags.jobs ?? availableParallelism();
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs ${flags.jobs}: expected a whole number of at least 1`);
   const pool = pluginPool(jobs, flags);
   try {
-    const catalog = await loadCatalog(pluginDirs(flags.plugins), pool, flags.allowUntrustedPlugins);
-    const formats = loadFormats(formatDirs(flags.formats), new Set([...BUILTINS, ...catalog.plugins].map((p) => p.name)));
-    return { pool, catalog, formats, registry: Registry.of(catalog.plugins, pool, catalog.rejected, formats) };
+    return { pool, catalog: await loadCatalog(pluginDirs(flags.plugins), pool, flags.allowUntrustedPlugins) };
   } catch (err) {
     pool.close();
     throw err;

@@ -18,10 +18,10 @@ import { writeLock } from '../plugins/trust.js';
 import { BUILTINS } from '../processors/registry.js';
 import { printable } from '../render/escape.js';
 import { makeStyle, useColor } from '../render/terminal.js';
-import { loadPlugins, pluginPool, UsageError, type PluginFlags } from '../settings.js';
+import { loadPluginCatalog, pluginPool, UsageError, type PluginFlags } from '../settings.js';
 
 export async function runPluginsList(flags: PluginFlags & { output: 'text' | 'json' }): Promise<number> {
-  const { pool, catalog } = await loadPlugins(flags);
+  const { pool, catalog } = await loadPluginCatalog(flags);
   pool.close();
   const plugins = catalog.plugins.map((p) => ({
     name: p.name, file: display(p.file), extensions: p.extensions, version: p.about.version ?? null,
