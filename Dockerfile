@@ -14,7 +14,6 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY contract contract
 COPY app app
-COPY scripts scripts
 COPY plugins plugins
 # tsc does not make the CLI executable; the logmill symlink (the entrypoint) needs it.
 RUN npm run build \

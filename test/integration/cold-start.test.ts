@@ -1,6 +1,6 @@
 /**
  * Cold start: what a small command loads and reads. The built `logmill` is
- * the bundle (scripts/bundle.mjs): the bin and the worker entry load one
+ * the bundle (app/build/bundle.mjs): the bin and the worker entry load one
  * file each. These tests run the built bin as users do: every command the
  * source declares must answer `--help` (a bundle made from stale or partial
  * sources would miss one), a small `analyze` must not load module after

@@ -32,11 +32,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dist = path.join(root, 'dist');
 const outdir = path.join(dist, 'bundle');
 /** Marks the entry files this script writes, so a bundle is never made of them (tsc must run first). */
-const STUB_MARK = '// logmill entry: loads the bundle made by scripts/bundle.mjs';
+const STUB_MARK = '// logmill entry: loads the bundle made by app/build/bundle.mjs';
 
 /** The programs: their tsc output (the bundle's input, replaced by an entry file) and their bundle. */
 const PROGRAMS = [
@@ -114,7 +114,7 @@ function lazyYargsHelp(src, file) {
     ['  require,\n', '  require: requireFromShim,\n'],
   ];
   for (const [from, to] of edits) {
-    if (!src.includes(from)) throw new Error(`${file}: expected "${from.trim()}" (yargs changed: update lazyYargsHelp in scripts/bundle.mjs)`);
+    if (!src.includes(from)) throw new Error(`${file}: expected "${from.trim()}" (yargs changed: update lazyYargsHelp in app/build/bundle.mjs)`);
     src = src.replace(from, to);
   }
   return src;
@@ -168,7 +168,7 @@ train();
 function entryFile(p, bundle, cache) {
   const rel = (f) => JSON.stringify('./' + path.relative(path.dirname(p.entry), f).split(path.sep).join('/'));
   return `${p.shebang ? '#!/usr/bin/env node\n' : ''}${STUB_MARK}
-// (${p.name}: ${path.relative(root, bundle)} with its code cache; see scripts/bundle.mjs)
+// (${p.name}: ${path.relative(root, bundle)} with its code cache; see app/build/bundle.mjs)
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -185,7 +185,7 @@ try {
 }
 const script = new Script('(function (exports, require, module, __filename, __dirname) {' + readFileSync(file, 'utf8') + '\\n})', { filename: file, cachedData });
 if (process.env.${TRAIN_ENV} === '1') {
-  // Training (scripts/bundle.mjs): what this run compiled, added to the cache it loaded; written at exit,
+  // Training (app/build/bundle.mjs): what this run compiled, added to the cache it loaded; written at exit,
   // and by a worker after each message it sends (workers end killed).
   const write = () => {
     writeFileSync(cacheFile + '.tmp', script.createCachedData());
