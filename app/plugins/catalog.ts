@@ -90,9 +90,9 @@ export async function recheck(file: string, pool: Pool, allowUntrusted: boolean)
   return res;
 }
 
-function trust(file: string, allowUntrusted: boolean): { verified: Verified } | { rejection: RejectionData } {
+function trust(file: string, allowUntrusted: boolean, cache?: CheckCache): { verified: Verified } | { rejection: RejectionData } {
   try {
-    return { verified: checkTrust(file, allowUntrusted) };
+    return { verified: checkTrust(file, allowUntrusted, cache && ((stat) => cache.knownHash(file, stat))) };
   } catch (err) {
     if (err instanceof Rejection) return { rejection: rejection(err) };
     return { rejection: { file, headline: `could not read plugin "${display(file)}"`, detail: (err as Error).message } };
@@ -124,12 +124,14 @@ async function probe(file: string, verified: Verified, pool: Pool, key = file): 
  * checkOne, except that the contract check (a worker process per plugin) is
  * skipped for a build whose outcome the cache remembers: the same path,
  * inode, size, mtime, content and host ABI. A remembered rejection says so
- * and how to check again. Trust is checked every time.
+ * and how to check again. Ownership and modes are checked every time; the
+ * content hash is hashed again unless the stat identity is unchanged (trust.ts).
  */
 async function checkCached(file: string, pool: Pool, allowUntrusted: boolean, cache: CheckCache): Promise<Hashed & { remembered?: true }> {
-  const trusted = trust(file, allowUntrusted);
+  const trusted = trust(file, allowUntrusted, cache);
   if ('rejection' in trusted) return trusted;
   const hit = cache.get(file, buildId(trusted.verified), pool.loadTimeoutMs);
+  if (hit) cache.noteHash(file, trusted.verified);
   if (hit && 'rejection' in hit) return { rejection: rememberedRejection(hit.rejection), remembered: true };
   if (hit) {
     // No worker is started: one loads the plugin when a file is routed to it (or a head
@@ -145,7 +147,7 @@ async function checkCached(file: string, pool: Pool, allowUntrusted: boolean, ca
 function remember(cache: CheckCache, file: string, verified: Verified, res: Checked & { loadTimeoutMs?: number }, pool: Pool): void {
   // A check cut short because logmill is closing down says nothing about the plugin.
   if ('rejection' in res && pool.isClosed) return;
-  cache.put(file, buildId(verified), res);
+  cache.put(file, verified, res);
 }
 
 function rememberedRejection(r: RejectionData): RejectionData {

@@ -6,9 +6,11 @@
  * command. An entry holds, per plugin path: the build identity it is about,
  * the check's outcome (what the plugin declared, or why it was rejected),
  * and the name and extensions of the last build that passed, so a rejected
- * build's files can still be told apart (app/routing.ts). Trust is never
- * cached (app/plugins/catalog.ts checks it every run). A cache that cannot
- * be read or written is ignored.
+ * build's files can still be told apart (app/routing.ts), and the build's
+ * SHA-256 with the stat identity it was computed for (device, inode, size,
+ * mtime, ctime), which app/plugins/trust.ts may reuse instead of hashing the
+ * file again. Ownership and modes are never cached (app/plugins/catalog.ts
+ * checks them every run). A cache that cannot be read or written is ignored.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -29,6 +31,9 @@ interface CacheEntry {
   loadTimeoutMs?: number;
   /** Name and extensions of the last build of this path that passed. */
   claims?: { name: string; extensions: string[] };
+  /** The build's stat identity (trust.ts statIdentity) and the SHA-256 computed for it. */
+  stat?: string;
+  sha256?: string;
 }
 
 // 3: PluginMeta gained detectRules; entries of version 2 are checked again to learn them.
@@ -68,17 +73,34 @@ export class CheckCache {
     return { rejection: e.rejection };
   }
 
+  /** The SHA-256 remembered for `file` at this stat identity, if the entry is about it. */
+  knownHash(file: string, stat: string): string | undefined {
+    const e = this.entries[file];
+    return e && e.stat === stat && typeof e.sha256 === 'string' ? e.sha256 : undefined;
+  }
+
+  /** Remember the hash of a build the cache already knows (an entry written before hashes were kept, or a touched file). */
+  noteHash(file: string, verified: Verified): void {
+    const e = this.entries[file];
+    if (!e || e.id !== buildId(verified) || (e.stat === verified.stat && e.sha256 === verified.sha256)) return;
+    e.stat = verified.stat;
+    e.sha256 = verified.sha256;
+    this.changed = true;
+  }
+
   /** The extensions the last passing build of `file` claimed, if one ever passed. */
   claims(file: string): string[] | undefined {
     return this.entries[file]?.claims?.extensions;
   }
 
-  put(file: string, id: string, outcome: { plugin: PluginMeta } | { rejection: RejectionData; loadTimeoutMs?: number }): void {
+  put(file: string, verified: Verified, outcome: { plugin: PluginMeta } | { rejection: RejectionData; loadTimeoutMs?: number }): void {
+    const id = buildId(verified);
+    const build = { id, stat: verified.stat, sha256: verified.sha256 };
     if ('plugin' in outcome) {
       const { file: _file, key: _key, ...meta } = outcome.plugin;
-      this.entries[file] = { id, meta, claims: { name: meta.name, extensions: meta.extensions } };
+      this.entries[file] = { ...build, meta, claims: { name: meta.name, extensions: meta.extensions } };
     } else {
-      this.entries[file] = { id, rejection: outcome.rejection, loadTimeoutMs: outcome.loadTimeoutMs, claims: this.entries[file]?.claims };
+      this.entries[file] = { ...build, rejection: outcome.rejection, loadTimeoutMs: outcome.loadTimeoutMs, claims: this.entries[file]?.claims };
     }
     this.changed = true;
   }

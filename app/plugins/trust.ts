@@ -21,6 +21,13 @@
  * unless it is the same inode with the same SHA-256, then dlopens it through
  * that descriptor (`/proc/self/fd/N`), so a symlink or file swapped in
  * between is refused, never loaded.
+ *
+ * Hashing a Go plugin (3 MB) costs more than the rest of `logmill plugins`,
+ * so the main process may reuse the SHA-256 an earlier run computed for the
+ * same stat identity (device, inode, size, mtime and ctime: any write,
+ * rename over or chmod changes the ctime, which only root can set), as git's
+ * index does; never when a plugins.lock pins the file. Ownership and modes
+ * are checked every run, and the worker still hashes what it loads.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
@@ -42,7 +49,17 @@ export interface Verified {
   ino: number;
   size: number;
   mtimeMs: number;
+  /** The stat identity the hash belongs to (statIdentity). */
+  stat: string;
   sha256: string;
+}
+
+/** A hash an earlier run computed for this stat identity, if any (app/plugins/check-cache.ts). */
+export type KnownHash = (stat: string) => string | undefined;
+
+/** Device, inode, size, mtime and ctime: what must not change for a remembered hash to hold. */
+export function statIdentity(st: Stats): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
 }
 
 const UNTRUSTED_DETAIL = 'anyone who can write there can make logmill run their code';
@@ -52,20 +69,23 @@ export function sha256(bytes: Buffer): string {
 }
 
 /** Throws a Rejection if `file` may not be loaded; else what the worker must find when it loads it. */
-export function checkTrust(file: string, allowUntrusted: boolean): Verified {
+export function checkTrust(file: string, allowUntrusted: boolean, knownHash?: KnownHash): Verified {
   const real = realpathSync(file);
   if (!allowUntrusted) {
     const listedIn = realpathSync(path.dirname(file));
     checkDirectories(file, listedIn, 'its directory');
     if (path.dirname(real) !== listedIn) checkDirectories(file, path.dirname(real), 'the directory it links into');
   }
-  const { fd, bytes } = openRegular(real);
+  const fd = openRegularFd(real);
   try {
     const st = fstatSync(fd);
     if (!allowUntrusted) refuseUnsafe(file, st, 'its file', real, false);
-    const verified = { real, dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, sha256: sha256(bytes) };
-    checkLock(file, verified.sha256, allowUntrusted);
-    return verified;
+    const lockPath = path.join(path.dirname(file), LOCK_FILE);
+    const lock = readLock(file, lockPath, allowUntrusted);
+    const stat = statIdentity(st);
+    const hash = (!lock && knownHash?.(stat)) || sha256(readFileSync(fd));
+    if (lock) checkLock(file, lock, lockPath, hash);
+    return { real, dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, stat, sha256: hash };
   } finally {
     closeSync(fd);
   }
@@ -90,10 +110,21 @@ export function reopenVerified(file: string, v: Verified): { fd: number; bytes: 
 }
 
 /** Opens without following a final symlink; a non-regular file is an error (reported as "could not read"). */
-function openRegular(file: string): { fd: number; bytes: Buffer } {
+function openRegularFd(file: string): number {
   const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
     if (!fstatSync(fd).isFile()) throw new Error('not a regular file');
+    return fd;
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+}
+
+/** openRegularFd, and the file's content. */
+function openRegular(file: string): { fd: number; bytes: Buffer } {
+  const fd = openRegularFd(file);
+  try {
     return { fd, bytes: readFileSync(fd) };
   } catch (err) {
     closeSync(fd);
@@ -127,12 +158,9 @@ function refuseUnsafe(file: string, st: Stats, what: string, target: string, sti
   }
 }
 
-/** The lock file beside `file`, if any, must be trustworthy itself and pin exactly `actual`. */
-function checkLock(file: string, actual: string, allowUntrusted: boolean): void {
+/** The lock file beside `file` (read and checked by readLock) must pin exactly `actual`. */
+function checkLock(file: string, lock: LockData, lockPath: string, actual: string): void {
   const shown = display(file);
-  const lockPath = path.join(path.dirname(file), LOCK_FILE);
-  const lock = readLock(file, lockPath, allowUntrusted);
-  if (!lock) return;
   const pinned = lock.plugins[path.basename(file)];
   if (typeof pinned !== 'string') {
     throw new Rejection(file, `plugin "${shown}" refused: not pinned in "${display(lockPath)}"`,
