@@ -7,7 +7,7 @@
 import { Severity, SEVERITY_NAMES } from '../../contract/severity.js';
 import { fieldValue, type LogRecord } from '../../contract/processor.js';
 import { FieldStats, GroupCounts } from './aggregates.js';
-import { patternKey, patternOf } from './patterns.js';
+import { patternKey, patternText } from './patterns.js';
 
 /**
  * Distinct patterns kept. When the map is full, the patterns seen only once
@@ -55,7 +55,7 @@ export class Summary {
   /** Records per time bucket, per severity; the bucket width grows (×60, ×24) when there are too many. */
   bucketUs = 1_000_000;
   readonly buckets = new Map<number, number[]>();
-  /** By patternKey: the pattern's text is built (patternOf) only when a key is first seen. */
+  /** By patternKey: the pattern's text is built (patternText) only when a key is first seen. */
   readonly patterns = new Map<number, PatternCount>();
   patternOverflow = 0;
   readonly fieldValues = new Map<string, Map<string, number>>();
@@ -89,7 +89,7 @@ export class Summary {
     if (known) known.count++;
     else {
       if (this.patterns.size >= MAX_PATTERNS) this.prunePatterns();
-      this.patterns.set(key, { pattern: patternOf(r.message), count: 1, example: example(r, file) });
+      this.patterns.set(key, { pattern: patternText(r.message), count: 1, example: example(r, file) });
     }
 
     for (const [name, counts] of this.fieldValues) {
