@@ -48,6 +48,14 @@ export interface DecodeOptions {
    * an earlier call, fails here instead of producing misplaced records.
    */
   inputLength?: number;
+  /**
+   * Emit one BatchRecord, overwritten for each record of the batch: nothing
+   * is allocated per record, and the message is decoded only when read. A
+   * record is valid only during its `emit` call: copy what is kept. Fields
+   * are lazy as with `lazyFields`. For `analyze`, whose summary reads the
+   * message's bytes for its pattern (BatchRecord.messageAt).
+   */
+  reuse?: boolean;
 }
 
 /** Buffer's own decoder, without the argument checks of `toString` (which cost more than the decoding of a short string). */
@@ -93,6 +101,81 @@ class LazyRecord implements LogRecord {
 }
 
 /**
+ * The one record a `reuse` decode emits, set anew for each record. While its
+ * batch is being decoded, `bytes[messageAt, messageAt + messageLength)` are
+ * its message's UTF-8 bytes; `message` decodes them when first read.
+ */
+export class BatchRecord implements LogRecord {
+  time: number | null = null;
+  severity: Severity = Severity.Unknown;
+  severityText = '';
+  line = 0;
+  offset = 0;
+  malformed = false;
+  messageAt = 0;
+  messageLength = 0;
+  private text: string | undefined = undefined;
+  private decoded: Record<string, string> | undefined = undefined;
+  private fieldsAt = 0;
+  private fieldCount = 0;
+
+  constructor(private readonly view: BatchView) {}
+
+  /** The batch buffer, while the record is live (its emit call). */
+  get bytes(): Buffer {
+    return this.view.buf;
+  }
+
+  /** True during the record's emit call: its bytes are the batch's. */
+  get live(): boolean {
+    return this.view.live;
+  }
+
+  set(time: number | null, severity: Severity, severityText: string, line: number, offset: number, malformed: boolean,
+    messageAt: number, messageLength: number, fieldsAt: number, fieldCount: number): void {
+    this.time = time;
+    this.severity = severity;
+    this.severityText = severityText;
+    this.line = line;
+    this.offset = offset;
+    this.malformed = malformed;
+    this.messageAt = messageAt;
+    this.messageLength = messageLength;
+    this.text = undefined;
+    this.decoded = undefined;
+    this.fieldsAt = fieldsAt;
+    this.fieldCount = fieldCount;
+  }
+
+  get message(): string {
+    if (this.text !== undefined) return this.text;
+    if (!this.view.live) throw new BatchError('message of a reused batch record read after its batch was done (read it in the emit callback)');
+    const n = this.messageLength;
+    this.text = n === 0 ? '' : (this.view.buf as Buffer & Utf8Slicer).utf8Slice(this.messageAt, this.messageAt + n);
+    return this.text;
+  }
+
+  set message(value: string) {
+    this.text = value;
+  }
+
+  get fields(): Record<string, string> {
+    if (this.decoded !== undefined) return this.decoded;
+    if (!this.view.live) throw new BatchError('fields of a reused batch record read after its batch was done (read them in the emit callback)');
+    this.decoded = decodeFields(this.view.buf as Buffer & Utf8Slicer, this.fieldsAt, this.fieldCount);
+    return this.decoded;
+  }
+
+  set fields(value: Record<string, string>) {
+    this.decoded = value;
+  }
+
+  toJSON(): LogRecord {
+    return { time: this.time, severity: this.severity, severityText: this.severityText, message: this.message, fields: this.fields, line: this.line, offset: this.offset, malformed: this.malformed };
+  }
+}
+
+/**
  * Short ASCII strings (severity texts: `INFO`, `SEVERE`, `E`) decoded once:
  * up to 7 bytes of 7 bits and the length pack exactly into a number key.
  */
@@ -125,7 +208,8 @@ export function decodeBatch(buf: Buffer, offsetBase: number, emit: (r: LogRecord
   const { count, byteLength } = readBatchHeader(buf);
   if (byteLength > buf.length) throw new BatchError(`record batch claims ${byteLength} bytes but the buffer holds ${buf.length}`);
   const b = buf as Buffer & Utf8Slicer;
-  const view: BatchView | null = options?.lazyFields ? { buf, live: true } : null;
+  const view: BatchView | null = options?.lazyFields || options?.reuse ? { buf, live: true } : null;
+  const reused = options?.reuse ? new BatchRecord(view!) : null;
   const inputLength = options?.inputLength;
   let previous = 0;
   try {
@@ -159,6 +243,12 @@ export function decodeBatch(buf: Buffer, offsetBase: number, emit: (r: LogRecord
       const severityText = n === 0 ? '' : n <= 7 ? shortString(b, p + 4, n) : b.utf8Slice(p + 4, p + 4 + n);
       p += 4 + n;
       n = b.readUInt32LE(p);
+      if (reused !== null) {
+        reused.set(time, severity, severityText, line, offset, malformed, p + 4, n, p + 4 + n, fieldCount);
+        emit(reused);
+        pos = end;
+        continue;
+      }
       const message = n === 0 ? '' : b.utf8Slice(p + 4, p + 4 + n);
       p += 4 + n;
       if (view !== null) emit(new LazyRecord(time, severity, severityText, message, line, offset, malformed, view, p, fieldCount));

@@ -6,8 +6,9 @@
  */
 import { Severity, SEVERITY_NAMES } from '../../contract/severity.js';
 import { fieldValue, type LogRecord } from '../../contract/processor.js';
+import { BatchRecord } from '../../contract/batch.js';
 import { FieldStats, GroupCounts } from './aggregates.js';
-import { patternKey, patternText } from './patterns.js';
+import { patternKey, patternKeyOfBytes, patternText } from './patterns.js';
 
 /**
  * Distinct patterns kept. When the map is full, the patterns seen only once
@@ -55,6 +56,9 @@ export class Summary {
   /** Records per time bucket, per severity; the bucket width grows (×60, ×24) when there are too many. */
   bucketUs = 1_000_000;
   readonly buckets = new Map<number, number[]>();
+  /** The bucket the last timed record went to, and its counts (null after the buckets changed). */
+  private lastBucket = 0;
+  private lastCounts: number[] | null = null;
   /** By patternKey: the pattern's text is built (patternText) only when a key is first seen. */
   readonly patterns = new Map<number, PatternCount>();
   patternOverflow = 0;
@@ -80,11 +84,19 @@ export class Summary {
     if (r.time !== null) {
       if (this.firstTime === null || r.time < this.firstTime) this.firstTime = r.time;
       if (this.lastTime === null || r.time > this.lastTime) this.lastTime = r.time;
-      this.bucket(Math.floor(r.time / this.bucketUs))[r.severity]++;
+      const b = Math.floor(r.time / this.bucketUs);
+      // Records come mostly in time order: the last bucket is usually this one (no map lookup).
+      if (b !== this.lastBucket || this.lastCounts === null) {
+        this.lastCounts = this.bucket(b);
+        this.lastBucket = b;
+      }
+      this.lastCounts[r.severity]++;
       if (this.buckets.size > MAX_BUCKETS) this.coarsen();
     } else this.untimed++;
 
-    const key = patternKey(r.message);
+    // A plugin's record: its message's bytes, not a string (-1: not ASCII, read the string).
+    let key = r instanceof BatchRecord && r.live ? patternKeyOfBytes(r.bytes, r.messageAt, r.messageLength) : -1;
+    if (key < 0) key = patternKey(r.message);
     const known = this.patterns.get(key);
     if (known) known.count++;
     else {
@@ -134,6 +146,7 @@ export class Summary {
   private coarsen(): void {
     const factor = this.bucketUs < 3_600_000_000 ? 60 : 24; // 1s → 1m → 1h → 1d
     this.bucketUs *= factor;
+    this.lastCounts = null;
     const old = [...this.buckets];
     this.buckets.clear();
     for (const [b, counts] of old) this.addBucket(Math.floor(b / factor), counts);
@@ -179,6 +192,7 @@ export class Summary {
 
   /** Makes this summary fit for a structured clone (its sketches as bytes); revive() undoes it. */
   pack(): this {
+    this.lastCounts = null;
     this.stats?.pack();
     this.countBy?.pack();
     return this;
