@@ -110,7 +110,7 @@ function asLevel(head: string, i: number, end: number): FoundSeverity | null {
 function slotLevel(head: string): FoundSeverity | null {
   let i = 0;
   while (i < head.length && ' \t:-|[]'.includes(head[i])) i++;
-  const vm = (VMWARE.lastIndex = i, VMWARE.exec(head));
+  const vm = head.charCodeAt(i + 2) === 40 /* ( */ ? (VMWARE.lastIndex = i, VMWARE.exec(head)) : null;
   if (vm && VMWARE_LEVELS[vm[1]] !== undefined) {
     return { text: vm[1], severity: VMWARE_LEVELS[vm[1]], leading: true, end: i + vm[0].length };
   }
