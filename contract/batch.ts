@@ -216,7 +216,7 @@ export function decodeBatch(buf: Buffer, offsetBase: number, emit: (r: LogRecord
     let pos = BATCH_HEADER;
     for (let i = 0; i < count; i++) {
       if (pos + RECORD_HEADER > byteLength) throw new BatchError(`record ${i + 1} of ${count} starts past the end of the batch`);
-      const length = b.readUInt32LE(pos);
+      const length = u32(b, pos);
       const end = pos + length;
       if (length === 0) throw new BatchError(`record ${i + 1} of ${count} is empty (length 0): the header claims more records than the plugin wrote`);
       if (length < RECORD_HEADER || end > byteLength) throw new BatchError(`record ${i + 1} has length ${length}, outside the batch`);
@@ -224,9 +224,9 @@ export function decodeBatch(buf: Buffer, offsetBase: number, emit: (r: LogRecord
       const severity = sev <= Severity.Fatal ? sev : Severity.Unknown;
       const flags = b[pos + 5];
       const fieldCount = b[pos + 6] | (b[pos + 7] << 8);
-      const time = flags & FLAG_HAS_TIME ? b.readUInt32LE(pos + 8) + b.readInt32LE(pos + 12) * 4294967296 : null;
-      const line = b.readUInt32LE(pos + 16) + b.readUInt32LE(pos + 20) * 4294967296;
-      const relative = b.readUInt32LE(pos + 24) + b.readUInt32LE(pos + 28) * 4294967296;
+      const time = flags & FLAG_HAS_TIME ? u32(b, pos + 8) + i32(b, pos + 12) * 4294967296 : null;
+      const line = u32(b, pos + 16) + u32(b, pos + 20) * 4294967296;
+      const relative = u32(b, pos + 24) + u32(b, pos + 28) * 4294967296;
       if (inputLength !== undefined) previous = checkOffset(relative, previous, inputLength, i);
       const offset = offsetBase + relative;
       const malformed = (flags & FLAG_MALFORMED) !== 0;
@@ -239,10 +239,10 @@ export function decodeBatch(buf: Buffer, offsetBase: number, emit: (r: LogRecord
         pos = end;
         continue;
       }
-      let n = b.readUInt32LE(p);
+      let n = u32(b, p);
       const severityText = n === 0 ? '' : n <= 7 ? shortString(b, p + 4, n) : b.utf8Slice(p + 4, p + 4 + n);
       p += 4 + n;
-      n = b.readUInt32LE(p);
+      n = u32(b, p);
       if (reused !== null) {
         reused.set(time, severity, severityText, line, offset, malformed, p + 4, n, p + 4 + n, fieldCount);
         emit(reused);
@@ -259,6 +259,18 @@ export function decodeBatch(buf: Buffer, offsetBase: number, emit: (r: LogRecord
     if (view !== null) view.live = false;
   }
   return count;
+}
+
+/**
+ * The little-endian u32 / i32 at b[p]: what readUInt32LE / readInt32LE give,
+ * without their argument checks (each read here lies inside bounds checked
+ * before it; they were a tenth of decoding a batch).
+ */
+function u32(b: Uint8Array, p: number): number {
+  return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
+}
+function i32(b: Uint8Array, p: number): number {
+  return b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24);
 }
 
 /** Throws unless record `i` starts inside the input and not before the record `previous` (offsets relative to the call's input); returns its offset. */
@@ -296,7 +308,7 @@ function overfullRecord(extra: number, fieldCount: number, line: number, offset:
 function checkStrings(b: Buffer, p: number, strings: number, end: number, i: number): number {
   for (let s = 0; s < strings; s++) {
     if (p + 4 > end) throw new BatchError(`record ${i + 1}: string runs past the record`);
-    const n = b.readUInt32LE(p);
+    const n = u32(b, p);
     p += 4;
     if (p + n > end) throw new BatchError(`record ${i + 1}: string of ${n} bytes runs past the record`);
     p += n;
@@ -309,10 +321,10 @@ function decodeFields(b: Buffer & Utf8Slicer, at: number, count: number): Record
   const fields = newFields<string>();
   let p = at;
   for (let f = 0; f < count; f++) {
-    const kn = b.readUInt32LE(p);
+    const kn = u32(b, p);
     const key = kn === 0 ? '' : b.utf8Slice(p + 4, p + 4 + kn);
     p += 4 + kn;
-    const vn = b.readUInt32LE(p);
+    const vn = u32(b, p);
     fields[key] = vn === 0 ? '' : b.utf8Slice(p + 4, p + 4 + vn);
     p += 4 + vn;
   }
