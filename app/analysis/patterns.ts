@@ -451,12 +451,33 @@ export function patternKeyOfBytes(buf: Uint8Array, at: number, length: number): 
   return hashScan();
 }
 
+/** Builds the pattern text of a replayed scan. */
+class TextSink implements PatternSink {
+  out = '';
+
+  literal(s: string, from: number, to: number): void {
+    this.out += s.slice(from, to);
+  }
+
+  mask(kind: number, s: string, from: number): void {
+    this.out += kind === Mask.Str ? s[from] + '…' + s[from] : MASK_TEXT[kind];
+  }
+}
+
 /** patternOf(message), by the scanner: for a key seen for the first time. */
 export function patternText(message: string): string {
-  let out = '';
-  scanPattern(message, {
-    literal: (s, from, to) => { out += s.slice(from, to); },
-    mask: (kind, s, from) => { out += kind === Mask.Str ? s[from] + '…' + s[from] : MASK_TEXT[kind]; },
-  });
-  return out;
+  loadString(message);
+  scan();
+  return lastPatternText(message);
+}
+
+/**
+ * patternText(message) when the last scan (patternKey, or patternKeyOfBytes
+ * that did not return -1) was of `message`: the text of the key just
+ * computed, without scanning again.
+ */
+export function lastPatternText(message: string): string {
+  const sink = new TextSink();
+  replay(message, sink);
+  return sink.out;
 }

@@ -8,7 +8,7 @@ import { Severity, SEVERITY_NAMES } from '../../contract/severity.js';
 import { fieldValue, type LogRecord } from '../../contract/processor.js';
 import { BatchRecord } from '../../contract/batch.js';
 import { FieldStats, GroupCounts } from './aggregates.js';
-import { patternKey, patternKeyOfBytes, patternText } from './patterns.js';
+import { lastPatternText, patternKey, patternKeyOfBytes } from './patterns.js';
 
 /**
  * Distinct patterns kept. When the map is full, the patterns seen only once
@@ -69,7 +69,7 @@ export class Summary {
   private lastCounts: number[] | null = null;
   /** Patterns last found by key, in front of `patterns` (add); dropped when patterns are pruned and before a clone. */
   private patternCache: PatternCache | null = null;
-  /** By patternKey: the pattern's text is built (patternText) only when a key is first seen. */
+  /** By patternKey: the pattern's text is built (lastPatternText, from the scan that made the key) only when a key is first seen. */
   readonly patterns = new Map<number, PatternCount>();
   patternOverflow = 0;
   readonly fieldValues = new Map<string, Map<string, number>>();
@@ -121,7 +121,7 @@ export class Summary {
     if (known) known.count++;
     else {
       if (this.patterns.size >= MAX_PATTERNS) this.prunePatterns();
-      this.patterns.set(key, { pattern: patternText(r.message), count: 1, example: example(r, file) });
+      this.patterns.set(key, { pattern: lastPatternText(r.message), count: 1, example: example(r, file) });
     }
 
     if (this.fields.length > 0) {

@@ -4,7 +4,7 @@
  * and for many generated ones built from the characters the masks care about.
  */
 import { describe, expect, it } from 'vitest';
-import { patternKey, patternKeyOfBytes, patternOf, patternText, scanPattern, type PatternSink } from '../../app/analysis/patterns.js';
+import { lastPatternText, patternKey, patternKeyOfBytes, patternOf, patternText, scanPattern, type PatternSink } from '../../app/analysis/patterns.js';
 
 const MASK_TEXT = ['<date>', '<time>', '<uuid>', '<ip>', '<hex>', '', '<num>'];
 
@@ -79,6 +79,9 @@ describe('scanPattern', () => {
       const firstLine = m.slice(0, Math.min(300, m.indexOf('\n') < 0 ? m.length : m.indexOf('\n')));
       if (/^[\x00-\x7f]*$/.test(firstLine)) {
         ascii++;
+        // The text of the key just made from the bytes, from that scan (what the summary stores for a new key).
+        const text = lastPatternText(m);
+        if (text !== patternOf(m)) expect({ message: m, text }).toEqual({ message: m, text: patternOf(m) });
         if (fromBytes !== patternKey(m)) expect({ message: m, key: fromBytes }).toEqual({ message: m, key: patternKey(m) });
       } else expect(fromBytes).toBe(-1);
       if (patternText(m) !== patternOf(m)) expect({ message: m, text: patternText(m) }).toEqual({ message: m, text: patternOf(m) });
