@@ -6,8 +6,9 @@
  */
 import { Severity, SEVERITY_NAMES } from '../../contract/severity.js';
 import { fieldValue, type LogRecord } from '../../contract/processor.js';
+import { BatchRecord } from '../../contract/batch.js';
 import { FieldStats, GroupCounts } from './aggregates.js';
-import { patternKey, patternOf } from './patterns.js';
+import { lastPatternText, patternKey, patternKeyOfBytes } from './patterns.js';
 
 /**
  * Distinct patterns kept. When the map is full, the patterns seen only once
@@ -45,6 +46,14 @@ export interface SummaryQuestions {
   stats?: string;
 }
 
+const CACHE_SLOTS = 4096;
+
+/** A direct-mapped cache of patterns by key: slot = the key's low bits. */
+class PatternCache {
+  readonly keys = new Float64Array(CACHE_SLOTS).fill(-1);
+  readonly values = new Array<PatternCount | undefined>(CACHE_SLOTS).fill(undefined);
+}
+
 export class Summary {
   records = 0;
   malformed = 0;
@@ -55,7 +64,12 @@ export class Summary {
   /** Records per time bucket, per severity; the bucket width grows (×60, ×24) when there are too many. */
   bucketUs = 1_000_000;
   readonly buckets = new Map<number, number[]>();
-  /** By patternKey: the pattern's text is built (patternOf) only when a key is first seen. */
+  /** The bucket the last timed record went to, and its counts (null after the buckets changed). */
+  private lastBucket = 0;
+  private lastCounts: number[] | null = null;
+  /** Patterns last found by key, in front of `patterns` (add); dropped when patterns are pruned and before a clone. */
+  private patternCache: PatternCache | null = null;
+  /** By patternKey: the pattern's text is built (lastPatternText, from the scan that made the key) only when a key is first seen. */
   readonly patterns = new Map<number, PatternCount>();
   patternOverflow = 0;
   readonly fieldValues = new Map<string, Map<string, number>>();
@@ -80,22 +94,42 @@ export class Summary {
     if (r.time !== null) {
       if (this.firstTime === null || r.time < this.firstTime) this.firstTime = r.time;
       if (this.lastTime === null || r.time > this.lastTime) this.lastTime = r.time;
-      this.bucket(Math.floor(r.time / this.bucketUs))[r.severity]++;
+      const b = Math.floor(r.time / this.bucketUs);
+      // Records come mostly in time order: the last bucket is usually this one (no map lookup).
+      if (b !== this.lastBucket || this.lastCounts === null) {
+        this.lastCounts = this.bucket(b);
+        this.lastBucket = b;
+      }
+      this.lastCounts[r.severity]++;
       if (this.buckets.size > MAX_BUCKETS) this.coarsen();
     } else this.untimed++;
 
-    const key = patternKey(r.message);
-    const known = this.patterns.get(key);
+    // A plugin's record: its message's bytes, not a string (-1: not ASCII, read the string).
+    let key = r instanceof BatchRecord && r.live ? patternKeyOfBytes(r.bytes, r.messageAt, r.messageLength) : -1;
+    if (key < 0) key = patternKey(r.message);
+    // The map's lookup by a 53-bit number key costs more than the scan: a direct-mapped cache goes first.
+    const cache = (this.patternCache ??= new PatternCache());
+    const slot = key & (CACHE_SLOTS - 1);
+    let known = cache.keys[slot] === key ? cache.values[slot] : undefined;
+    if (known === undefined) {
+      known = this.patterns.get(key);
+      if (known !== undefined) {
+        cache.keys[slot] = key;
+        cache.values[slot] = known;
+      }
+    }
     if (known) known.count++;
     else {
       if (this.patterns.size >= MAX_PATTERNS) this.prunePatterns();
-      this.patterns.set(key, { pattern: patternOf(r.message), count: 1, example: example(r, file) });
+      this.patterns.set(key, { pattern: lastPatternText(r.message), count: 1, example: example(r, file) });
     }
 
-    for (const [name, counts] of this.fieldValues) {
-      const v = fieldValue(r, name);
-      if (v === undefined) continue;
-      if (counts.has(v) || counts.size < MAX_FIELD_VALUES) counts.set(v, (counts.get(v) ?? 0) + 1);
+    if (this.fields.length > 0) {
+      for (const [name, counts] of this.fieldValues) {
+        const v = fieldValue(r, name);
+        if (v === undefined) continue;
+        if (counts.has(v) || counts.size < MAX_FIELD_VALUES) counts.set(v, (counts.get(v) ?? 0) + 1);
+      }
     }
     this.stats?.add(r);
     this.countBy?.add(r, file);
@@ -109,6 +143,7 @@ export class Summary {
 
   /** Drops the rarest patterns (count 1, then 2, ...) until a quarter of the map is free. */
   private prunePatterns(): void {
+    this.patternCache = null; // it may hold dropped patterns
     for (let threshold = 1; this.patterns.size > (MAX_PATTERNS * 3) / 4; threshold++) {
       for (const [key, p] of this.patterns) {
         if (p.count <= threshold) {
@@ -134,6 +169,7 @@ export class Summary {
   private coarsen(): void {
     const factor = this.bucketUs < 3_600_000_000 ? 60 : 24; // 1s → 1m → 1h → 1d
     this.bucketUs *= factor;
+    this.lastCounts = null;
     const old = [...this.buckets];
     this.buckets.clear();
     for (const [b, counts] of old) this.addBucket(Math.floor(b / factor), counts);
@@ -179,6 +215,8 @@ export class Summary {
 
   /** Makes this summary fit for a structured clone (its sketches as bytes); revive() undoes it. */
   pack(): this {
+    this.lastCounts = null;
+    this.patternCache = null;
     this.stats?.pack();
     this.countBy?.pack();
     return this;

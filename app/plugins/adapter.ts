@@ -56,7 +56,22 @@ export class NativeProcessor implements Processor {
       this.lib.free(h);
       throw err;
     }
-    return new NativeStream(this.lib, h, `plugin ${this.name}`, options.source);
+    return new NativeStream(this.lib, h, `plugin ${this.name}`, options.source, this.reuseRecords);
+  }
+
+  /** Whether this processor's streams emit one reused record per batch (withReusedRecords). */
+  private reuseRecords = false;
+
+  /**
+   * This processor, with streams that emit one BatchRecord overwritten for
+   * each record (contract/batch.ts, `reuse`): no object or message string per
+   * record. For a caller that keeps nothing of a record past its emit call
+   * (analyze's summary copies its examples); `parse` keeps the plain path.
+   */
+  withReusedRecords(): NativeProcessor {
+    const reusing = Object.create(this) as NativeProcessor;
+    reusing.reuseRecords = true;
+    return reusing;
   }
 
   /** Releases the probe handle and the library; no stream may be open. */
@@ -80,6 +95,7 @@ class NativeStream implements ParseStream {
     /** `plugin NAME`, how errors are tagged. */
     private readonly name: string,
     private readonly source: string,
+    private readonly reuse: boolean,
   ) {}
 
   parse(input: Buffer, eof: boolean, emit: RecordSink): number {
@@ -129,7 +145,7 @@ class NativeStream implements ParseStream {
   private decode(base: number, inputLength: number, emit: RecordSink): void {
     try {
       // Fields are decoded only if read (analyze reads them only for --field; parse reads them all).
-      decodeBatch(this.out, base, emit, { lazyFields: true, inputLength });
+      decodeBatch(this.out, base, emit, { lazyFields: true, inputLength, reuse: this.reuse });
     } catch (err) {
       if (!(err instanceof BatchError)) throw err;
       throw new ProcessorError(`malformed record batch: ${err.message} (a plugin bug)`, this.name, this.source);

@@ -109,8 +109,8 @@ function asLevel(head: string, i: number, end: number): FoundSeverity | null {
 /** The first word after the stamp, past separators: any case for the main level words, and ESXi's `In(14)`. */
 function slotLevel(head: string): FoundSeverity | null {
   let i = 0;
-  while (i < head.length && ' \t:-|[]'.includes(head[i])) i++;
-  const vm = (VMWARE.lastIndex = i, VMWARE.exec(head));
+  while (i < head.length && isSlotSeparator(head.charCodeAt(i))) i++;
+  const vm = head.charCodeAt(i + 2) === 40 /* ( */ ? (VMWARE.lastIndex = i, VMWARE.exec(head)) : null;
   if (vm && VMWARE_LEVELS[vm[1]] !== undefined) {
     return { text: vm[1], severity: VMWARE_LEVELS[vm[1]], leading: true, end: i + vm[0].length };
   }
@@ -119,9 +119,31 @@ function slotLevel(head: string): FoundSeverity | null {
   if (j === i) return null;
   const after = code(head, j);
   if (!AFTER.has(after)) return null;
+  if (j - i < SLOT_WORD_MIN || j - i > SLOT_WORD_MAX) return null;
   const word = head.slice(i, j);
-  if (!SLOT_WORDS.has(word.toLowerCase())) return null;
-  return { text: word, severity: normalizeSeverity(word), leading: true, end: after === 58 || after === 93 ? j + 1 : j };
+  const severity = slotSeverity(word);
+  if (severity === null) return null;
+  return { text: word, severity, leading: true, end: after === 58 || after === 93 ? j + 1 : j };
+}
+
+/** ` `, tab, `:`, `-`, `|`, `[`, `]`: what may stand between a stamp and its level slot. */
+function isSlotSeparator(c: number): boolean {
+  return c === 32 || c === 9 || c === 58 || c === 45 || c === 124 || c === 91 || c === 93;
+}
+
+const SLOT_WORD_MIN = Math.min(...[...SLOT_WORDS].map((w) => w.length));
+const SLOT_WORD_MAX = Math.max(...[...SLOT_WORDS].map((w) => w.length));
+/** A slot word as written -> its severity, or null when it is not a slot word (a line's first word repeats: looked up once). */
+const slotWords = new Map<string, Severity | null>();
+
+function slotSeverity(word: string): Severity | null {
+  let severity = slotWords.get(word);
+  if (severity === undefined) {
+    severity = SLOT_WORDS.has(word.toLowerCase()) ? normalizeSeverity(word) : null;
+    if (slotWords.size >= 4096) slotWords.clear();
+    slotWords.set(word, severity);
+  }
+  return severity;
 }
 
 /** RFC 5424 structured data: `[origin@6876 comp="x" level="INFO"]`. */

@@ -29,7 +29,7 @@
  * be in the future. All regexes are anchored (sticky) at one position and
  * have no nested quantifiers: a line costs a few anchored tries at its start.
  */
-import { findLeadingTime, parseTime, type Zone } from '../../contract/timestamps.js';
+import { compose, findLeadingTime, parseTime, type FoundTime, type Zone } from '../../contract/timestamps.js';
 import { normalizeSeverity, Severity } from '../../contract/severity.js';
 import { httpStatusSeverity } from './text-level.js';
 
@@ -112,6 +112,64 @@ function exec(re: RegExp, text: string, at: number): RegExpExecArray | null {
 
 const pad = (n: number | string, w = 2) => String(n).padStart(w, '0');
 
+const isDigitCode = (c: number) => c >= 48 && c <= 57;
+
+/** A date (y * 10000 + m * 100 + d) and its midnight UTC in µs. */
+export interface IsoDay {
+  key: number;
+  us: number;
+}
+
+/**
+ * The commonest stamp, `2026-11-23T00:00:00.003Z` (or with a space, a comma,
+ * 0 to 9 fraction digits), read without a regular expression: what
+ * findLeadingTime gives for it (the same checks, through compose for the
+ * date, which `day` remembers), or null to let findLeadingTime read the
+ * line. Nothing follows a `Z` in findLeadingTime's ISO shape, and amPm
+ * never reads a stamp with one.
+ */
+export function readIsoUtc(text: string, zone: Zone, day: IsoDay): FoundTime | null {
+  if (text.length < 20) return null;
+  const y = digits(text, 0, 4);
+  const mo = digits(text, 5, 2);
+  const d = digits(text, 8, 2);
+  const h = digits(text, 11, 2);
+  const mi = digits(text, 14, 2);
+  const sec = digits(text, 17, 2);
+  const t = text.charCodeAt(10);
+  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45
+    || (t !== 84 && t !== 32) || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return null;
+  let i = 19;
+  let fraction = 0;
+  const sep = text.charCodeAt(i);
+  if (sep === 46 || sep === 44) {
+    let n = 0;
+    for (i++; n < 10 && isDigitCode(text.charCodeAt(i)); i++, n++) if (n < 6) fraction = fraction * 10 + text.charCodeAt(i) - 48;
+    if (n === 0 || n > 9) return null;
+    for (let k = n; k < 6; k++) fraction *= 10;
+  }
+  if (text.charCodeAt(i) !== 90 /* Z */ || h > 23 || mi > 59 || sec > 60) return null;
+  const key = y * 10000 + mo * 100 + d;
+  if (key !== day.key) {
+    const midnight = compose(y, mo, d, 0, 0, 0, 0, 0, zone);
+    if (midnight === null) return null;
+    day.key = key;
+    day.us = midnight;
+  }
+  return { us: day.us + (h * 3600 + mi * 60 + (sec === 60 ? 59 : sec)) * 1_000_000 + fraction, length: i + 1 };
+}
+
+/** The decimal number of the `n` digits at text[at], or -1 if one is not a digit. */
+function digits(text: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    v = v * 10 + c - 48;
+  }
+  return v;
+}
+
 /**
  * Finds stamps in the lines of one stream, in order. It remembers the last
  * time it found, to date the stamps that lack a year or a date.
@@ -171,6 +229,10 @@ export class StampFinder {
   }
 
   private atStart(text: string, c: number): LineStamp | null {
+    if (c >= 48 && c <= 57) {
+      const utc = this.isoUtc(text);
+      if (utc) return utc;
+    }
     const lead = findLeadingTime(text, this.zone, this.refMs);
     if (lead) return this.amPm(text, 0, lead.us, lead.length) ?? { us: lead.us, end: lead.length, inside: false };
     if (c >= 48 && c <= 57) return this.digitStart(text);
@@ -183,6 +245,14 @@ export class StampFinder {
     }
     if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return this.letterStart(text);
     return null;
+  }
+
+  /** The day of the last isoUtc stamp: its date part is composed once per day, not per line. */
+  private readonly isoDay: IsoDay = { key: -1, us: 0 };
+
+  private isoUtc(text: string): LineStamp | null {
+    const found = readIsoUtc(text, this.zone, this.isoDay);
+    return found ? { us: found.us, end: found.length, inside: false } : null;
   }
 
   private digitStart(text: string): LineStamp | null {

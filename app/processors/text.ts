@@ -46,6 +46,18 @@ function takeNextLineLevel(record: LogRecord, text: string): boolean {
   return true;
 }
 
+/** Whether LEADING_SEPARATORS may match at the start of `text`: white space (or any non-ASCII), `:`, `-`, `|`, `]`. */
+function startsWithSeparator(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return c <= 32 || c >= 127 || c === 58 || c === 45 || c === 124 || c === 93;
+}
+
+/** Whether `text` starts with a visible ASCII character: then it is not blank (no trim needed to say so). */
+function startsVisibly(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return c > 32 && c < 127;
+}
+
 function startsWithLevel(text: string): boolean {
   const m = PYTHON_BASIC.exec(text);
   return m !== null && normalizeSeverity(m[1]) !== Severity.Unknown;
@@ -135,7 +147,7 @@ export class TextStream implements ParseStream {
         nextLine = line.hole ? line.number : line.number + 1;
         continue;
       }
-      if (text.trim() === '') {
+      if (!startsVisibly(text) && text.trim() === '') {
         // Blank lines never make records; inside a record they are kept only if more follows.
         if (!open) {
           consumed = line.next;
@@ -202,7 +214,7 @@ export class TextStream implements ParseStream {
         if (sev.leading) rest = rest.slice(sev.end);
       }
     }
-    const message = rest.replace(LEADING_SEPARATORS, '');
+    const message = startsWithSeparator(rest) ? rest.replace(LEADING_SEPARATORS, '') : rest;
     addKeyValues(message, fields);
     return {
       time: stamp?.us ?? null, severity, severityText, message, fields,

@@ -12,6 +12,11 @@ import { Summary } from '../analysis/summary.js';
 import { runInput, type RecordHandler } from '../pipeline.js';
 import type { Job, JobDone } from './protocol.js';
 
+/** A processor that can emit one reused record per batch (app/plugins/adapter.ts): the summary keeps no record. */
+interface ReusesRecords {
+  withReusedRecords(): Processor;
+}
+
 export async function analyzeJob(id: number, job: Job, processor: Processor, progress: (bytes: number) => void): Promise<JobDone> {
   const summary = new Summary({ fields: job.fields, countBy: job.countBy, stats: job.stats });
   const handler: RecordHandler = {
@@ -19,6 +24,7 @@ export async function analyzeJob(id: number, job: Job, processor: Processor, pro
     malformed: (r, from) => summary.addMalformed(r, from.name),
     afterChunk: (from) => progress(from.bytes),
   };
-  const { report, range } = await runInput(job.input, job.readAs, processor, job.settings, handler, job.range);
+  const source = 'withReusedRecords' in processor ? (processor as Processor & ReusesRecords).withReusedRecords() : processor;
+  const { report, range } = await runInput(job.input, job.readAs, source, job.settings, handler, job.range);
   return { type: 'done', id, report, range, summary: summary.pack() };
 }

@@ -4,7 +4,7 @@
  * and for many generated ones built from the characters the masks care about.
  */
 import { describe, expect, it } from 'vitest';
-import { patternKey, patternOf, scanPattern, type PatternSink } from '../../app/analysis/patterns.js';
+import { lastPatternText, patternKey, patternKeyOfBytes, patternOf, patternText, scanPattern, type PatternSink } from '../../app/analysis/patterns.js';
 
 const MASK_TEXT = ['<date>', '<time>', '<uuid>', '<ip>', '<hex>', '', '<num>'];
 
@@ -62,5 +62,37 @@ describe('scanPattern', () => {
     expect(patternKey('took 5s')).not.toBe(patternKey('took 5ms'));
     expect(patternKey('a "x"')).toBe(patternKey('a "y z"'));
     expect(patternKey('a "x"')).not.toBe(patternKey("a 'x'"));
+  });
+
+  it('keys a message from its UTF-8 bytes as from its string, and builds the text patternOf builds', () => {
+    const next = prng(11);
+    const batch = Buffer.alloc(4096, 0x41); // bytes around each message, as in a record batch
+    let ascii = 0;
+    for (let n = 0; n < 30000; n++) {
+      let m = '';
+      const parts = Math.floor(next() * 14);
+      for (let k = 0; k < parts; k++) m += PIECES[Math.floor(next() * PIECES.length)];
+      const at = 1 + Math.floor(next() * 100);
+      const length = batch.write(m, at);
+      batch[at + length] = 0x31; // a digit right after the message must not join its last mask
+      const fromBytes = patternKeyOfBytes(batch, at, length);
+      const firstLine = m.slice(0, Math.min(300, m.indexOf('\n') < 0 ? m.length : m.indexOf('\n')));
+      if (/^[\x00-\x7f]*$/.test(firstLine)) {
+        ascii++;
+        // The text of the key just made from the bytes, from that scan (what the summary stores for a new key).
+        const text = lastPatternText(m);
+        if (text !== patternOf(m)) expect({ message: m, text }).toEqual({ message: m, text: patternOf(m) });
+        if (fromBytes !== patternKey(m)) expect({ message: m, key: fromBytes }).toEqual({ message: m, key: patternKey(m) });
+      } else expect(fromBytes).toBe(-1);
+      if (patternText(m) !== patternOf(m)) expect({ message: m, text: patternText(m) }).toEqual({ message: m, text: patternOf(m) });
+    }
+    expect(ascii).toBeGreaterThan(10000);
+  });
+
+  it('reads bytes only up to the first line and its first 300 characters', () => {
+    const long = Buffer.from(`${'a'.repeat(300)} 12 é`);
+    expect(patternKeyOfBytes(long, 0, long.length)).toBe(patternKey(long.toString()));
+    const lines = Buffer.from('took 5 ms\nà 1');
+    expect(patternKeyOfBytes(lines, 0, lines.length)).toBe(patternKey('took 9 ms'));
   });
 });
