@@ -151,6 +151,8 @@ export async function visit(url: string, expressions: string[] = []): Promise<Pa
       child.kill('SIGKILL');
       await gone;
     }
-    rmSync(profile, { recursive: true, force: true });
+    // Chromium's helper processes may still be writing the profile for a moment
+    // after the browser exits (ENOTEMPTY seen on a loaded machine): retry.
+    rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
   }
 }
