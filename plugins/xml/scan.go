@@ -369,7 +369,14 @@ loop:
 			isRoot := false
 			if p.mode == modeProlog {
 				if isRecordName(localName(name)) {
+					// After a root was closed, a record start without a new root
+					// header is a record of that root (as a range of a split file
+					// sees the documents after the first: resync.go), not the
+					// start of root-less fragments.
 					p.mode = modeFragment
+					if p.rootName != "" {
+						p.mode = modeRoot
+					}
 				} else {
 					isRoot = true
 				}
