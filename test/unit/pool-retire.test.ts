@@ -5,7 +5,7 @@
  * partial summaries and writes the report (the peak of a split run).
  * While jobs are queued, a finished worker is kept and reused.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -54,6 +54,22 @@ describe('worker pool: idle workers end when no job waits', () => {
       // A later job still runs (on a new worker).
       const again = await pool.run(BUILTIN_KEY, rangeJob(file, size, 0, size));
       expect(again.report.records).toBe(4000);
+    } finally {
+      pool.close();
+    }
+  });
+
+  it('starts workers with their memory held near their live data (a small young generation, a 20 % old-generation growth, 2 malloc arenas)', async () => {
+    const pool = new Pool(1, { timeoutMs: 0 });
+    try {
+      const w = (await pool.dedicated(BUILTIN_KEY))!;
+      const pid = w.child.pid!;
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      expect(args).toContain('--max-semi-space-size=1');
+      expect(args).toContain('--heap-growing-percent=20');
+      const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      expect(env).toContain(process.env.MALLOC_ARENA_MAX ? `MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX}` : 'MALLOC_ARENA_MAX=2');
+      pool.giveBack(w);
     } finally {
       pool.close();
     }
