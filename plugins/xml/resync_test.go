@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -232,5 +233,28 @@ func TestResyncNoneInsideOneRecord(t *testing.T) {
 	rec := tricky[strings.Index(tricky, "payload"):strings.Index(tricky, "<!-- a comment")]
 	if j := resyncXML([]byte(rec)); j != -1 {
 		t.Fatalf("resync named %d: %q", j, head([]byte(rec[j:])))
+	}
+}
+
+// BenchmarkResync: one range start's resync on a 4 MiB window from the
+// middle of a real file, as logmill's findBoundary calls it.
+//
+//	LOGMILL_BENCH_XML=/work/main/bench/data/bench-xml-20000000-s1.xml go test -run '^$' -bench BenchmarkResync
+func BenchmarkResync(b *testing.B) {
+	file := os.Getenv("LOGMILL_BENCH_XML")
+	if file == "" {
+		b.Skip("set LOGMILL_BENCH_XML to an XML log file")
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	mid := len(data) / 2
+	window := data[mid : mid+4<<20]
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if resyncXML(window) < 0 {
+			b.Fatal("no boundary")
+		}
 	}
 }
