@@ -580,3 +580,17 @@ func BenchmarkFile(b *testing.B) {
 		}
 	}
 }
+
+// A log cut short gives the same malformed record whether or not its last
+// line ends with a newline (plugins check --sample feeds both).
+func TestCutShortWithOrWithoutNewline(t *testing.T) {
+	cut := julSample[:strings.Index(julSample, "<record>\n  <date>2026-11-23T05:54:41.5Z")] + "<record>\n  <date>2026-11-23T05:54:41.5Z</date>\n"
+	with := run(t, cut, 0, 1<<20)
+	without := run(t, strings.TrimSuffix(cut, "\n"), 0, 1<<20)
+	if fmt.Sprint(with) != fmt.Sprint(without) {
+		t.Fatalf("with the final newline:\n%+v\nwithout:\n%+v", with, without)
+	}
+	if last := with[len(with)-1]; !last.Malformed || !strings.HasSuffix(last.Fields, "</date>") {
+		t.Fatalf("last record: %+v", last)
+	}
+}
