@@ -62,16 +62,29 @@ func ProcessorResync(p unsafe.Pointer, data *C.uint8_t, dataLen C.int64_t) C.int
 // data[0], or -1 if none is certain in data.
 func resyncXML(data []byte) int {
 	var w walker
+	return w.resync(data)
+}
+
+func (w *walker) resync(data []byte) int {
 	for from := 1; from < len(data); {
 		k := bytes.IndexByte(data[from:], '<')
 		if k < 0 {
 			return -1
 		}
 		k += from
-		if k+1 < len(data) && isNameStart[data[k+1]] && w.recordAt(data, k) {
-			return k
-		}
 		from = k + 1
+		if k+1 < len(data) && isNameStart[data[k+1]] {
+			ok, past := w.recordAt(data, k)
+			if ok {
+				return k
+			}
+			// Every '<' before past is in the same CDATA section, comment or
+			// parent element as data[k]: judged the same, so not tried again
+			// (a long run of small siblings would cost a walk each).
+			if past > from {
+				from = past
+			}
+		}
 	}
 	return -1
 }
@@ -80,10 +93,14 @@ func resyncXML(data []byte) int {
 // of the open elements of the one being skipped.
 type walker struct {
 	stack [][]byte
+	tags  int // start tags walked over, in all: the cost of a resync
 }
 
 // recordAt judges the start tag at data[k] (see the comment at the top).
-func (w *walker) recordAt(data []byte, k int) bool {
+// When it is not a record start because of what the walk met at data[past]
+// (the text closing a CDATA section or comment, the end tag of a nested
+// parent), past says so; else past is 0.
+func (w *walker) recordAt(data []byte, k int) (ok bool, past int) {
 	j := k + 1
 	for j < len(data) && isName[data[j]] {
 		j++
@@ -104,44 +121,47 @@ func (w *walker) recordAt(data []byte, k int) bool {
 			i++
 		}
 		if i >= n {
-			return recordNamed || n-k >= limit
+			return recordNamed || n-k >= limit, 0
 		}
 		if in[i] != '<' {
-			return false // text between siblings: we were in a CDATA section, a comment or mixed content
+			return false, i // text between siblings: we were in a CDATA section, a comment or mixed content
 		}
 		if i+1 >= n {
-			return recordNamed || n-k >= limit
+			return recordNamed || n-k >= limit, 0
 		}
 		switch c := in[i+1]; {
 		case isNameStart[c]:
 			end, st := w.skipElement(in, i)
 			switch st {
 			case scanErr:
-				return false
+				return false, 0
 			case scanMore:
-				return recordNamed || n-k >= limit
+				return recordNamed || n-k >= limit, 0
 			}
 			i = end
 		case c == '/':
 			end, st := endTag(in, i)
 			switch st {
 			case scanErr:
-				return false
+				return false, 0
 			case scanMore:
-				return recordNamed || n-k >= limit
+				return recordNamed || n-k >= limit, 0
 			}
-			return afterParentEnd(data, end, recordNamed)
+			if afterParentEnd(data, end, recordNamed) {
+				return true, 0
+			}
+			return false, end
 		case c == '?' || c == '!':
 			end, st, _ := skipDecl(in, i)
 			switch st {
 			case scanErr:
-				return false
+				return false, 0
 			case scanMore:
-				return recordNamed || n-k >= limit
+				return recordNamed || n-k >= limit, 0
 			}
 			i = end
 		default:
-			return false
+			return false, 0
 		}
 	}
 }
@@ -226,6 +246,7 @@ func (w *walker) skipElement(in []byte, i int) (int, int) {
 			if st != scanOK {
 				return 0, st
 			}
+			w.tags++
 			if !self {
 				w.stack = append(w.stack, in[i+1:j])
 			}

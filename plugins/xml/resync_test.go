@@ -258,3 +258,26 @@ func BenchmarkResync(b *testing.B) {
 		}
 	}
 }
+
+// A range start inside a record holding a long run of small children: each
+// '<' of the run is a candidate whose walk goes to the run's end, so without
+// skipping what a rejected walk covered, a resync is quadratic (minutes for
+// 100 000 children). It must walk each tag a bounded number of times.
+func TestResyncLinearInLongRuns(t *testing.T) {
+	const children = 100000
+	var sb strings.Builder
+	sb.WriteString("<log>\n<record><data>")
+	for i := 0; i < children; i++ {
+		sb.WriteString("<v>1</v>")
+	}
+	sb.WriteString("</data></record>\n<record><message>x</message></record>\n</log>\n")
+	data := []byte(sb.String())
+	var w walker
+	j := w.resync(data[30:])
+	if want := strings.Index(sb.String(), "<record><message>") - 30; j != want {
+		t.Fatalf("resync named %d, want %d", j, want)
+	}
+	if w.tags > 3*children {
+		t.Fatalf("walked %d start tags for %d children", w.tags, children)
+	}
+}
