@@ -113,16 +113,22 @@ export function runPlanned(p: Planned, settings: RunSettings, make: (range?: Byt
  */
 export function rangeMismatch(p: Planned, results: readonly (RangeResult | undefined)[]): string | null {
   let expect: number | null | undefined; // undefined: range 0, which starts at byte 0
+  const who = p.processor?.origin.kind === 'plugin' ? `plugin ${p.processor.name}` : p.processor?.name;
   for (const r of results) {
     if (!r || (r.first === null && r.stop === null)) continue;
     const begins = r.first ?? r.stop;
     if (expect !== undefined && begins !== expect) {
-      const who = p.processor?.origin.kind === 'plugin' ? `plugin ${p.processor.name}` : p.processor?.name;
       return `[${who}] ${p.input.name}: split into byte ranges, the records do not line up: a range began at byte ${begins}, `
         + `but the range before it ${expect === null ? 'read to the end of the file' : `ended at the record at byte ${expect}`} `
         + '(the processor\'s resync took a byte inside a record for a boundary); no result for this file: run with --jobs 1';
     }
     expect = r.stop;
+  }
+  // The last range that read records stopped at one, but no range after it began there: its resync
+  // missed that record start, and the records from it to the end of the file were read by no range.
+  if (typeof expect === 'number') {
+    return `[${who}] ${p.input.name}: split into byte ranges, the records do not line up: a range ended at the record at byte ${expect}, `
+      + 'but no range after it began there (the processor\'s resync did not find that record start); no result for this file: run with --jobs 1';
   }
   return null;
 }

@@ -29,7 +29,7 @@ export interface Measurement {
   stderr: string;
 }
 
-interface ProcStat { pid: number; ppid: number; rssPages: number }
+interface ProcStat { pid: number; ppid: number; rssPages: number; comm: string }
 
 function readStat(pid: string): ProcStat | null {
   let text: string;
@@ -40,11 +40,20 @@ function readStat(pid: string): ProcStat | null {
   }
   const close = text.lastIndexOf(')');
   const f = text.slice(close + 2).split(' '); // f[0] is field 3 (state)
-  return { pid: Number(pid), ppid: Number(f[1]), rssPages: Number(f[21]) };
+  return { pid: Number(pid), ppid: Number(f[1]), rssPages: Number(f[21]), comm: text.slice(text.indexOf('(') + 1, close) };
 }
 
 /** Sum of RSS (bytes) over every descendant of `root` (not root itself). */
 export function treeRss(root: number): number {
+  let total = 0;
+  for (const p of treeProcesses(root)) total += p.rssBytes;
+  return total;
+}
+
+export interface ProcessRss { pid: number; ppid: number; comm: string; rssBytes: number }
+
+/** Every descendant of `root` (not root itself) with its RSS, parents before children. */
+export function treeProcesses(root: number): ProcessRss[] {
   const children = new Map<number, ProcStat[]>();
   for (const name of fs.readdirSync('/proc')) {
     const c = name.charCodeAt(0);
@@ -55,15 +64,15 @@ export function treeRss(root: number): number {
     if (list) list.push(st);
     else children.set(st.ppid, [st]);
   }
-  let total = 0;
+  const out: ProcessRss[] = [];
   const stack = [root];
   while (stack.length > 0) {
     for (const kid of children.get(stack.pop()!) ?? []) {
-      total += kid.rssPages * PAGE;
+      out.push({ pid: kid.pid, ppid: kid.ppid, comm: kid.comm, rssBytes: kid.rssPages * PAGE });
       stack.push(kid.pid);
     }
   }
-  return total;
+  return out;
 }
 
 export interface RunOptions {
@@ -71,6 +80,11 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Keep stdout (for the answer); stderr is always kept, the last 4 KiB. */
   captureStdout?: boolean;
+  /**
+   * Called with every sample's processes (bench/memtrace.ts): to see which
+   * process of the tree holds the memory at the peak, not just the sum.
+   */
+  onSample?: (ms: number, processes: ProcessRss[]) => void;
 }
 
 let runCounter = 0;
@@ -96,7 +110,10 @@ export function measure(cmd: string, args: string[], opts: RunOptions = {}): Pro
     let samples = 0;
     const sample = () => {
       if (child.pid === undefined) return;
-      const rss = treeRss(child.pid);
+      const procs = treeProcesses(child.pid);
+      let rss = 0;
+      for (const p of procs) rss += p.rssBytes;
+      opts.onSample?.(Number(process.hrtime.bigint() - t0) / 1e6, procs);
       samples++;
       if (rss > peak) peak = rss;
     };

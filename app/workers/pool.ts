@@ -3,7 +3,8 @@
  * in the main process. Workers are keyed by what they host: one plugin file
  * each (so at most one Go runtime per process), or none for the built-in
  * processors. At most `jobs` jobs run at once; idle workers are reused for
- * their key and retired when too many processes are alive. One worker
+ * their key and retired when too many processes are alive, or when a job
+ * ends and no other job waits. One worker
  * process, how it is started, watched and ended: app/workers/process.ts.
  */
 import type { PluginMeta } from '../plugins/discovery.js';
@@ -145,6 +146,7 @@ export class Pool {
         return msg as JobDone;
       } finally {
         this.release(w);
+        this.retireIdleIfNoWork();
       }
     } finally {
       this.running--;
@@ -256,6 +258,19 @@ export class Pool {
     const list = this.idle.get(w.key) ?? [];
     list.push(w);
     this.idle.set(w.key, list);
+  }
+
+  /**
+   * After a job: when no job waits, the idle workers have nothing left to do
+   * (commands queue all their jobs at once, after planning), so they end now
+   * instead of at close(). Each holds ~90 MB (a Node heap, its read and batch
+   * buffers, the plugin's runtime) that would otherwise still count while the
+   * main process merges the partial summaries and writes the report: with
+   * --jobs 2 that was the peak of the whole run (bench/memtrace.ts).
+   */
+  private retireIdleIfNoWork(): void {
+    if (this.queue.length > 0) return;
+    for (const list of [...this.idle.values()]) for (const w of [...list]) this.retire(w);
   }
 
   private retire(w: Worker): void {

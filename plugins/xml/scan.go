@@ -61,7 +61,8 @@ package main
 //
 // Malformed input (mismatched or broken tags, a stray '<', text outside
 // records, an element unterminated at eof) becomes one MALFORMED record with
-// the reason, field raw = the first 200 bytes, and the line where it began;
+// the reason, field raw = its first 200 bytes (trailing whitespace trimmed),
+// and the line where it began;
 // scanning resynchronizes at the next start tag of a record (same element
 // name) or the root end tag.
 
@@ -369,7 +370,14 @@ loop:
 			isRoot := false
 			if p.mode == modeProlog {
 				if isRecordName(localName(name)) {
+					// After a root was closed, a record start without a new root
+					// header is a record of that root (as a range of a split file
+					// sees the documents after the first: resync.go), not the
+					// start of root-less fragments.
 					p.mode = modeFragment
+					if p.rootName != "" {
+						p.mode = modeRoot
+					}
 				} else {
 					isRoot = true
 				}
@@ -569,6 +577,11 @@ func findTagEnd(in []byte, j int) (int, bool, int) {
 // emitMalformed emits a MALFORMED record for in[start:end].
 func (p *xmlParser) emitMalformed(in []byte, start, end int, line uint64, reason string, sink recordSink) bool {
 	raw := in[start:end]
+	// Trailing whitespace is not the record's: without it, a file cut short
+	// gives the same record whether or not it ends with a newline.
+	for len(raw) > 0 && isSpace[raw[len(raw)-1]] {
+		raw = raw[:len(raw)-1]
+	}
 	if len(raw) > rawMax {
 		cut := rawMax // do not cut a UTF-8 sequence in two
 		for cut > rawMax-3 && !utf8.RuneStart(raw[cut]) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -536,5 +537,60 @@ func BenchmarkLog4j(b *testing.B) {
 			}
 			in = in[n:]
 		}
+	}
+}
+
+// BenchmarkFile measures the plugin alone on a real file, fed in 4 MiB
+// chunks as logmill feeds it (without the C boundary):
+//
+//	LOGMILL_BENCH_XML=/work/main/bench/data/bench-xml-20000000-s1.xml go test -run '^$' -bench BenchmarkFile
+func BenchmarkFile(b *testing.B) {
+	file := os.Getenv("LOGMILL_BENCH_XML")
+	if file == "" {
+		b.Skip("set LOGMILL_BENCH_XML to an XML log file")
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := make([]byte, 4<<20)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		x := NewProcessor()
+		pos := 0
+		for pos < len(data) {
+			end := pos + 4<<20
+			if end > len(data) {
+				end = len(data)
+			}
+			n, err := x.Parse(data[pos:end], end == len(data), logmill.NewBatch(out))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if n == 0 && end < len(data) {
+				end = len(data) // a record longer than a chunk: give it all
+				n, err = x.Parse(data[pos:end], true, logmill.NewBatch(out))
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			pos += n
+		}
+	}
+}
+
+// A log cut short gives the same malformed record whether or not its last
+// line ends with a newline (plugins check --sample feeds both).
+func TestCutShortWithOrWithoutNewline(t *testing.T) {
+	cut := julSample[:strings.Index(julSample, "<record>\n  <date>2026-11-23T05:54:41.5Z")] + "<record>\n  <date>2026-11-23T05:54:41.5Z</date>\n"
+	with := run(t, cut, 0, 1<<20)
+	without := run(t, strings.TrimSuffix(cut, "\n"), 0, 1<<20)
+	if fmt.Sprint(with) != fmt.Sprint(without) {
+		t.Fatalf("with the final newline:\n%+v\nwithout:\n%+v", with, without)
+	}
+	if last := with[len(with)-1]; !last.Malformed || !strings.HasSuffix(last.Fields, "</date>") {
+		t.Fatalf("last record: %+v", last)
 	}
 }
