@@ -20,6 +20,7 @@ export const MAX_LINE_BYTES = 8 << 20;
 export const KEEP_BYTES = 64 << 10;
 
 export interface Line {
+  /** The line's text; '' when the walk was asked not to decode (`lines(input, eof, false)`): then read bytes start..end. */
   text: string;
   /** The start of an over-long line: only its first KEEP_BYTES are in `text`. */
   truncated?: boolean;
@@ -29,6 +30,8 @@ export interface Line {
   hole?: boolean;
   /** Byte offset of the line start within the input (after a hole of NULs before it). */
   start: number;
+  /** Byte offset where `text` ends within the input (before the newline and a CR before it; KEEP_BYTES in when truncated). */
+  end: number;
   /** Byte offset just past the line's newline (or the input end at eof). */
   next: number;
   /** Absolute 1-based line number. */
@@ -55,9 +58,11 @@ export class LineCursor {
   /**
    * Yields every complete line of `input` (a final unterminated one only at
    * eof). A processor may leave lines unconsumed (an open multi-line record);
-   * it says where the next input starts with `resumeAt`.
+   * it says where the next input starts with `resumeAt`. With `decode`
+   * false, a line's `text` is left '' (its bytes are start..end): for a
+   * processor that reads the bytes itself.
    */
-  *lines(input: Buffer, eof: boolean): Generator<Line> {
+  *lines(input: Buffer, eof: boolean, decode = true): Generator<Line> {
     const checkUtf8 = !isUtf8(input);
     let pos = 0;
     let number = this.lineBase;
@@ -67,7 +72,7 @@ export class LineCursor {
       const next = nl >= 0 ? nl + 1 : input.length;
       const line = this.skippingLine;
       if (ends) this.skippingLine = 0;
-      yield { text: '', skip: true, start: 0, next, number: line };
+      yield { text: '', skip: true, start: 0, end: 0, next, number: line };
       if (!ends) return;
       pos = next;
       number = line + 1;
@@ -79,7 +84,7 @@ export class LineCursor {
         const end = nulRunEnd(input, pos);
         this.countHole(pos, end);
         if (end === input.length && !eof) {
-          yield { text: '', skip: true, hole: true, start: pos, next: end, number };
+          yield { text: '', skip: true, hole: true, start: pos, end: pos, next: end, number };
           return;
         }
         pos = end;
@@ -90,7 +95,7 @@ export class LineCursor {
         // Over-long: yield its start now, skip the rest as it arrives.
         if (this.truncatedLines++ === 0) this.firstTruncatedLine = number;
         this.skippingLine = number;
-        yield { text: input.toString('utf8', pos, pos + KEEP_BYTES), truncated: true, start: pos, next: input.length, number };
+        yield { text: decode ? input.toString('utf8', pos, pos + KEEP_BYTES) : '', truncated: true, start: pos, end: pos + KEEP_BYTES, next: input.length, number };
         return;
       }
       if (nl < 0) {
@@ -99,7 +104,7 @@ export class LineCursor {
       }
       if (nl - pos > MAX_LINE_BYTES) {
         if (this.truncatedLines++ === 0) this.firstTruncatedLine = number;
-        yield { text: input.toString('utf8', pos, pos + KEEP_BYTES), truncated: true, start: pos, next: Math.min(nl + 1, input.length), number };
+        yield { text: decode ? input.toString('utf8', pos, pos + KEEP_BYTES) : '', truncated: true, start: pos, end: pos + KEEP_BYTES, next: Math.min(nl + 1, input.length), number };
         pos = nl + 1;
         number++;
         continue;
@@ -110,7 +115,7 @@ export class LineCursor {
         if (this.invalidUtf8Lines++ === 0) this.firstInvalidUtf8Line = number;
       }
       if (number > this.checkedThrough) this.checkedThrough = number;
-      yield { text: input.toString('utf8', pos, end), start: pos, next: Math.min(nl + 1, input.length), number };
+      yield { text: decode ? input.toString('utf8', pos, end) : '', start: pos, end, next: Math.min(nl + 1, input.length), number };
       pos = nl + 1;
       number++;
     }
@@ -166,13 +171,27 @@ export function afterHole(data: Buffer): number {
  * consumed and tells the cursor where the next input starts.
  */
 export function forEachRecordLine(cursor: LineCursor, input: Buffer, eof: boolean, record: (text: string, number: number, start: number) => void): number {
+  return walkLines(cursor, input, eof, true, (line) => {
+    if (line.text.trim() !== '') record(line.text, line.number, line.start);
+  });
+}
+
+/**
+ * Like forEachRecordLine, for a processor that reads a line's bytes itself
+ * (input[start..end)) and decodes only what it keeps: every line is passed,
+ * blank or not (the processor decides, as `text.trim() === ''` would).
+ */
+export function forEachLineSpan(cursor: LineCursor, input: Buffer, eof: boolean, record: (start: number, end: number, number: number) => void): number {
+  return walkLines(cursor, input, eof, false, (line) => record(line.start, line.end, line.number));
+}
+
+function walkLines(cursor: LineCursor, input: Buffer, eof: boolean, decode: boolean, visit: (line: Line) => void): number {
   let consumed = 0;
   let next = -1;
-  for (const line of cursor.lines(input, eof)) {
+  for (const line of cursor.lines(input, eof, decode)) {
     consumed = line.next;
     next = line.hole ? line.number : line.number + 1;
-    if (line.text.trim() === '') continue;
-    record(line.text, line.number, line.start);
+    if (!line.skip) visit(line);
   }
   if (eof) consumed = input.length;
   if (next > 0) cursor.resumeAt(next, consumed);
