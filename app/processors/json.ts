@@ -69,15 +69,16 @@ export class JsonStream implements ParseStream {
   private consumedTotal = 0;
   private readonly ctx: ReadContext;
   private readonly times = new TimeRangeGuard();
-  private readonly fast: FastLineReader;
+  /** Undefined: every line goes through JSON.parse (the reference the fast path is tested against). */
+  private readonly fast: FastLineReader | undefined;
   // State of the value scanner (mode 'values'), kept across calls.
   private line = 1;
   private inArray = false;
   private arrayClosed = false;
 
-  constructor(zone: Zone) {
+  constructor(zone: Zone, options: { fastLines?: boolean } = {}) {
     this.ctx = { zone, refMs: Date.now() };
-    this.fast = new FastLineReader(this.ctx, this.times);
+    this.fast = options.fastLines === false ? undefined : new FastLineReader(this.ctx, this.times);
   }
 
   parse(input: Buffer, eof: boolean, emit: RecordSink): number {
@@ -104,7 +105,7 @@ export class JsonStream implements ParseStream {
     try {
       return forEachLineSpan(this.cursor, input, eof, (start, end, number) => {
         const offset = this.consumedTotal + start;
-        if (fast.read(input, start, end)) {
+        if (fast?.read(input, start, end)) {
           bytes ??= new LineBytes(input);
           read = end;
           emit(new JsonRecord(fast.time, fast.severity, fast.severityText, fast.message, number, offset, bytes, fast.used, start, end));
