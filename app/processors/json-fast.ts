@@ -18,6 +18,7 @@ import type { TimeRangeGuard } from '../../contract/timestamps.js';
 import { OTLP_KEY } from './json-otlp.js';
 import { Interned, Kind, LineScanner, Members } from './json-scan.js';
 import { LEVEL_KEYS, MESSAGE_KEYS, type ReadContext, SCHEMA_KEYS, scalarText, TIME_KEYS, timeOf } from './json-schemas.js';
+import { IsoTimeReader } from './json-time.js';
 import { levelSeverity } from './levels.js';
 
 /** What the generic rules make of a top-level key, worked out once per distinct key. */
@@ -80,6 +81,7 @@ export class FastLineReader {
   private readonly lastTime = new Int32Array(TIME_KEYS.length);
   private readonly lastLevel = new Int32Array(LEVEL_KEYS.length);
   private readonly lastMessage = new Int32Array(MESSAGE_KEYS.length);
+  private readonly iso: IsoTimeReader;
   /** `used` lists by the keys that gave time, level and message, shared by the records. */
   private readonly usedLists = new Map<number, readonly string[]>();
 
@@ -91,7 +93,9 @@ export class FastLineReader {
   used: readonly string[] = [];
 
   /** `times` range-checks the times read, as it does the parsed path's (the same guard, for one count of dropped times). */
-  constructor(private readonly ctx: ReadContext, private readonly times: TimeRangeGuard) {}
+  constructor(private readonly ctx: ReadContext, private readonly times: TimeRangeGuard) {
+    this.iso = new IsoTimeReader(ctx.zone);
+  }
 
   /** Reads buf[start..end) into the fields above; false when json.ts must parse the line instead. */
   read(buf: Buffer, start: number, end: number): boolean {
@@ -130,7 +134,7 @@ export class FastLineReader {
     if ((timeAt >= 0 && m.kinds[timeAt] === Kind.Array) || (levelAt >= 0 && m.kinds[levelAt] === Kind.Array)
       || (messageAt >= 0 && m.kinds[messageAt] === Kind.Array)) return false;
 
-    this.time = timeAt >= 0 ? this.times.check(timeOf(this.value(buf, timeAt), this.ctx)) : null;
+    this.time = timeAt >= 0 ? this.times.check(this.timeAt(buf, timeAt)) : null;
     if (levelAt >= 0) {
       const level = this.levelValue(buf, levelAt);
       let severity = level.severity[levelKey];
@@ -172,6 +176,15 @@ export class FastLineReader {
     if (kind === Kind.True) return true;
     if (kind === Kind.False) return false;
     return Number(buf.toString('latin1', m.starts[at], m.ends[at]));
+  }
+
+  /** timeOf the value of member `at`: a usual stamp read from its bytes, anything else by timeOf. */
+  private timeAt(buf: Buffer, at: number): number | null {
+    if (this.members.kinds[at] === Kind.String) {
+      const us = this.iso.read(buf, this.members.starts[at], this.members.ends[at]);
+      if (us !== undefined) return us;
+    }
+    return timeOf(this.value(buf, at), this.ctx);
   }
 
   /** scalarText of member `at`. */

@@ -4,14 +4,16 @@
  * (escapes, unicode, surrogates, every form of number, nesting, duplicate
  * keys, whitespace, case variants of the usual keys, schema keys, and
  * invalid lines of many kinds) every record, malformed or not, and every
- * note must be the same whichever path read it.
+ * note must be the same whichever path read it. The same for time values
+ * read from their bytes (json-time.ts) against parseTimeField.
  */
 import { describe, expect, it } from 'vitest';
 import { FastLineReader } from '../../app/processors/json-fast.js';
 import { Interned, LineScanner, Members } from '../../app/processors/json-scan.js';
+import { IsoTimeReader } from '../../app/processors/json-time.js';
 import { JsonStream } from '../../app/processors/json.js';
 import type { LogRecord } from '../../contract/processor.js';
-import { TimeRangeGuard, UTC } from '../../contract/timestamps.js';
+import { parseTimeField, parseZone, TimeRangeGuard, UTC } from '../../contract/timestamps.js';
 import { Rng } from '../../bench/prng.js';
 import { feedInChunks } from '../helpers/feed.js';
 
@@ -181,4 +183,41 @@ describe('json fast path', () => {
     expect(reader.read(bench, 0, bench.length)).toBe(true);
     expect([reader.time, reader.severityText, reader.message]).toEqual([Date.UTC(2026, 10, 23, 0, 0, 0, 2) * 1000, 'info', 'scheduled job "cleanup-15" done']);
   });
+});
+
+describe('json fast path: time values', () => {
+  const r = new Rng(99);
+  const parts = {
+    year: ['0000', '0001', '0099', '0100', '1684', '1685', '1969', '1970', '2026', '2255', '2256', '9999', '2O26'],
+    month: ['00', '01', '02', '11', '12', '13'],
+    day: ['00', '01', '28', '29', '30', '31', '32', '1x'],
+    hour: ['00', '05', '23', '24', '99'],
+    minute: ['00', '54', '59', '60'],
+    second: ['00', '40', '59', '60', '61', '99', '4'],
+    fraction: ['', '', '.', '.5', ',123', '.208', '.123456', '.1234567', '.123456789', '.1234567890', '.12a'],
+    zone: ['', 'Z', 'Z', '+01:00', '-05:30', '+0100', '-0000', '+01', ' Z', 'z', '+1:00', '-00:00', '+14:00', '+99:99', 'ZZ', ' CET', '+01:00x'],
+    sep: ['-', '-', '-', '/', '.'],
+    t: ['T', 'T', ' ', 't', '_'],
+  };
+  const stamps = Array.from({ length: 20000 }, () => {
+    const sep = r.pick(parts.sep);
+    const sep2 = r.chance(0.95) ? sep : r.pick(parts.sep);
+    return `${r.pick(parts.year)}${sep}${r.pick(parts.month)}${sep2}${r.pick(parts.day)}${r.pick(parts.t)}${r.pick(parts.hour)}:${r.pick(parts.minute)}:${r.pick(parts.second)}${r.pick(parts.fraction)}${r.pick(parts.zone)}`;
+  });
+
+  for (const zone of [UTC, parseZone('+05:30'), parseZone('Europe/Berlin')]) {
+    it(`reads every stamp as parseTimeField does (--tz ${zone.label})`, () => {
+      const reader = new IsoTimeReader(zone);
+      const refMs = Date.now();
+      let read = 0;
+      for (const stamp of stamps) {
+        const bytes = Buffer.from(stamp);
+        const us = reader.read(bytes, 0, bytes.length);
+        if (us === undefined) continue;
+        read++;
+        expect(us, stamp).toBe(parseTimeField(stamp, zone, refMs));
+      }
+      expect(read).toBeGreaterThan(stamps.length / 10);
+    });
+  }
 });
