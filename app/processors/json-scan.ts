@@ -51,6 +51,9 @@ export class Interned<V> {
 
   constructor(private readonly derive: (text: string) => V) {}
 
+  /** The slot `get` last found or filled, -1 when it did not keep the bytes (the table is full). */
+  lastSlot = -1;
+
   /** The value for buf[start..end), whose FNV-1a hash (hashBytes) is `hash`. */
   get(buf: Uint8Array, start: number, end: number, hash: number): V {
     const length = end - start;
@@ -60,13 +63,33 @@ export class Interned<V> {
       if (this.hashes[slot] !== hash || this.lengths[slot] !== length) continue;
       let i = 0;
       while (i < length && this.arena[at + i] === buf[start + i]) i++;
-      if (i === length) return this.values[slot];
+      if (i === length) {
+        this.lastSlot = slot;
+        return this.values[slot];
+      }
     }
+  }
+
+  /** Whether the bytes kept in `slot` are at buf[start..] followed by `after`: then buf[start + length] is `after`. */
+  bytesAt(slot: number, buf: Uint8Array, start: number, end: number, after: number): number {
+    if (slot < 0) return -1;
+    const length = this.lengths[slot];
+    const stop = start + length;
+    if (stop >= end || buf[stop] !== after) return -1;
+    const at = this.offsets[slot];
+    for (let i = 0; i < length; i++) if (this.arena[at + i] !== buf[start + i]) return -1;
+    return stop;
+  }
+
+  /** The value in `slot` (one bytesAt matched). */
+  valueAt(slot: number): V {
+    return this.values[slot];
   }
 
   private add(slot: number, buf: Uint8Array, start: number, end: number, hash: number): V {
     const value = this.derive(Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('utf8'));
     const length = end - start;
+    this.lastSlot = -1;
     if (this.used >= TABLE_LIMIT || this.arenaUsed + length > ARENA_BYTES) return value;
     this.arena.set(buf.subarray(start, end), this.arenaUsed);
     this.offsets[slot] = this.arenaUsed;
@@ -75,6 +98,7 @@ export class Interned<V> {
     this.values[slot] = value;
     this.arenaUsed += length;
     this.used++;
+    this.lastSlot = slot;
     return value;
   }
 }
@@ -90,6 +114,12 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
 export class LineScanner<K> {
   /** Set by stringEnd: whether the string just scanned has a backslash escape. */
   private escaped = false;
+  /**
+   * The interned slot of the key last seen at each member position: lines
+   * of one log mostly repeat their keys in order, so a key is first
+   * compared with the one at its place in the line before, then hashed.
+   */
+  private readonly keySlots = new Int32Array(MAX_MEMBERS).fill(-1);
 
   constructor(private readonly keys: Interned<K>, readonly members: Members<K>) {}
 
@@ -112,22 +142,30 @@ export class LineScanner<K> {
     if (i < end && buf[i] === 0x7d) return i + 1;
     for (;;) {
       if (i >= end || buf[i] !== 0x22 || m.count === MAX_MEMBERS) return -1;
-      // The key: hashed as it is scanned; one with an escape or a control character is declined.
+      const n = m.count;
+      // The key: the one at this place in the line before, or hashed as it is scanned and looked up
+      // (one with an escape or a control character is declined; interned keys have neither).
       const keyStart = i + 1;
-      let h = 0x811c9dc5 | 0;
-      let j = keyStart;
-      for (; j < end; j++) {
-        const c = buf[j];
-        if (c === 0x22) break;
-        if (c === 0x5c || c < 0x20) return -1;
-        h = Math.imul(h ^ c, 0x01000193);
+      let j = this.keys.bytesAt(this.keySlots[n], buf, keyStart, end, 0x22);
+      if (j >= 0) m.keys[n] = this.keys.valueAt(this.keySlots[n]);
+      else {
+        let h = 0x811c9dc5 | 0;
+        for (j = keyStart; j < end; j++) {
+          const c = buf[j];
+          if (STRING_STOP[c] !== 0) {
+            if (c === 0x22) break;
+            return -1;
+          }
+          h = Math.imul(h ^ c, 0x01000193);
+        }
+        if (j >= end) return -1;
+        m.keys[n] = this.keys.get(buf, keyStart, j, h);
+        this.keySlots[n] = this.keys.lastSlot;
       }
-      if (j >= end) return -1;
       i = skipSpace(buf, j + 1, end);
       if (i >= end || buf[i] !== 0x3a) return -1;
       i = skipSpace(buf, i + 1, end);
       if (i >= end) return -1;
-      const n = m.count;
       const c = buf[i];
       if (c === 0x22) {
         const e = this.stringEnd(buf, i + 1, end);
@@ -144,7 +182,6 @@ export class LineScanner<K> {
         m.ends[n] = e;
         i = e;
       }
-      m.keys[n] = this.keys.get(buf, keyStart, j, h);
       m.count = n + 1;
       i = skipSpace(buf, i, end);
       if (i >= end) return -1;
@@ -208,6 +245,7 @@ export class LineScanner<K> {
     let escaped = false;
     for (; i < end; i++) {
       const c = buf[i];
+      if (STRING_STOP[c] === 0) continue;
       if (c === 0x22) {
         this.escaped = escaped;
         return i;
@@ -225,6 +263,12 @@ export class LineScanner<K> {
     return -1;
   }
 }
+
+/** Bytes that end a run of plain string content: the quote, the backslash, control characters. */
+const STRING_STOP = new Uint8Array(256);
+for (let c = 0; c < 0x20; c++) STRING_STOP[c] = 1;
+STRING_STOP[0x22] = 1;
+STRING_STOP[0x5c] = 1;
 
 const TRUE = [0x74, 0x72, 0x75, 0x65];
 const FALSE = [0x66, 0x61, 0x6c, 0x73, 0x65];

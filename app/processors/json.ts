@@ -231,7 +231,9 @@ class LineBytes {
 
   /** Keeps buf[0..end) past the parse call. */
   copy(end: number): void {
-    this.buf = Buffer.from(this.buf.subarray(0, end));
+    const copy = Buffer.allocUnsafeSlow(end);
+    this.buf.copy(copy, 0, 0, end);
+    this.buf = copy;
   }
 }
 
