@@ -30,9 +30,10 @@ export class Members<K> {
   readonly ends = new Int32Array(MAX_MEMBERS);
 }
 
-const TABLE_SIZE = 4096;
+const TABLE_SIZE = 2048;
 /** Distinct byte strings interned; past this, a key is decoded each time it is met. */
 const TABLE_LIMIT = TABLE_SIZE / 2;
+/** The bytes kept for comparison: the arena starts small (a stream per file) and doubles up to this. */
 const ARENA_BYTES = 256 << 10;
 
 /**
@@ -45,7 +46,7 @@ export class Interned<V> {
   private readonly offsets = new Int32Array(TABLE_SIZE).fill(-1);
   private readonly lengths = new Int32Array(TABLE_SIZE);
   private readonly values: V[] = new Array<V>(TABLE_SIZE);
-  private readonly arena = new Uint8Array(ARENA_BYTES);
+  private arena = new Uint8Array(1024);
   private used = 0;
   private arenaUsed = 0;
 
@@ -91,6 +92,11 @@ export class Interned<V> {
     const length = end - start;
     this.lastSlot = -1;
     if (this.used >= TABLE_LIMIT || this.arenaUsed + length > ARENA_BYTES) return value;
+    if (this.arenaUsed + length > this.arena.length) {
+      const bigger = new Uint8Array(Math.min(ARENA_BYTES, Math.max(this.arena.length * 2, this.arenaUsed + length)));
+      bigger.set(this.arena.subarray(0, this.arenaUsed));
+      this.arena = bigger;
+    }
     this.arena.set(buf.subarray(start, end), this.arenaUsed);
     this.offsets[slot] = this.arenaUsed;
     this.hashes[slot] = hash;

@@ -130,6 +130,10 @@ function corpus(seed: number, n: number): Buffer[] {
   lines.push(Buffer.from(`{"level":"info","msg":"deep","a":${'['.repeat(70)}${']'.repeat(70)}}`));
   lines.push(Buffer.from(`{"level":"info","msg":"deeper","a":${'['.repeat(1001)}${']'.repeat(1001)}}`));
   lines.push(Buffer.from(`{"level":"info","msg":"wide",${Array.from({ length: 600 }, (_, i) => `"k${i}":${i}`).join(',')}}`));
+  // More distinct keys than the scanner interns: past its table, keys are decoded each time.
+  for (let l = 0; l < 40; l++) {
+    lines.push(Buffer.from(`{${Array.from({ length: 60 }, (_, i) => `"key-${l}-${i}":${i}`).join(',')},"Level":"warn","level":"error","msg":"many keys ${l}"}`));
+  }
   return lines;
 }
 
