@@ -16,7 +16,7 @@
 import { Severity } from '../../contract/severity.js';
 import type { TimeRangeGuard } from '../../contract/timestamps.js';
 import { OTLP_KEY } from './json-otlp.js';
-import { Interned, Kind, LineScanner, Members } from './json-scan.js';
+import { hashBytes, Interned, Kind, LineScanner, Members } from './json-scan.js';
 import { LEVEL_KEYS, MESSAGE_KEYS, type ReadContext, SCHEMA_KEYS, scalarText, TIME_KEYS, timeOf } from './json-schemas.js';
 import { IsoTimeReader } from './json-time.js';
 import { levelSeverity } from './levels.js';
@@ -202,9 +202,7 @@ export class FastLineReader {
       const raw = this.value(buf, at);
       return { raw, text: scalarText(raw), severity: new Int8Array(LEVEL_KEYS.length).fill(-1) };
     }
-    let h = 0x811c9dc5 | 0;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
-    return this.levels.get(buf, start, end, h);
+    return this.levels.get(buf, start, end, hashBytes(buf, start, end));
   }
 
   private usedList(time: number, level: number, message: number): readonly string[] {
