@@ -25,9 +25,12 @@ export interface OtlpRecord {
   fields: Record<string, FieldValue>;
 }
 
+/** The top-level key an OTLP batch has (isOtlpBatch is false without it). */
+export const OTLP_KEY = 'resourceLogs';
+
 /** Whether `obj` is an OTLP logs batch rather than one log record. */
 export function isOtlpBatch(obj: Record<string, unknown>): boolean {
-  return Array.isArray(obj.resourceLogs);
+  return Array.isArray(obj[OTLP_KEY]);
 }
 
 const BANDS = [Severity.Trace, Severity.Debug, Severity.Info, Severity.Warn, Severity.Error, Severity.Fatal];

@@ -35,6 +35,12 @@ export interface ReadContext {
 /** A schema some program writes, recognized by keys only it writes. */
 interface JsonSchema {
   name: string;
+  /**
+   * Top-level keys of which a matching object has at least one (`matches`
+   * is false without them): an object with none of SCHEMA_KEYS is read by
+   * the generic key names, so json-fast.ts reads it without parsing.
+   */
+  keys: readonly string[];
   /** Cheap: looks at a few top-level keys. */
   matches(obj: Record<string, unknown>): boolean;
   read(obj: Record<string, unknown>, ctx: ReadContext): Reading;
@@ -72,6 +78,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
  */
 const journald: JsonSchema = {
   name: 'journald',
+  keys: ['__REALTIME_TIMESTAMP', '__CURSOR'],
   matches: (obj) => '__REALTIME_TIMESTAMP' in obj || ('MESSAGE' in obj && '__CURSOR' in obj),
   read(obj) {
     const stamp = obj.__REALTIME_TIMESTAMP ?? obj._SOURCE_REALTIME_TIMESTAMP;
@@ -100,6 +107,7 @@ const MONGODB_SEVERITY: Record<string, Severity> = { F: Severity.Fatal, E: Sever
  */
 const mongodb: JsonSchema = {
   name: 'mongodb',
+  keys: ['t'],
   matches: (obj) => isObject(obj.t) && '$date' in obj.t && typeof obj.s === 'string' && 'msg' in obj,
   read(obj, ctx) {
     const date = (obj.t as Record<string, unknown>).$date;
@@ -115,6 +123,7 @@ const mongodb: JsonSchema = {
 const NEXTCLOUD_LEVELS = [Severity.Debug, Severity.Info, Severity.Warn, Severity.Error, Severity.Fatal];
 const nextcloud: JsonSchema = {
   name: 'nextcloud',
+  keys: ['reqId'],
   matches: (obj) => typeof obj.reqId === 'string' && 'app' in obj && typeof obj.level === 'number',
   read(obj, ctx) {
     const level = obj.level as number;
@@ -131,6 +140,7 @@ const nextcloud: JsonSchema = {
  */
 const gelf: JsonSchema = {
   name: 'gelf',
+  keys: ['short_message'],
   matches: (obj) => typeof obj.short_message === 'string' && typeof obj.version === 'string' && 'host' in obj,
   read(obj, ctx) {
     const n = levelNumber(obj.level);
@@ -150,6 +160,7 @@ const gelf: JsonSchema = {
  */
 const cloudflare: JsonSchema = {
   name: 'cloudflare',
+  keys: ['EdgeStartTimestamp'],
   matches: (obj) => 'EdgeStartTimestamp' in obj,
   read(obj, ctx) {
     const status = typeof obj.EdgeResponseStatus === 'number' ? obj.EdgeResponseStatus : Number(obj.EdgeResponseStatus);
@@ -171,6 +182,7 @@ const cloudflare: JsonSchema = {
  */
 const docker: JsonSchema = {
   name: 'docker',
+  keys: ['stream'],
   matches: (obj) => typeof obj.log === 'string' && typeof obj.stream === 'string' && typeof obj.time === 'string',
   read(obj, ctx) {
     const message = (obj.log as string).replace(/\r?\n$/, '');
@@ -200,6 +212,7 @@ function jsonObject(text: string): Record<string, unknown> | undefined {
  */
 const githubEvents: JsonSchema = {
   name: 'github-events',
+  keys: ['actor'],
   matches: (obj) => typeof obj.created_at === 'string' && typeof obj.type === 'string' && isObject(obj.actor) && isObject(obj.repo),
   read(obj, ctx) {
     return { time: timeOf(obj.created_at, ctx), severity: Severity.Unknown, severityText: '', message: obj.type as string, timeKey: 'created_at', used: ['type'] };
@@ -208,6 +221,9 @@ const githubEvents: JsonSchema = {
 
 /** In the order they are tried; the first that matches reads the object. */
 const SCHEMAS: readonly JsonSchema[] = [journald, mongodb, nextcloud, gelf, cloudflare, docker, githubEvents];
+
+/** Every schema's `keys`: an object with none of them is read by the generic key names (readBySchema gives undefined). */
+export const SCHEMA_KEYS: ReadonlySet<string> = new Set(SCHEMAS.flatMap((s) => s.keys));
 
 /** The schema reading for `obj`, or undefined when the generic key names should read it. */
 export function readBySchema(obj: Record<string, unknown>, ctx: ReadContext): Reading | undefined {

@@ -8,8 +8,10 @@
  * (`http.status`), numbers and booleans kept typed. An OTLP logs batch is one
  * record per log record (json-otlp.ts).
  *
- * NDJSON is parsed line by line, so one bad line is one malformed record and
- * the next line is fine. Arrays and pretty-printed objects go through a small
+ * NDJSON is read line by line, so one bad line is one malformed record and
+ * the next line is fine. A line is read from its bytes when json-fast.ts can
+ * (the usual object whose fields nobody asked for yet costs no JSON.parse),
+ * else parsed here. Arrays and pretty-printed objects go through a small
  * scanner that finds where each top-level value ends, so neither needs the
  * whole file in memory.
  */
@@ -20,7 +22,8 @@ import { fieldText, newFields, ProcessorError } from '../../contract/processor.j
 import { isOtlpBatch, otlpRecords } from './json-otlp.js';
 import { LEVEL_KEYS, MESSAGE_KEYS, readBySchema, type ReadContext, scalarText, TIME_KEYS, timeOf } from './json-schemas.js';
 import { levelSeverity } from './levels.js';
-import { forEachRecordLine, LineCursor, nextLineStart } from './lines.js';
+import { FastLineReader } from './json-fast.js';
+import { forEachLineSpan, LineCursor, nextLineStart } from './lines.js';
 /**
  * Objects and arrays nested deeper than this make a line malformed. JSON.parse
  * copes with any depth, but flattening and JSON.stringify recurse: a line
@@ -66,13 +69,16 @@ export class JsonStream implements ParseStream {
   private consumedTotal = 0;
   private readonly ctx: ReadContext;
   private readonly times = new TimeRangeGuard();
+  /** Undefined: every line goes through JSON.parse (the reference the fast path is tested against). */
+  private readonly fast: FastLineReader | undefined;
   // State of the value scanner (mode 'values'), kept across calls.
   private line = 1;
   private inArray = false;
   private arrayClosed = false;
 
-  constructor(zone: Zone) {
+  constructor(zone: Zone, options: { fastLines?: boolean } = {}) {
     this.ctx = { zone, refMs: Date.now() };
+    this.fast = options.fastLines === false ? undefined : new FastLineReader(this.ctx, this.times);
   }
 
   parse(input: Buffer, eof: boolean, emit: RecordSink): number {
@@ -93,7 +99,25 @@ export class JsonStream implements ParseStream {
   close(): void {}
 
   private parseLines(input: Buffer, eof: boolean, emit: RecordSink): number {
-    return forEachRecordLine(this.cursor, input, eof, (text, number, start) => this.emitValue(text, number, this.consumedTotal + start, emit));
+    const fast = this.fast;
+    let bytes: LineBytes | undefined;
+    let read = 0;
+    try {
+      return forEachLineSpan(this.cursor, input, eof, (start, end, number) => {
+        const offset = this.consumedTotal + start;
+        if (fast?.read(input, start, end)) {
+          bytes ??= new LineBytes(input);
+          read = end;
+          emit(new JsonRecord(fast.time, fast.severity, fast.severityText, fast.message, number, offset, bytes, fast.used, start, end));
+          return;
+        }
+        const text = input.toString('utf8', start, end);
+        if (text.trim() !== '') this.emitValue(text, number, offset, emit);
+      });
+    } finally {
+      // The caller reuses `input` once this returns: the records read from it keep a copy of their bytes.
+      bytes?.copy(read);
+    }
   }
 
   /** Scans top-level values (or the elements of one top-level array). */
@@ -198,15 +222,40 @@ function used(...keys: (string | undefined)[]): string[] {
 }
 
 /**
+ * The bytes of the lines one parse call read by the fast path, for their
+ * records' fields: the caller's input while the call runs, a copy of it
+ * after (the caller reuses its buffer).
+ */
+class LineBytes {
+  constructor(public buf: Buffer) {}
+
+  /** Keeps buf[0..end) past the parse call. */
+  copy(end: number): void {
+    const copy = Buffer.allocUnsafeSlow(end);
+    this.buf.copy(copy, 0, 0, end);
+    this.buf = copy;
+  }
+}
+
+/**
  * A record whose fields (every key but the time, level and message, nested
  * objects flattened) are built from the parsed object when first read:
- * `analyze` reads them only for `--field`. The three keys are flattened
- * names, so both ways of finding them (top-level keys, flattened names) end
- * here.
+ * `analyze` reads them only for `--field` and the like. The object is the
+ * one JSON.parse gave, or, for a line read by the fast path, parsed from
+ * its bytes then. The three keys are flattened names, so both ways of
+ * finding them (top-level keys, flattened names) end here.
  */
 class JsonRecord implements LogRecord {
   readonly malformed = false;
-  private built: Record<string, FieldValue> | undefined = undefined;
+  // Private (#): records read from the same line compare equal (toEqual) whichever way they were read.
+  #built: Record<string, FieldValue> | undefined = undefined;
+  readonly #source: Record<string, unknown> | LineBytes;
+  /** Flattened names the time, severity and message came from. */
+  readonly #used: readonly string[];
+  /** With LineBytes: where the line's bytes are in it. */
+  readonly #start: number;
+  readonly #end: number;
+
   constructor(
     public time: number | null,
     public severity: Severity,
@@ -214,23 +263,30 @@ class JsonRecord implements LogRecord {
     public message: string,
     public line: number,
     public offset: number,
-    private readonly obj: Record<string, unknown>,
-    /** Flattened names the time, severity and message came from. */
-    private readonly used: readonly string[],
-  ) {}
+    source: Record<string, unknown> | LineBytes,
+    used: readonly string[],
+    start = 0,
+    end = 0,
+  ) {
+    this.#source = source;
+    this.#used = used;
+    this.#start = start;
+    this.#end = end;
+  }
 
   get fields(): Record<string, FieldValue> {
-    if (this.built === undefined) {
+    if (this.#built === undefined) {
       const fields = newFields();
-      flatten(this.obj, '', fields);
-      for (const key of this.used) delete fields[key];
-      this.built = fields;
+      const source = this.#source;
+      flatten(source instanceof LineBytes ? JSON.parse(source.buf.toString('utf8', this.#start, this.#end)) as Record<string, unknown> : source, '', fields);
+      for (const key of this.#used) delete fields[key];
+      this.#built = fields;
     }
-    return this.built;
+    return this.#built;
   }
 
   set fields(value: Record<string, FieldValue>) {
-    this.built = value;
+    this.#built = value;
   }
 
   toJSON(): LogRecord {

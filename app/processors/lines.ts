@@ -29,10 +29,38 @@ export interface Line {
   hole?: boolean;
   /** Byte offset of the line start within the input (after a hole of NULs before it). */
   start: number;
+  /** Byte offset where `text` ends within the input (before the newline and a CR before it; KEEP_BYTES in when truncated). */
+  end: number;
   /** Byte offset just past the line's newline (or the input end at eof). */
   next: number;
   /** Absolute 1-based line number. */
   number: number;
+}
+
+const enum Phase { Start, AfterSkip, Bom, Lines, Done }
+
+/** A walk over the lines of one input (LineCursor.walk, step): the line it is at, and where it goes on. */
+export class LineWalk {
+  start = 0;
+  end = 0;
+  next = 0;
+  number = 0;
+  skip = false;
+  hole = false;
+  truncated = false;
+  /** @internal The walk's own state. */
+  phase = Phase.Start;
+  pos = 0;
+  checkUtf8 = false;
+
+  constructor(readonly input: Buffer, readonly eof: boolean, public lineNumber: number) {}
+
+  set(start: number, end: number, next: number, number: number): void {
+    this.start = start;
+    this.end = end;
+    this.next = next;
+    this.number = number;
+  }
 }
 
 export class LineCursor {
@@ -55,65 +83,106 @@ export class LineCursor {
   /**
    * Yields every complete line of `input` (a final unterminated one only at
    * eof). A processor may leave lines unconsumed (an open multi-line record);
-   * it says where the next input starts with `resumeAt`.
+   * it says where the next input starts with `resumeAt`. A processor that
+   * reads the bytes itself walks them with `walk` and `step` instead (no
+   * string or object per line).
    */
   *lines(input: Buffer, eof: boolean): Generator<Line> {
-    const checkUtf8 = !isUtf8(input);
-    let pos = 0;
-    let number = this.lineBase;
-    if (this.skippingLine) {
-      const nl = input.indexOf(10);
-      const ends = nl >= 0 || eof;
-      const next = nl >= 0 ? nl + 1 : input.length;
-      const line = this.skippingLine;
-      if (ends) this.skippingLine = 0;
-      yield { text: '', skip: true, start: 0, next, number: line };
-      if (!ends) return;
-      pos = next;
-      number = line + 1;
-      this.lineBase = number;
+    const walk = new LineWalk(input, eof, this.lineBase);
+    while (this.step(walk)) {
+      const line: Line = { text: '', start: walk.start, end: walk.end, next: walk.next, number: walk.number };
+      if (walk.skip) line.skip = true;
+      if (walk.hole) line.hole = true;
+      if (walk.truncated) line.truncated = true;
+      if (!walk.skip) line.text = input.toString('utf8', walk.start, walk.end);
+      yield line;
     }
-    if (this.atStreamStart && input.length >= 3 && input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf) pos = 3; // BOM
+  }
+
+  /** Starts a walk over the lines of `input`: `step` moves it from line to line, as `lines` does. */
+  walk(input: Buffer, eof: boolean): LineWalk {
+    return new LineWalk(input, eof, this.lineBase);
+  }
+
+  /** Moves `w` to the next line of its input (its fields describe it, as a Line would); false at the end. */
+  step(w: LineWalk): boolean {
+    const input = w.input;
+    w.skip = w.hole = w.truncated = false;
+    if (w.phase === Phase.Start) {
+      w.checkUtf8 = !isUtf8(input);
+      w.phase = Phase.Bom;
+      if (this.skippingLine) {
+        const nl = input.indexOf(10);
+        const ends = nl >= 0 || w.eof;
+        const line = this.skippingLine;
+        if (ends) this.skippingLine = 0;
+        w.set(0, 0, nl >= 0 ? nl + 1 : input.length, line);
+        w.skip = true;
+        w.phase = ends ? Phase.AfterSkip : Phase.Done;
+        return true;
+      }
+    }
+    if (w.phase === Phase.AfterSkip) {
+      // What follows the over-long line's end, once the caller asks for more.
+      w.pos = w.next;
+      w.lineNumber = w.number + 1;
+      this.lineBase = w.lineNumber;
+      w.phase = Phase.Bom;
+    }
+    if (w.phase === Phase.Bom) {
+      if (this.atStreamStart && input.length >= 3 && input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf) w.pos = 3;
+      w.phase = Phase.Lines;
+    }
+    if (w.phase !== Phase.Lines) return false;
+    let pos = w.pos;
+    const number = w.lineNumber;
     while (pos < input.length) {
       if (input[pos] === 0) {
         const end = nulRunEnd(input, pos);
         this.countHole(pos, end);
-        if (end === input.length && !eof) {
-          yield { text: '', skip: true, hole: true, start: pos, next: end, number };
-          return;
+        if (end === input.length && !w.eof) {
+          w.set(pos, pos, end, number);
+          w.skip = w.hole = true;
+          w.phase = Phase.Done;
+          return true;
         }
         pos = end;
         if (pos === input.length) break;
       }
       let nl = input.indexOf(10, pos);
-      if (nl < 0 && !eof && input.length - pos > MAX_LINE_BYTES) {
-        // Over-long: yield its start now, skip the rest as it arrives.
+      if (nl < 0 && !w.eof && input.length - pos > MAX_LINE_BYTES) {
+        // Over-long: its start now, the rest skipped as it arrives.
         if (this.truncatedLines++ === 0) this.firstTruncatedLine = number;
         this.skippingLine = number;
-        yield { text: input.toString('utf8', pos, pos + KEEP_BYTES), truncated: true, start: pos, next: input.length, number };
-        return;
+        w.set(pos, pos + KEEP_BYTES, input.length, number);
+        w.truncated = true;
+        w.phase = Phase.Done;
+        return true;
       }
       if (nl < 0) {
-        if (!eof) return;
+        if (!w.eof) break;
         nl = input.length;
       }
+      const next = Math.min(nl + 1, input.length);
+      w.pos = nl + 1;
+      w.lineNumber = number + 1;
       if (nl - pos > MAX_LINE_BYTES) {
         if (this.truncatedLines++ === 0) this.firstTruncatedLine = number;
-        yield { text: input.toString('utf8', pos, pos + KEEP_BYTES), truncated: true, start: pos, next: Math.min(nl + 1, input.length), number };
-        pos = nl + 1;
-        number++;
-        continue;
+        w.set(pos, pos + KEEP_BYTES, next, number);
+        w.truncated = true;
+        return true;
       }
       let end = nl;
       if (end > pos && input[end - 1] === 13) end--;
-      if (checkUtf8 && number > this.checkedThrough && !isUtf8(input.subarray(pos, end))) {
+      if (w.checkUtf8 && number > this.checkedThrough && !isUtf8(input.subarray(pos, end))) {
         if (this.invalidUtf8Lines++ === 0) this.firstInvalidUtf8Line = number;
       }
       if (number > this.checkedThrough) this.checkedThrough = number;
-      yield { text: input.toString('utf8', pos, end), start: pos, next: Math.min(nl + 1, input.length), number };
-      pos = nl + 1;
-      number++;
+      w.set(pos, end, next, number);
+      return true;
     }
+    w.phase = Phase.Done;
+    return false;
   }
 
   private countHole(from: number, to: number): void {
@@ -166,13 +235,30 @@ export function afterHole(data: Buffer): number {
  * consumed and tells the cursor where the next input starts.
  */
 export function forEachRecordLine(cursor: LineCursor, input: Buffer, eof: boolean, record: (text: string, number: number, start: number) => void): number {
+  return walkLines(cursor, input, eof, (w) => {
+    const text = input.toString('utf8', w.start, w.end);
+    if (text.trim() !== '') record(text, w.number, w.start);
+  });
+}
+
+/**
+ * Like forEachRecordLine, for a processor that reads a line's bytes itself
+ * (input[start..end)) and decodes only what it keeps: every line is passed,
+ * blank or not (the processor decides, as `text.trim() === ''` would).
+ */
+export function forEachLineSpan(cursor: LineCursor, input: Buffer, eof: boolean, record: (start: number, end: number, number: number) => void): number {
+  return walkLines(cursor, input, eof, (w) => record(w.start, w.end, w.number));
+}
+
+/** Visits every line that is not skipped bytes; returns the bytes consumed and tells the cursor where the next input starts. */
+function walkLines(cursor: LineCursor, input: Buffer, eof: boolean, visit: (w: LineWalk) => void): number {
   let consumed = 0;
   let next = -1;
-  for (const line of cursor.lines(input, eof)) {
-    consumed = line.next;
-    next = line.hole ? line.number : line.number + 1;
-    if (line.text.trim() === '') continue;
-    record(line.text, line.number, line.start);
+  const walk = cursor.walk(input, eof);
+  while (cursor.step(walk)) {
+    consumed = walk.next;
+    next = walk.hole ? walk.number : walk.number + 1;
+    if (!walk.skip) visit(walk);
   }
   if (eof) consumed = input.length;
   if (next > 0) cursor.resumeAt(next, consumed);

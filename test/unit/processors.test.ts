@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { jsonProcessor, MAX_JSON_DEPTH, nestedDeeperThan } from '../../app/processors/json.js';
 import { findSeverity, textProcessor } from '../../app/processors/text.js';
-import { fieldValue, typedFieldValue, type Processor } from '../../contract/processor.js';
+import { fieldValue, typedFieldValue, type LogRecord, type Processor } from '../../contract/processor.js';
 import { Severity } from '../../contract/severity.js';
 import { UTC } from '../../contract/timestamps.js';
 import { feedInChunks } from '../helpers/feed.js';
@@ -9,11 +9,14 @@ import { feedInChunks } from '../helpers/feed.js';
 const open = (p: Processor) => p.open({ zone: UTC, options: {}, source: 'test' });
 const parseAll = (p: Processor, text: string, chunk = 1 << 20) => feedInChunks(open(p), Buffer.from(text), chunk);
 
+/** A record's data as toEqual should compare it: `fields` may be a getter (json's records build them when read). */
+const withFields = (records: LogRecord[]) => records.map((r) => ({ ...r, fields: r.fields }));
+
 /** Every chunk size from 1 byte up must give the same records as one big chunk. */
 function expectChunkInvariant(p: Processor, text: string) {
   const whole = parseAll(p, text);
   for (let size = 1; size <= Buffer.byteLength(text) + 1; size++) {
-    expect(parseAll(p, text, size), `chunk size ${size}`).toEqual(whole);
+    expect(withFields(parseAll(p, text, size)), `chunk size ${size}`).toEqual(withFields(whole));
   }
   return whole;
 }
