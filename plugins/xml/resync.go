@@ -291,25 +291,17 @@ func (w *walker) skipElement(in []byte, i int) (int, int) {
 // skipCDATAOrComment skips <![CDATA[...]]> or <!--...--> at in[i] inside an
 // element (anything else starting "<!" is an error there, as for the parser).
 func skipCDATAOrComment(in []byte, i int) (int, int) {
-	switch hasLit(in[i:], "<![CDATA[") {
-	case 0:
-		return 0, scanMore
-	case 1:
-		k := bytes.Index(in[i+9:], []byte("]]>"))
-		if k < 0 {
+	for _, d := range [...]struct{ open, close string }{{"<![CDATA[", "]]>"}, {"<!--", "-->"}} {
+		switch hasLit(in[i:], d.open) {
+		case 0:
 			return 0, scanMore
+		case 1:
+			k := bytes.Index(in[i+len(d.open):], []byte(d.close))
+			if k < 0 {
+				return 0, scanMore
+			}
+			return i + len(d.open) + k + len(d.close), scanOK
 		}
-		return i + 9 + k + 3, scanOK
-	}
-	switch hasLit(in[i:], "<!--") {
-	case 0:
-		return 0, scanMore
-	case 1:
-		k := bytes.Index(in[i+4:], []byte("-->"))
-		if k < 0 {
-			return 0, scanMore
-		}
-		return i + 4 + k + 3, scanOK
 	}
 	return 0, scanErr
 }
