@@ -64,7 +64,10 @@ describe('worker pool: idle workers end when no job waits', () => {
     try {
       const w = (await pool.dedicated(BUILTIN_KEY))!;
       const pid = w.child.pid!;
-      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      // Between fork and exec the child's cmdline is empty: wait for node to be running.
+      const cmdline = () => readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      await until(() => /[/\\]worker\.c?js\0/.test(cmdline()), 20_000, 'the worker has exec-ed node with its entry script');
+      const args = cmdline().split('\0');
       expect(args).toContain('--max-semi-space-size=1');
       expect(args).toContain('--heap-growing-percent=20');
       const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
