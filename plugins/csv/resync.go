@@ -1,13 +1,9 @@
 package main
 
-/*
-#include <stdint.h>
-*/
-import "C"
-
 import (
 	"bytes"
-	"unsafe"
+
+	_ "github.com/logmill/logmill/contract/go/logmill/resync" // exports ProcessorResync
 )
 
 // Splitting a CSV file across cores (ProcessorResync in contract/logmill.h),
@@ -31,13 +27,8 @@ const resyncRecords = 16
 
 var resyncDelims = [...]byte{',', ';', '\t', '|'}
 
-//export ProcessorResync
-func ProcessorResync(p unsafe.Pointer, data *C.uint8_t, dataLen C.int64_t) C.int64_t {
-	if data == nil || dataLen <= 1 {
-		return -1
-	}
-	return C.int64_t(resyncCSV(unsafe.Slice((*byte)(unsafe.Pointer(data)), int(dataLen))))
-}
+// Resync is logmill.Resyncer: it reads no parse state.
+func (p *csvProcessor) Resync(data []byte) int { return resyncCSV(data) }
 
 // resyncCSV returns the index (>= 1) in data of the first record that starts
 // after data[0], or -1 if none is found in data.

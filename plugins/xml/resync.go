@@ -1,13 +1,9 @@
 package main
 
-/*
-#include <stdint.h>
-*/
-import "C"
-
 import (
 	"bytes"
-	"unsafe"
+
+	_ "github.com/logmill/logmill/contract/go/logmill/resync" // exports ProcessorResync
 )
 
 // Splitting an XML log across cores (ProcessorResync in contract/logmill.h).
@@ -50,13 +46,8 @@ const (
 	resyncSure = 1 << 20  // a record holding a run of other children ends within this
 )
 
-//export ProcessorResync
-func ProcessorResync(p unsafe.Pointer, data *C.uint8_t, dataLen C.int64_t) C.int64_t {
-	if data == nil || dataLen <= 1 {
-		return -1
-	}
-	return C.int64_t(resyncXML(unsafe.Slice((*byte)(unsafe.Pointer(data)), int(dataLen))))
-}
+// Resync is logmill.Resyncer: it reads no parse state.
+func (x *xmlProcessor) Resync(data []byte) int { return resyncXML(data) }
 
 // resyncXML returns the index (>= 1) in data of the first record start after
 // data[0], or -1 if none is certain in data.

@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import fg from 'fast-glob';
 import { describe, expect, it } from 'vitest';
 import { ABI_MAGIC, ABI_VERSION, OPTIONAL_EXPORTS, PARSE_ERROR, PARSE_NEED_SPACE, REQUIRED_EXPORTS } from '../../contract/abi.js';
 import { BATCH_HEADER, BATCH_MAGIC, FLAG_HAS_TIME, FLAG_MALFORMED, RECORD_HEADER } from '../../contract/batch.js';
@@ -74,7 +75,10 @@ describe('contract/logmill.h and logmill_batch.h against the TypeScript side', (
 
 describe('the SDKs against the headers', () => {
   it('the Go SDK exports every required function, only contract names, and encodes the same layout', () => {
-    const go = read('contract/go/logmill/exports.go');
+    // Every Go source of the SDK, its opt-in export packages (logmill/resync) included.
+    const sources = fg.sync('contract/go/logmill/**/*.go', { cwd: REPO, ignore: ['**/*_test.go'] });
+    expect(sources).toContain('contract/go/logmill/resync/resync.go');
+    const go = sources.map(read).join('\n');
     const exported = [...go.matchAll(/^\/\/export (\w+)$/gm)].map((m) => m[1]);
     for (const name of REQUIRED_EXPORTS) expect(exported).toContain(name);
     for (const name of exported) expect([...REQUIRED_EXPORTS, ...OPTIONAL_EXPORTS]).toContain(name);

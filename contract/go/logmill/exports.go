@@ -281,6 +281,27 @@ func ProcessorDetectRules(p *C.struct_logmill_processor) (ret *C.char) {
 	return cstr(&h.rules, strings.Join(d.DetectRules(), "\n"))
 }
 
+// ResyncHandle is ProcessorResync for package resync, which holds the
+// export (see Resyncer); plugins do not call it.
+func ResyncHandle(p unsafe.Pointer, data unsafe.Pointer, dataLen int64) (ret int64) {
+	h := lookup((*C.struct_logmill_processor)(p))
+	if h == nil || data == nil || dataLen <= 1 {
+		return -1
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			h.setErr(fmt.Sprint("panic in Resync: ", r))
+			ret = -1
+		}
+	}()
+	r, ok := h.proc.(Resyncer)
+	if !ok {
+		return -1
+	}
+	// Passed on as returned: logmill checks every boundary against the records.
+	return int64(r.Resync(unsafe.Slice((*byte)(data), int(dataLen))))
+}
+
 //export ProcessorAbout
 func ProcessorAbout(p *C.struct_logmill_processor) (ret *C.char) {
 	h := lookup(p)

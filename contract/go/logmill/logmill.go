@@ -64,6 +64,20 @@ type Detector interface{ Detect(head []byte) int }
 // more matches. Check that with MatchDetectRules in the plugin's tests.
 type DetectRuler interface{ DetectRules() []string }
 
+// Resyncer is implemented by processors whose format lets logmill split one
+// large file into byte ranges parsed in parallel (ProcessorResync in
+// contract/logmill.h). Resync returns the index (>= 1) in data of the first
+// byte of the first record that starts after data[0], or -1 if none starts
+// within data; data begins at an arbitrary byte of the stream. It is called
+// on a handle used only for Detect and Resync and must not change parse
+// state. Implementing it is not enough: the plugin also imports
+// github.com/logmill/logmill/contract/go/logmill/resync (a blank import),
+// which exports ProcessorResync, so that a plugin never offers splitting by
+// accident. A panic is recovered: Resync then returns -1 (no boundary, so
+// the range is read by the range before it) and the panic is kept as
+// ProcessorLastError.
+type Resyncer interface{ Resync(data []byte) int }
+
 // Configurer receives user options (ProcessorConfigure). It never sees "tz":
 // the SDK handles that one (see ZoneSetter).
 type Configurer interface{ Configure(key, value string) error }

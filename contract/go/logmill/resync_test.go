@@ -1,0 +1,74 @@
+package logmill
+
+import (
+	"strings"
+	"testing"
+	"unsafe"
+)
+
+type lineProc struct{ panics bool }
+
+func (lineProc) Name() string                                       { return "lines" }
+func (lineProc) Parse(in []byte, eof bool, out *Batch) (int, error) { return len(in), nil }
+
+type splitProc struct{ lineProc }
+
+func (s splitProc) Resync(data []byte) int {
+	if s.panics {
+		var m map[string]int
+		m["boom"]++ // panics: assignment to entry in nil map
+	}
+	for i := 0; i+1 < len(data); i++ {
+		if data[i] == '\n' {
+			return i + 1
+		}
+	}
+	return -1
+}
+
+// resyncWith makes a handle from factory f (as logmill does through
+// NewProcessor) and runs ProcessorResync's body on data.
+func resyncWith(t *testing.T, f func() Processor, data string) (int64, string) {
+	t.Helper()
+	Register(f)
+	defer Register(nil)
+	p := NewProcessor()
+	if p == nil {
+		t.Fatal("NewProcessor returned NULL")
+	}
+	defer ProcessorFree(p)
+	b := []byte(data)
+	got := ResyncHandle(unsafe.Pointer(p), unsafe.Pointer(&b[0]), int64(len(b)))
+	return got, cString(unsafe.Pointer(ProcessorLastError(p)))
+}
+
+// cString reads a NUL-terminated string (C.GoString is not allowed in tests).
+func cString(p unsafe.Pointer) string {
+	var b []byte
+	for i := 0; p != nil; i++ {
+		c := *(*byte)(unsafe.Add(p, i))
+		if c == 0 {
+			break
+		}
+		b = append(b, c)
+	}
+	return string(b)
+}
+
+func TestResyncHandle(t *testing.T) {
+	if got, _ := resyncWith(t, func() Processor { return splitProc{} }, "ab\ncd\n"); got != 3 {
+		t.Errorf("Resync through the handle = %d, want 3", got)
+	}
+	if got, _ := resyncWith(t, func() Processor { return splitProc{} }, "abcd"); got != -1 {
+		t.Errorf("no boundary = %d, want -1", got)
+	}
+	// A processor without Resync (the plugin imported package resync by mistake): no boundary.
+	if got, _ := resyncWith(t, func() Processor { return lineProc{} }, "ab\ncd\n"); got != -1 {
+		t.Errorf("without Resyncer = %d, want -1", got)
+	}
+	// A panic is contained: -1, and the panic kept as the last error.
+	got, msg := resyncWith(t, func() Processor { return splitProc{lineProc{panics: true}} }, "ab\ncd\n")
+	if got != -1 || !strings.Contains(msg, "panic in Resync: assignment to entry in nil map") {
+		t.Errorf("panicking Resync = %d, %q; want -1 and the panic", got, msg)
+	}
+}
