@@ -191,6 +191,10 @@ int64_t ProcessorResync(logmill_processor *p, const uint8_t *data, int64_t data_
  *                  "\xEF" matches the byte 0xEF. No flags: ^ and $ anchor at
  *                  the head's start and end. Spell classes out ([ \t\r\n],
  *                  [^\n], [0-9]): \s and . differ between the two dialects.
+ *   none           alone: no head is this format; files reach the plugin
+ *                  only by its extensions or --format, and ProcessorDetect
+ *                  is never called (what the Go SDK returns for a processor
+ *                  without Detect, whose ProcessorDetect is always exported).
  * Meaning: a head that matches NONE of the rules scores 0 without
  * ProcessorDetect being called (no plugin code runs, no worker starts);
  * a head that matches one is scored by ProcessorDetect as before. So declare

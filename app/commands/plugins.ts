@@ -137,7 +137,7 @@ function describeSample(shown: string, r: SampleResult): string {
   for (const f of r.feedings) lines.push(`  - ${f}`);
   if (r.resyncPoints !== null) lines.push(`  resync: ${r.resyncPoints} split points tried`);
   lines.push(r.detect === null
-    ? 'detect: no ProcessorDetect: files reach this plugin only by extension or --format'
+    ? 'detect: no (no ProcessorDetect, or the rule "none"): files reach this plugin only by its extensions or --format'
     : `detect: scores ${r.detect} on this sample (json scores 90, text 1: ${r.detect > 1 ? 'files of this format without a claimed extension come to this plugin' : 'such files come to this plugin only by its extensions or --format'})`);
   const malformed = r.records.filter((x) => x.malformed).length;
   lines.push(`records: ${r.records.length - malformed}${malformed ? `, and ${malformed} malformed` : ''}`);

@@ -8,9 +8,20 @@
  */
 export type DetectRule = { magic: Buffer } | { pattern: RegExp };
 
-/** The rules of ProcessorDetectRules' text; throws naming the first rule that does not parse. */
+/** The rule that says no head is this format: the plugin is routed to only by extension or --format. */
+export const NO_DETECT_RULE = 'none';
+
+/**
+ * The rules of ProcessorDetectRules' text; throws naming the first rule that
+ * does not parse. `none` alone is returned as [NO_DETECT_RULE] (the caller
+ * treats the plugin as one without ProcessorDetect).
+ */
 export function parseDetectRules(text: string): string[] {
   const rules = text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
+  if (rules.includes(NO_DETECT_RULE)) {
+    if (rules.length > 1) throw new Error(`detect rule "${NO_DETECT_RULE}" must stand alone`);
+    return rules;
+  }
   for (const rule of rules) compileRule(rule);
   return rules;
 }
@@ -30,7 +41,7 @@ function compileRule(rule: string): DetectRule {
       throw new Error(`detect rule "${rule}": ${(err as Error).message}`);
     }
   }
-  throw new Error(`detect rule "${rule}": expected magic=HEX or pattern=REGEX`);
+  throw new Error(`detect rule "${rule}": expected magic=HEX, pattern=REGEX or none`);
 }
 
 /** A matcher for checked rules (parseDetectRules); no rules: every head may be this format. */

@@ -8,7 +8,7 @@ import { ABI_BLOCK_SYMBOL, ABI_MAGIC } from '../../contract/abi.js';
 import { BATCH_MAGIC } from '../../contract/batch.js';
 import { PROCESSOR_NAME } from '../../contract/processor.js';
 import { NativeProcessor } from './adapter.js';
-import { parseDetectRules } from './detect-rules.js';
+import { NO_DETECT_RULE, parseDetectRules } from './detect-rules.js';
 import { ABI_VERSION, display, REQUIRED_EXPORTS, Rejection } from './discovery.js';
 import { printable } from '../render/escape.js';
 import { ElfError, readElf, type ElfInfo } from './elf.js';
@@ -123,17 +123,20 @@ function validate(lib: NativeLibrary, file: string, shown: string, exports: Set<
     }
     const about = parseAbout(lib.about(h) ?? '');
     let detectRules: string[] | undefined;
+    let hasDetect = exports === null || exports.has('ProcessorDetect');
     try {
       const rules = parseDetectRules(lib.detectRules(h) ?? '');
-      if (rules.length > 0) detectRules = rules;
+      // `none`: no head is this format, as if ProcessorDetect were not exported.
+      if (rules[0] === NO_DETECT_RULE) hasDetect = false;
+      else if (rules.length > 0) detectRules = rules;
     } catch (err) {
       throw new Rejection(file, `plugin "${shown}" (${name}) declares detect rules logmill cannot read`, printable((err as Error).message),
-        'ProcessorDetectRules returns lines magic=HEX or pattern=REGEX (contract/logmill.h); return "" to have every head scored by ProcessorDetect.');
+        'ProcessorDetectRules returns lines magic=HEX or pattern=REGEX, or "none" (contract/logmill.h); return "" to have every head scored by ProcessorDetect.');
     }
     const extensions = (lib.extensions(h) ?? '').split(',').map((e) => e.trim().toLowerCase().replace(/^\./, '')).filter(Boolean);
     return new NativeProcessor(lib, {
       file, name, extensions, about,
-      hasDetect: exports === null || exports.has('ProcessorDetect'),
+      hasDetect,
       hasResync: exports !== null && exports.has('ProcessorResync'),
       detectRules,
     }, h);

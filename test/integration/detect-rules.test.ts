@@ -46,13 +46,39 @@ describe('detect rules', () => {
     expect(loadsOf(loads)).toBeGreaterThan(0);
   });
 
+  it('a Go plugin without Detect is never loaded to route a file it does not claim by extension (rule "none")', async () => {
+    const dir = fixturePluginDir(['go_nodetect']);
+    const work = tempDir();
+    const loads = path.join(work, 'loads');
+    const env = { XDG_CACHE_HOME: path.join(work, 'cache'), LOGMILL_FIXTURE_LOADS: loads };
+    const listed = await logmill(['plugins', 'check', path.join(dir, 'go_nodetect.so')], { env });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('detect: no\n');
+    expect(loadsOf(loads)).toBeGreaterThan(0);
+    rmSync(loads);
+
+    const plain = path.join(work, 'app.log');
+    writeFileSync(plain, 'hello\nworld\n');
+    const text = await logmill(['analyze', '--plugins', dir, '--output', 'json', plain], { env });
+    expect(text.code).toBe(0);
+    expect(JSON.parse(text.stdout).files[0].format).toBe('text');
+    expect(loadsOf(loads)).toBe(0);
+
+    // By extension it is used as before.
+    const own = path.join(work, 'app.nodetect');
+    writeFileSync(own, 'hello\nworld\n');
+    const mine = await logmill(['analyze', '--plugins', dir, '--output', 'json', own], { env });
+    expect(mine.code).toBe(0);
+    expect(JSON.parse(mine.stdout).files[0]).toMatchObject({ format: 'go_nodetect', records: 2 });
+  });
+
   it('rejects a plugin whose rules do not parse, naming the rule', async () => {
     const dir = fixturePluginDir(['bad_rules']);
     const res = await logmill(['plugins', 'check', 'plugins/bad_rules.so'], { cwd: path.dirname(dir) });
     expect(res.code).toBe(1);
     expect(res.stderr).toBe(`logmill: plugin "plugins/bad_rules.so" (bad_rules) declares detect rules logmill cannot read
 DETAIL: detect rule "pattern=([a-z]": Invalid regular expression: /([a-z]/: Unterminated group
-HINT: ProcessorDetectRules returns lines magic=HEX or pattern=REGEX (contract/logmill.h); return "" to have every head scored by ProcessorDetect.\n`);
+HINT: ProcessorDetectRules returns lines magic=HEX or pattern=REGEX, or "none" (contract/logmill.h); return "" to have every head scored by ProcessorDetect.\n`);
   });
 
   it('the bundled plugins rule out a plain text log: none of them is asked', async () => {

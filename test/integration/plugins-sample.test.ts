@@ -55,7 +55,7 @@ describe('logmill plugins check --sample', () => {
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     expect(res.stdout).toContain('records: 4\n');
-    expect(res.stdout).toContain('detect: no ProcessorDetect');
+    expect(res.stdout).toContain('detect: no (no ProcessorDetect, or the rule "none")');
     expect(res.stdout).toMatch(/ +4 @31 +- +warn +WARN slow\n/);
   });
 

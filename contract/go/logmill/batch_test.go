@@ -242,6 +242,12 @@ func TestMatchDetectRules(t *testing.T) {
 	if _, err := MatchDetectRules([]string{"pattern=("}, nil); err == nil {
 		t.Error("a bad pattern must be an error")
 	}
+	if ok, err := MatchDetectRules([]string{"none"}, []byte("anything")); ok || err != nil {
+		t.Errorf("none must match no head: %v, %v", ok, err)
+	}
+	if _, err := MatchDetectRules([]string{"none", "magic=00"}, nil); err == nil {
+		t.Error("none with other rules must be an error")
+	}
 	if _, err := MatchDetectRules([]string{"bytes=00"}, nil); err == nil {
 		t.Error("an unknown rule kind must be an error")
 	}

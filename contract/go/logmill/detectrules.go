@@ -7,14 +7,23 @@ import (
 	"strings"
 )
 
+// NoDetectRule is the detect rule that says no head is this format: files
+// reach the plugin only by its extensions or --format. The SDK declares it
+// for a processor without Detect (ProcessorDetect is always exported).
+const NoDetectRule = "none"
+
 // MatchDetectRules says whether head matches at least one of rules, read as
 // logmill reads them (ProcessorDetectRules in contract/logmill.h): "magic=HEX"
 // is a prefix of the head, "pattern=REGEX" is searched in the head taken as
-// Latin-1 (each byte one character). With no rules every head matches. For a
-// plugin's tests: every head its Detect scores 50 or more must match.
+// Latin-1 (each byte one character). With no rules every head matches;
+// "none" (alone) matches no head. For a plugin's tests: every head its Detect
+// scores 50 or more must match.
 func MatchDetectRules(rules []string, head []byte) (bool, error) {
 	if len(rules) == 0 {
 		return true, nil
+	}
+	if len(rules) == 1 && rules[0] == NoDetectRule {
+		return false, nil
 	}
 	var latin1 string
 	for _, rule := range rules {
@@ -44,7 +53,7 @@ func MatchDetectRules(rules []string, head []byte) (bool, error) {
 				return true, nil
 			}
 		default:
-			return false, fmt.Errorf("detect rule %q: expected magic=HEX or pattern=REGEX", rule)
+			return false, fmt.Errorf("detect rule %q: expected magic=HEX, pattern=REGEX or none alone", rule)
 		}
 	}
 	return false, nil

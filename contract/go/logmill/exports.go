@@ -274,6 +274,10 @@ func ProcessorDetectRules(p *C.struct_logmill_processor) (ret *C.char) {
 	if h.rules != nil {
 		return h.rules
 	}
+	if _, ok := h.proc.(Detector); !ok {
+		// ProcessorDetect would score every head 0: say so, and logmill never starts a worker to ask.
+		return cstr(&h.rules, NoDetectRule)
+	}
 	d, ok := h.proc.(DetectRuler)
 	if !ok {
 		return emptyCString

@@ -72,3 +72,37 @@ func TestResyncHandle(t *testing.T) {
 		t.Errorf("panicking Resync = %d, %q; want -1 and the panic", got, msg)
 	}
 }
+
+type detectProc struct{ lineProc }
+
+func (detectProc) Detect(head []byte) int { return 60 }
+
+type rulesProc struct{ detectProc }
+
+func (rulesProc) DetectRules() []string { return []string{"pattern=^x"} }
+
+// detectRulesOf runs ProcessorDetectRules on a handle made from f.
+func detectRulesOf(t *testing.T, f func() Processor) string {
+	t.Helper()
+	Register(f)
+	defer Register(nil)
+	p := NewProcessor()
+	if p == nil {
+		t.Fatal("NewProcessor returned NULL")
+	}
+	defer ProcessorFree(p)
+	return cString(unsafe.Pointer(ProcessorDetectRules(p)))
+}
+
+func TestProcessorDetectRules(t *testing.T) {
+	// Without Detect, ProcessorDetect (always exported) scores 0: the rules say so.
+	if got := detectRulesOf(t, func() Processor { return lineProc{} }); got != "none" {
+		t.Errorf("without Detect: %q, want none", got)
+	}
+	if got := detectRulesOf(t, func() Processor { return detectProc{} }); got != "" {
+		t.Errorf("Detect without rules: %q, want every head asked", got)
+	}
+	if got := detectRulesOf(t, func() Processor { return rulesProc{} }); got != "pattern=^x" {
+		t.Errorf("Detect with rules: %q", got)
+	}
+}
