@@ -28,5 +28,5 @@ export const REQUIRED_EXPORTS = [
 /** The OPTIONAL exports of logmill.h, looked up by name (app/plugins/native.ts). */
 export const OPTIONAL_EXPORTS = [
   'ProcessorExtensions', 'ProcessorDetect', 'ProcessorAbout', 'ProcessorConfigure', 'ProcessorResync',
-  'ProcessorDetectRules',
+  'ProcessorDetectRules', 'ProcessorFieldKinds',
 ] as const;

@@ -206,6 +206,17 @@ int64_t ProcessorResync(logmill_processor *p, const uint8_t *data, int64_t data_
  * Static or owned by `p` until ProcessorFree. */
 const char *ProcessorDetectRules(logmill_processor *p);
 
+/* The fields whose values are not text, so that `logmill parse` writes them
+ * as JSON numbers and booleans and `logmill sql` stores them typed. Returns
+ * lines ('\n'-separated) "NAME=KIND", KIND one of integer, float, boolean,
+ * string (the default). Batches still carry every value as text; logmill
+ * reads a declared field's value as its kind, and a value that does not
+ * read so (an integer field holding "-") stays text in that record. A line
+ * that does not parse rejects the plugin when it loads, with the line
+ * named. Read once per plugin build, from the probe handle. NULL/"": every
+ * field is text. Static or owned by `p` until ProcessorFree. */
+const char *ProcessorFieldKinds(logmill_processor *p);
+
 /* ------------------------------------------------------------------------
  * OPTIONAL data: the ABI block
  * ---------------------------------------------------------------------- */

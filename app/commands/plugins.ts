@@ -73,7 +73,7 @@ export async function runPluginsCheck(flags: PluginFlags & { file: string; sampl
       return 1;
     }
     const p = res.plugin;
-    const plugin = { file: display(file), name: p.name, extensions: p.extensions, detect: p.hasDetect, resync: p.hasResync, about: p.about };
+    const plugin = { file: display(file), name: p.name, extensions: p.extensions, detect: p.hasDetect, resync: p.hasResync, field_kinds: p.fieldKinds ?? {}, about: p.about };
     if (sample === undefined) {
       if (json) process.stdout.write(JSON.stringify({ ok: true, plugin }, null, 2) + '\n');
       else process.stdout.write(describePlugin(file, p));
@@ -124,6 +124,7 @@ function withNulls<T extends { headline: string; detail?: string; hint?: string;
 function describePlugin(file: string, p: PluginMeta): string {
   return printable(`ok: "${display(file)}" is a valid logmill plugin\n`
     + `  name: ${p.name}\n  extensions: ${p.extensions.join(', ') || '(none)'}\n  detect: ${p.hasDetect ? 'yes' : 'no'}${p.detectRules ? ` (only heads matching: ${p.detectRules.join(' | ')})` : ''}\n  resync: ${p.hasResync ? 'yes' : 'no'}\n`
+    + (p.fieldKinds ? `  typed fields: ${Object.entries(p.fieldKinds).map(([k, v]) => `${k} ${v}`).join(', ')}\n` : '')
     + Object.entries(p.about).map(([k, v]) => `  ${printable(k)}: ${printable(v)}\n`).join(''), { keepNewlines: true });
 }
 

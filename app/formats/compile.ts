@@ -8,6 +8,7 @@
  * The same compiled format scores file heads for routing (main process) and
  * parses lines (workers, app/formats/processor.ts).
  */
+import { kindAccepts, typedValue } from '../../contract/field-kinds.js';
 import { newFields, type FieldValue } from '../../contract/processor.js';
 import { normalizeSeverity, Severity } from '../../contract/severity.js';
 import { parseTimeField, UTC, type Zone } from '../../contract/timestamps.js';
@@ -123,7 +124,7 @@ export function parseLine(cf: CompiledFormat, text: string, zone: Zone, refMs: n
   if (!groups) return null;
   const { timestampField, levelField, bodyField } = cf.def;
   const fields = newFields();
-  for (const [k, v] of Object.entries(groups)) if (v !== undefined && k !== timestampField && k !== bodyField) fields[k] = typed(cf.def.values[k]?.kind, v);
+  for (const [k, v] of Object.entries(groups)) if (v !== undefined && k !== timestampField && k !== bodyField) fields[k] = typedValue(cf.def.values[k]?.kind, v);
   const line: ParsedLine = { time: null, severity: Severity.Unknown, severityText: '', message: groups[bodyField] ?? text, fields };
   const stamp = groups[timestampField];
   if (stamp !== undefined) {
@@ -170,30 +171,6 @@ function sampleProblem(cf: CompiledFormat, sample: FormatDefinition['samples'][n
     if (stray !== undefined) return `line "${stray}" matches no pattern and the format is not multiline`;
   }
   return null;
-}
-
-/**
- * A captured value as its declared kind says (typed fields: `parse` writes
- * numbers as numbers): integer and float values that read as numbers become
- * numbers, booleans booleans; anything else, or a value that does not read
- * as its kind, stays the text it was.
- */
-function typed(kind: string | undefined, v: string): FieldValue {
-  if (kind === undefined || !kindAccepts(kind, v)) return v;
-  if (kind === 'integer') {
-    const n = Number(v.trim());
-    return Number.isSafeInteger(n) ? n : v;
-  }
-  if (kind === 'float') return Number(v.trim());
-  if (kind === 'boolean') return v.trim().toLowerCase() === 'true';
-  return v;
-}
-
-function kindAccepts(kind: string, v: string): boolean {
-  if (kind === 'integer') return /^[+-]?\d+$/.test(v.trim());
-  if (kind === 'float') return v.trim() !== '' && Number.isFinite(Number(v));
-  if (kind === 'boolean') return /^(true|false)$/i.test(v.trim());
-  return true;
 }
 
 /**

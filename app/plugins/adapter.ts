@@ -6,8 +6,9 @@
  */
 import { PARSE_NEED_SPACE } from '../../contract/abi.js';
 import { BatchError, decodeBatch, invalidateBatch, readBatchHeader, type BatchHeader } from '../../contract/batch.js';
+import { typedValue, type PluginFieldKind } from '../../contract/field-kinds.js';
 import { normalizeSeverity, Severity } from '../../contract/severity.js';
-import type { LogRecord, ParseStream, Processor, ProcessorOrigin, RecordSink, StreamOptions } from '../../contract/processor.js';
+import type { FieldValue, LogRecord, ParseStream, Processor, ProcessorOrigin, RecordSink, StreamOptions } from '../../contract/processor.js';
 import { ProcessorError } from '../../contract/processor.js';
 import { TimeRangeGuard } from '../../contract/timestamps.js';
 import type { PluginMeta } from './discovery.js';
@@ -56,7 +57,9 @@ export class NativeProcessor implements Processor {
       this.lib.free(h);
       throw err;
     }
-    return new NativeStream(this.lib, h, `plugin ${this.name}`, options.source, this.reuseRecords);
+    // Reused records (analyze) keep their values as text: only what is written out (parse, sql) is typed.
+    const kinds = this.reuseRecords ? undefined : this.meta.fieldKinds;
+    return new NativeStream(this.lib, h, `plugin ${this.name}`, options.source, this.reuseRecords, kinds);
   }
 
   /** Whether this processor's streams emit one reused record per batch (withReusedRecords). */
@@ -96,12 +99,16 @@ class NativeStream implements ParseStream {
     private readonly name: string,
     private readonly source: string,
     private readonly reuse: boolean,
+    /** ProcessorFieldKinds: declared fields whose values are read as their kind. */
+    private readonly kinds?: Record<string, PluginFieldKind>,
   ) {}
 
   parse(input: Buffer, eof: boolean, emit: RecordSink): number {
+    const kinds = this.kinds;
     const normalize = (r: LogRecord) => {
       if (r.severity === Severity.Unknown && r.severityText !== '') r.severity = normalizeSeverity(r.severityText);
       r.time = this.times.check(r.time);
+      if (kinds) typeFields(r.fields, kinds);
       emit(r);
     };
     let pos = 0;
@@ -179,5 +186,13 @@ class NativeStream implements ParseStream {
     if (this.closed) return;
     this.closed = true;
     this.lib.free(this.handle);
+  }
+}
+
+/** Declared fields read as their kind, in place (a value that does not read so stays text). */
+function typeFields(fields: Record<string, FieldValue>, kinds: Record<string, PluginFieldKind>): void {
+  for (const name in kinds) {
+    const v = fields[name];
+    if (typeof v === 'string') fields[name] = typedValue(kinds[name], v);
   }
 }

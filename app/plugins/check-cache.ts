@@ -37,7 +37,8 @@ interface CacheEntry {
 }
 
 // 3: PluginMeta gained detectRules; entries of version 2 are checked again to learn them.
-const CACHE_VERSION = 3;
+// 4: PluginMeta gained fieldKinds, and the rule "none" (hasDetect false).
+const CACHE_VERSION = 4;
 const CACHE_MAX_ENTRIES = 256;
 
 /** One build of a plugin: where it is, which inode, its size, mtime and content, and the host's ABI. */

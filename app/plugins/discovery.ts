@@ -5,6 +5,7 @@
  * in catalog.ts). No plugin code runs here:
  * this module is safe in the main process.
  */
+import type { PluginFieldKind } from '../../contract/field-kinds.js';
 import { readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -35,6 +36,8 @@ export interface PluginMeta {
   hasResync: boolean;
   /** ProcessorDetectRules, checked: a head matching none scores 0 without a worker (plugins/detect-rules.ts). */
   detectRules?: string[];
+  /** ProcessorFieldKinds, checked: the typed fields (contract/field-kinds.ts); absent when every field is text. */
+  fieldKinds?: Record<string, PluginFieldKind>;
   about: Record<string, string>;
 }
 

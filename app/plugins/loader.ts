@@ -6,6 +6,7 @@
 import { closeSync } from 'node:fs';
 import { ABI_BLOCK_SYMBOL, ABI_MAGIC } from '../../contract/abi.js';
 import { BATCH_MAGIC } from '../../contract/batch.js';
+import { parseFieldKinds, PLUGIN_FIELD_KINDS, type PluginFieldKind } from '../../contract/field-kinds.js';
 import { PROCESSOR_NAME } from '../../contract/processor.js';
 import { NativeProcessor } from './adapter.js';
 import { NO_DETECT_RULE, parseDetectRules } from './detect-rules.js';
@@ -133,12 +134,21 @@ function validate(lib: NativeLibrary, file: string, shown: string, exports: Set<
       throw new Rejection(file, `plugin "${shown}" (${name}) declares detect rules logmill cannot read`, printable((err as Error).message),
         'ProcessorDetectRules returns lines magic=HEX or pattern=REGEX, or "none" (contract/logmill.h); return "" to have every head scored by ProcessorDetect.');
     }
+    let fieldKinds: Record<string, PluginFieldKind> | undefined;
+    try {
+      const kinds = parseFieldKinds(lib.fieldKinds(h) ?? '');
+      if (Object.keys(kinds).length > 0) fieldKinds = { ...kinds };
+    } catch (err) {
+      throw new Rejection(file, `plugin "${shown}" (${name}) declares field kinds logmill cannot read`, printable((err as Error).message),
+        `ProcessorFieldKinds returns lines NAME=KIND, KIND one of ${PLUGIN_FIELD_KINDS.join(', ')} (contract/logmill.h); return "" if every field is text.`);
+    }
     const extensions = (lib.extensions(h) ?? '').split(',').map((e) => e.trim().toLowerCase().replace(/^\./, '')).filter(Boolean);
     return new NativeProcessor(lib, {
       file, name, extensions, about,
       hasDetect,
       hasResync: exports !== null && exports.has('ProcessorResync'),
       detectRules,
+      fieldKinds,
     }, h);
   } catch (err) {
     lib.free(h);

@@ -33,6 +33,7 @@ export interface NativeLibrary {
   extensions(h: NativeHandle): string | null;
   about(h: NativeHandle): string | null;
   detectRules(h: NativeHandle): string | null;
+  fieldKinds(h: NativeHandle): string | null;
   detect(h: NativeHandle, head: Buffer): number;
   configure(h: NativeHandle, key: string, value: string): number;
   resync(h: NativeHandle, data: Buffer): number;
@@ -80,6 +81,7 @@ export function openLibrary(file: string, exports: Set<string> | null): NativeLi
     extensions: (h) => stringCall('ProcessorExtensions', h.pointer),
     about: (h) => stringCall('ProcessorAbout', h.pointer),
     detectRules: (h) => stringCall('ProcessorDetectRules', h.pointer),
+    fieldKinds: (h) => stringCall('ProcessorFieldKinds', h.pointer),
     detect: (h, head) =>
       has('ProcessorDetect')
         ? call<number>('ProcessorDetect', DataType.I32, [DataType.External, DataType.U8Array, DataType.I64], [h.pointer, head, head.length])

@@ -714,6 +714,14 @@ EXPORT const char *ProcessorDetectRules(logmill_processor *p) {
   return "pattern=\\[[0-9]{1,2}/[A-Za-z]{3}/[0-9]{4}:[0-9]{2}:[0-9]{2}:[0-9]{2}";
 }
 
+/* The status code and the response size are numbers: `logmill parse` writes
+ * them as JSON numbers and `logmill sql` stores them so (a "-" size is not
+ * emitted; any other value that is not a number stays text). */
+EXPORT const char *ProcessorFieldKinds(logmill_processor *p) {
+  (void)p;
+  return "status=integer\nbytes=integer";
+}
+
 /* Every line is a record, so a range of the file starts after its first
  * newline: logmill can split a large access log across workers. */
 EXPORT int64_t ProcessorResync(logmill_processor *p, const uint8_t *data, int64_t data_len) {

@@ -96,7 +96,7 @@ describe('the SDKs against the headers', () => {
     const lib = read('contract/rust/src/lib.rs');
     const macro = (name: string) => lib.slice(lib.indexOf(`macro_rules! ${name}`), lib.indexOf('macro_rules!', lib.indexOf(`macro_rules! ${name}`) + 1) >>> 0 || undefined);
     const fns = (text: string) => [...text.matchAll(/extern "C" fn (\w+)/g)].map((m) => m[1]);
-    expect(fns(macro('export_processor'))).toEqual([...REQUIRED_EXPORTS, 'ProcessorExtensions', 'ProcessorAbout', 'ProcessorConfigure']);
+    expect(fns(macro('export_processor'))).toEqual([...REQUIRED_EXPORTS, 'ProcessorExtensions', 'ProcessorAbout', 'ProcessorConfigure', 'ProcessorFieldKinds']);
     expect(fns(macro('export_detect'))).toEqual(['ProcessorDetect']);
     expect(fns(macro('export_resync'))).toEqual(['ProcessorResync']);
     const rustConst = (text: string, name: string) => Number(new RegExp(`const ${name}: \\w+ = (-?(?:0x[0-9A-Fa-f_]+|\\d+))`).exec(text)![1].replaceAll('_', ''));

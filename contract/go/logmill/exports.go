@@ -30,6 +30,7 @@ type handle struct {
 	ext     *C.char
 	about   *C.char
 	rules   *C.char
+	kinds   *C.char
 	lastErr *C.char
 }
 
@@ -184,7 +185,7 @@ func ProcessorFree(p *C.struct_logmill_processor) {
 	if p.h != 0 {
 		ch := cgo.Handle(p.h)
 		if h, _ := ch.Value().(*handle); h != nil {
-			for _, s := range []*C.char{h.name, h.ext, h.about, h.rules, h.lastErr} {
+			for _, s := range []*C.char{h.name, h.ext, h.about, h.rules, h.kinds, h.lastErr} {
 				if s != nil {
 					C.free(unsafe.Pointer(s))
 				}
@@ -304,6 +305,33 @@ func ResyncHandle(p unsafe.Pointer, data unsafe.Pointer, dataLen int64) (ret int
 	}
 	// Passed on as returned: logmill checks every boundary against the records.
 	return int64(r.Resync(unsafe.Slice((*byte)(data), int(dataLen))))
+}
+
+//export ProcessorFieldKinds
+func ProcessorFieldKinds(p *C.struct_logmill_processor) (ret *C.char) {
+	h := lookup(p)
+	if h == nil {
+		return emptyCString
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			ret = emptyCString
+		}
+	}()
+	if h.kinds != nil {
+		return h.kinds
+	}
+	k, ok := h.proc.(FieldKinder)
+	if !ok {
+		return emptyCString
+	}
+	kinds := k.FieldKinds()
+	lines := make([]string, 0, len(kinds))
+	for name, kind := range kinds {
+		lines = append(lines, name+"="+kind)
+	}
+	sort.Strings(lines)
+	return cstr(&h.kinds, strings.Join(lines, "\n"))
 }
 
 //export ProcessorAbout

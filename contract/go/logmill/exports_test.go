@@ -106,3 +106,25 @@ func TestProcessorDetectRules(t *testing.T) {
 		t.Errorf("Detect with rules: %q", got)
 	}
 }
+
+type kindsProc struct{ lineProc }
+
+func (kindsProc) FieldKinds() map[string]string {
+	return map[string]string{"status": "integer", "bytes": "integer", "ok": "boolean"}
+}
+
+func TestProcessorFieldKinds(t *testing.T) {
+	Register(func() Processor { return kindsProc{} })
+	defer Register(nil)
+	p := NewProcessor()
+	defer ProcessorFree(p)
+	if got := cString(unsafe.Pointer(ProcessorFieldKinds(p))); got != "bytes=integer\nok=boolean\nstatus=integer" {
+		t.Errorf("ProcessorFieldKinds = %q", got)
+	}
+	Register(func() Processor { return lineProc{} })
+	q := NewProcessor()
+	defer ProcessorFree(q)
+	if got := cString(unsafe.Pointer(ProcessorFieldKinds(q))); got != "" {
+		t.Errorf("without FieldKinds: %q, want every field text", got)
+	}
+}

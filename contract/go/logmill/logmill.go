@@ -78,6 +78,12 @@ type DetectRuler interface{ DetectRules() []string }
 // ProcessorLastError.
 type Resyncer interface{ Resync(data []byte) int }
 
+// FieldKinder is implemented by processors whose fields are not all text;
+// exported as ProcessorFieldKinds "status=integer\n...". Kinds: "integer",
+// "float", "boolean", "string". logmill then writes those values typed in
+// `parse` and `sql` (a value that does not read as its kind stays text).
+type FieldKinder interface{ FieldKinds() map[string]string }
+
 // Configurer receives user options (ProcessorConfigure). It never sees "tz":
 // the SDK handles that one (see ZoneSetter).
 type Configurer interface{ Configure(key, value string) error }

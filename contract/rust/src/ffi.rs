@@ -15,6 +15,7 @@ pub struct Handle {
     name: Option<CString>,
     ext: Option<CString>,
     about: Option<CString>,
+    kinds: Option<CString>,
     err: CString,
 }
 
@@ -31,7 +32,7 @@ fn panic_text(e: Box<dyn Any + Send>) -> String {
 
 pub fn new_processor(make: impl FnOnce() -> Box<dyn Processor>) -> *mut Handle {
     match catch_unwind(AssertUnwindSafe(make)) {
-        Ok(proc) => Box::into_raw(Box::new(Handle { proc, name: None, ext: None, about: None, err: CString::default() })),
+        Ok(proc) => Box::into_raw(Box::new(Handle { proc, name: None, ext: None, about: None, kinds: None, err: CString::default() })),
         Err(e) => {
             *FACTORY_ERROR.lock().unwrap_or_else(|p| p.into_inner()) = Some(cstring(panic_text(e)));
             std::ptr::null_mut()
@@ -74,6 +75,13 @@ pub unsafe fn about(p: *mut Handle) -> *const c_char {
     with(p, c"".as_ptr(), |h| {
         let proc = &h.proc;
         cached(&mut h.about, || proc.about().iter().map(|(k, v)| format!("{}={}", k, v.replace('\n', " "))).collect::<Vec<_>>().join("\n"))
+    })
+}
+
+pub unsafe fn field_kinds(p: *mut Handle) -> *const c_char {
+    with(p, c"".as_ptr(), |h| {
+        let proc = &h.proc;
+        cached(&mut h.kinds, || proc.field_kinds().iter().map(|(k, v)| format!("{}={}", k, v)).collect::<Vec<_>>().join("\n"))
     })
 }
 

@@ -88,6 +88,13 @@ pub trait Processor {
         -1
     }
 
+    /// (field, kind) pairs for ProcessorFieldKinds: fields whose values are
+    /// not text, kind "integer", "float", "boolean" or "string"; logmill then
+    /// writes them typed in `parse` and `sql`.
+    fn field_kinds(&self) -> Vec<(&str, &str)> {
+        Vec::new()
+    }
+
     /// (key, value) pairs for ProcessorAbout: version, language, description.
     fn about(&self) -> Vec<(&str, String)> {
         vec![("language", "rust".to_string())]
@@ -103,7 +110,8 @@ pub trait Processor {
 }
 
 /// Exports the required C functions (and ProcessorExtensions,
-/// ProcessorAbout, ProcessorConfigure) for the processor `factory` makes.
+/// ProcessorAbout, ProcessorConfigure, ProcessorFieldKinds) for the
+/// processor `factory` makes.
 #[macro_export]
 macro_rules! export_processor {
     ($factory:expr) => {
@@ -145,6 +153,10 @@ macro_rules! export_processor {
         #[no_mangle]
         pub unsafe extern "C" fn ProcessorConfigure(p: *mut $crate::ffi::Handle, key: *const std::os::raw::c_char, value: *const std::os::raw::c_char) -> i32 {
             $crate::ffi::configure(p, key, value)
+        }
+        #[no_mangle]
+        pub unsafe extern "C" fn ProcessorFieldKinds(p: *mut $crate::ffi::Handle) -> *const std::os::raw::c_char {
+            $crate::ffi::field_kinds(p)
         }
     };
 }

@@ -91,3 +91,28 @@ fn tz_goes_to_set_zone_and_a_bad_one_is_refused() {
     assert_eq!(error_of(h), "unknown option \"color\"");
     unsafe { ffi::free(h) };
 }
+
+struct Typed;
+
+impl Processor for Typed {
+    fn name(&self) -> &str {
+        "typed"
+    }
+    fn parse(&mut self, input: &[u8], _eof: bool, _out: &mut Batch) -> Result<usize, String> {
+        Ok(input.len())
+    }
+    fn field_kinds(&self) -> Vec<(&str, &str)> {
+        vec![("status", "integer"), ("took", "float")]
+    }
+}
+
+#[test]
+fn field_kinds_are_lines_name_equals_kind_and_none_by_default() {
+    let text = |h: *mut ffi::Handle| unsafe { CStr::from_ptr(ffi::field_kinds(h)).to_string_lossy().into_owned() };
+    let h = ffi::new_processor(|| Box::new(Typed));
+    assert_eq!(text(h), "status=integer\ntook=float");
+    unsafe { ffi::free(h) };
+    let h = ffi::new_processor(|| Box::new(Lines::default()));
+    assert_eq!(text(h), "");
+    unsafe { ffi::free(h) };
+}
