@@ -26,9 +26,17 @@ func (s splitProc) Resync(data []byte) int {
 	return -1
 }
 
-// resyncWith makes a handle from factory f (as logmill does through
-// NewProcessor) and runs ProcessorResync's body on data.
-func resyncWith(t *testing.T, f func() Processor, data string) (int64, string) {
+// exported is what the optional exports answer for one handle.
+type exported struct {
+	resync  int64  // ProcessorResync's body (ResyncHandle) on the data given
+	lastErr string // ProcessorLastError after it
+	rules   string // ProcessorDetectRules
+	kinds   string // ProcessorFieldKinds
+}
+
+// exportsOf makes a handle from factory f, as logmill does through
+// NewProcessor, and asks its optional exports.
+func exportsOf(t *testing.T, f func() Processor, data string) exported {
 	t.Helper()
 	Register(f)
 	defer Register(nil)
@@ -37,9 +45,20 @@ func resyncWith(t *testing.T, f func() Processor, data string) (int64, string) {
 		t.Fatal("NewProcessor returned NULL")
 	}
 	defer ProcessorFree(p)
-	b := []byte(data)
-	got := ResyncHandle(unsafe.Pointer(p), unsafe.Pointer(&b[0]), int64(len(b)))
-	return got, cString(unsafe.Pointer(ProcessorLastError(p)))
+	b := []byte(data + "\x00")
+	var e exported
+	e.resync = ResyncHandle(unsafe.Pointer(p), unsafe.Pointer(&b[0]), int64(len(data)))
+	e.lastErr = cString(unsafe.Pointer(ProcessorLastError(p)))
+	e.rules = cString(unsafe.Pointer(ProcessorDetectRules(p)))
+	e.kinds = cString(unsafe.Pointer(ProcessorFieldKinds(p)))
+	return e
+}
+
+// resyncWith is ProcessorResync on data, and the last error after it.
+func resyncWith(t *testing.T, f func() Processor, data string) (int64, string) {
+	t.Helper()
+	e := exportsOf(t, f, data)
+	return e.resync, e.lastErr
 }
 
 // cString reads a NUL-terminated string (C.GoString is not allowed in tests).
@@ -81,17 +100,10 @@ type rulesProc struct{ detectProc }
 
 func (rulesProc) DetectRules() []string { return []string{"pattern=^x"} }
 
-// detectRulesOf runs ProcessorDetectRules on a handle made from f.
+// detectRulesOf is ProcessorDetectRules of a handle made from f.
 func detectRulesOf(t *testing.T, f func() Processor) string {
 	t.Helper()
-	Register(f)
-	defer Register(nil)
-	p := NewProcessor()
-	if p == nil {
-		t.Fatal("NewProcessor returned NULL")
-	}
-	defer ProcessorFree(p)
-	return cString(unsafe.Pointer(ProcessorDetectRules(p)))
+	return exportsOf(t, f, "").rules
 }
 
 func TestProcessorDetectRules(t *testing.T) {
@@ -114,17 +126,10 @@ func (kindsProc) FieldKinds() map[string]string {
 }
 
 func TestProcessorFieldKinds(t *testing.T) {
-	Register(func() Processor { return kindsProc{} })
-	defer Register(nil)
-	p := NewProcessor()
-	defer ProcessorFree(p)
-	if got := cString(unsafe.Pointer(ProcessorFieldKinds(p))); got != "bytes=integer\nok=boolean\nstatus=integer" {
+	if got := exportsOf(t, func() Processor { return kindsProc{} }, "").kinds; got != "bytes=integer\nok=boolean\nstatus=integer" {
 		t.Errorf("ProcessorFieldKinds = %q", got)
 	}
-	Register(func() Processor { return lineProc{} })
-	q := NewProcessor()
-	defer ProcessorFree(q)
-	if got := cString(unsafe.Pointer(ProcessorFieldKinds(q))); got != "" {
+	if got := exportsOf(t, func() Processor { return lineProc{} }, "").kinds; got != "" {
 		t.Errorf("without FieldKinds: %q, want every field text", got)
 	}
 }
