@@ -20,10 +20,11 @@ import { TimeRangeGuard, type Zone } from '../../contract/timestamps.js';
 import type { FieldValue, LogRecord, ParseStream, Processor, RecordSink, StreamOptions } from '../../contract/processor.js';
 import { fieldText, newFields, ProcessorError } from '../../contract/processor.js';
 import { isOtlpBatch, otlpRecords } from './json-otlp.js';
-import { LEVEL_KEYS, MESSAGE_KEYS, readBySchema, type ReadContext, scalarText, TIME_KEYS, timeOf } from './json-schemas.js';
+import { isDockerEntry, LEVEL_KEYS, MESSAGE_KEYS, readBySchema, type ReadContext, scalarText, TIME_KEYS, timeOf } from './json-schemas.js';
 import { levelSeverity } from './levels.js';
 import { FastLineReader } from './json-fast.js';
 import { forEachLineSpan, LineCursor, nextLineStart } from './lines.js';
+import { type JoinedLine, PartialLines } from './partials.js';
 /**
  * Objects and arrays nested deeper than this make a line malformed. JSON.parse
  * copes with any depth, but flattening and JSON.stringify recurse: a line
@@ -58,9 +59,31 @@ export const jsonProcessor: Processor = {
 
 type Mode = 'undecided' | 'lines' | 'values';
 
-/** A file can be split into line ranges only when it is NDJSON, not one array or pretty-printed values. */
+/**
+ * A file can be split into line ranges only when it is NDJSON, not one array
+ * or pretty-printed values, nor a Docker json-file log: a line Docker split
+ * into parts may straddle a range boundary, and no boundary seen from after it
+ * can tell (the parts of a stdout line may have stderr lines between them).
+ */
 export function jsonSplittable(head: Buffer): boolean {
-  return decideMode(head, false) === 'lines';
+  return decideMode(head, false) === 'lines' && !startsDocker(head);
+}
+
+/** Whether the first non-blank line of `head` is a Docker json-file entry: the stream then joins Docker's partial lines. */
+function startsDocker(head: Buffer): boolean {
+  const start = skipSpace(head, 0);
+  const nl = head.indexOf(10, start);
+  return isDockerLine(head.toString('utf8', start, nl < 0 ? head.length : nl));
+}
+
+function isDockerLine(text: string): boolean {
+  if (!text.includes('"stream"')) return false;
+  try {
+    const v: unknown = JSON.parse(text);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) && isDockerEntry(v as Record<string, unknown>);
+  } catch {
+    return false;
+  }
 }
 
 export class JsonStream implements ParseStream {
@@ -75,6 +98,14 @@ export class JsonStream implements ParseStream {
   private line = 1;
   private inArray = false;
   private arrayClosed = false;
+  /**
+   * Whether the input is a Docker json-file log (its first line is an entry):
+   * then lines Docker split into parts are joined (partials.ts). Decided by
+   * the first line, as jsonSplittable decides, so that a file's answer is the
+   * same however it is read.
+   */
+  private docker: boolean | undefined;
+  private readonly partials = new PartialLines<Record<string, unknown>>();
 
   constructor(zone: Zone, options: { fastLines?: boolean } = {}) {
     this.ctx = { zone, refMs: Date.now() };
@@ -89,11 +120,12 @@ export class JsonStream implements ParseStream {
     }
     const consumed = this.mode === 'lines' ? this.parseLines(input, eof, emit) : this.parseValues(input, eof, emit);
     this.consumedTotal += consumed;
+    if (eof) for (const rest of this.partials.drain()) emit(this.joinedRecord(rest));
     return consumed;
   }
 
   notes(): string[] {
-    return [...this.cursor.notes(), ...this.times.notes()];
+    return [...this.cursor.notes(), ...this.times.notes(), ...this.partials.notes()];
   }
 
   close(): void {}
@@ -105,6 +137,7 @@ export class JsonStream implements ParseStream {
     try {
       return forEachLineSpan(this.cursor, input, eof, (start, end, number) => {
         const offset = this.consumedTotal + start;
+        if (this.docker === undefined && !blank(input, start, end)) this.docker = isDockerLine(input.toString('utf8', start, end));
         if (fast?.read(input, start, end)) {
           bytes ??= new LineBytes(input);
           read = end;
@@ -164,7 +197,30 @@ export class JsonStream implements ParseStream {
     }
     const obj = value as Record<string, unknown>;
     if (isOtlpBatch(obj)) return this.emitOtlp(obj, text, line, offset, emit);
+    if (this.docker && isDockerEntry(obj)) return this.emitDocker(obj, line, offset, emit);
     emit(this.toRecord(obj, line, offset));
+  }
+
+  /**
+   * A Docker json-file entry: a `log` without its `\n` is a part of a longer
+   * line (Docker cut it at 16 KiB), kept until the part that ends the line
+   * on the same stream; the whole line is one record with the first part's
+   * entry (its time, line and offset).
+   */
+  private emitDocker(obj: Record<string, unknown>, line: number, offset: number, emit: RecordSink): void {
+    const stream = obj.stream as string;
+    const log = obj.log as string;
+    if (!log.endsWith('\n')) {
+      const cut = this.partials.partial(stream, log, { line, offset, head: obj });
+      if (cut) emit(this.joinedRecord(cut));
+      return;
+    }
+    const whole = this.partials.full(stream, log);
+    emit(whole ? this.joinedRecord(whole) : this.toRecord(obj, line, offset));
+  }
+
+  private joinedRecord(j: JoinedLine<Record<string, unknown>>): LogRecord {
+    return this.toRecord({ ...j.head, log: j.text }, j.line, j.offset);
   }
 
   private emitOtlp(batch: Record<string, unknown>, text: string, line: number, offset: number, emit: RecordSink): void {
@@ -177,7 +233,8 @@ export class JsonStream implements ParseStream {
     for (const r of records) emit({ ...r, time: this.times.check(r.time), line, offset, malformed: false });
   }
 
-  private toRecord(obj: Record<string, unknown>, line: number, offset: number): LogRecord {
+  /** The record of one object; also how cri.ts reads a CRI line (as the Docker entry it would be). */
+  toRecord(obj: Record<string, unknown>, line: number, offset: number): LogRecord {
     const known = readBySchema(obj, this.ctx);
     if (known?.inner !== undefined && !nestedDeeperThan(known.message, MAX_JSON_DEPTH)) {
       const { obj: inner, wrapper } = known.inner;
@@ -187,7 +244,9 @@ export class JsonStream implements ParseStream {
     }
     if (known !== undefined) {
       const time = this.times.check(known.time);
-      return new JsonRecord(time, known.severity, known.severityText, known.message, line, offset, obj, time !== null ? [known.timeKey, ...known.used] : known.used);
+      const record = new JsonRecord(time, known.severity, known.severityText, known.message, line, offset, obj, time !== null ? [known.timeKey, ...known.used] : known.used);
+      if (known.extra !== undefined && Object.keys(known.extra).length > 0) record.fields = Object.assign(newFields(), record.fields, known.extra);
+      return record;
     }
     const timeKey = pickTop(obj, TIME_KEYS);
     const levelKey = pickTop(obj, LEVEL_KEYS);
@@ -398,6 +457,11 @@ function skipSpace(buf: Buffer, pos: number): number {
   if (hasBom(buf)) pos = 3;
   while (pos < buf.length && (buf[pos] === 32 || buf[pos] === 9 || buf[pos] === 10 || buf[pos] === 13)) pos++;
   return pos;
+}
+
+function blank(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!(buf[i] === 32 || buf[i] === 9 || buf[i] === 13)) return false;
+  return true;
 }
 
 function hasBom(buf: Buffer): boolean {

@@ -120,7 +120,7 @@ function unquote(body: string): string {
  * pair, has at least two pairs with values, more pairs than bare words, and
  * a key logfmt loggers always write (time, level or message).
  */
-function isLogfmtLine(line: string): boolean {
+export function isLogfmtLine(line: string): boolean {
   const parsed = parseLogfmt(line);
   if ('error' in parsed) return false;
   const { pairs } = parsed;
