@@ -21,16 +21,20 @@
  * No resync: a line's parts may straddle any boundary a range could start
  * at, so a file is never split into byte ranges (as w3c and zeek files).
  */
+import { isUtf8 } from 'node:buffer';
 import { UTC } from '../../contract/timestamps.js';
 import type { LogRecord, ParseStream, Processor, RecordSink, StreamOptions } from '../../contract/processor.js';
 import { ProcessorError } from '../../contract/processor.js';
 import { malformedRecord } from './columnar.js';
 import { JsonStream } from './json.js';
-import { forEachRecordLine, LineCursor } from './lines.js';
+import { forEachLineSpan, LineCursor } from './lines.js';
 import { type JoinedLine, PartialLines } from './partials.js';
 
 /** Time, stream, tags, message: kubelet's parseCRILog, with the time's RFC 3339 shape checked here. */
 const CRI_LINE = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)) (stdout|stderr) ([^ ]*) /;
+
+/** Enough bytes for the longest prefix (a 35-character time, `stderr`, a few tags). */
+const PREFIX_MAX = 128;
 
 export const criProcessor: Processor = {
   name: 'cri',
@@ -66,27 +70,38 @@ export class CriStream implements ParseStream {
   /** Reads each whole line as a Docker json-file entry (time guard included). */
   private readonly reader: JsonStream;
   /** The time text of a line's first part. */
-  private readonly partials = new PartialLines<string>();
+  private readonly partials = new PartialLines<string, Buffer>();
+  private invalidUtf8 = 0;
+  private firstInvalidUtf8 = 0;
 
   constructor(zone = UTC) {
     this.reader = new JsonStream(zone);
   }
 
   parse(input: Buffer, eof: boolean, emit: RecordSink): number {
-    const consumed = forEachRecordLine(this.cursor, input, eof, (raw, number, start) => {
+    const consumed = forEachLineSpan(this.cursor, input, eof, (start, end, number) => {
       const offset = this.consumedTotal + start;
-      const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-      const m = CRI_LINE.exec(text);
-      if (!m) return emit(malformedRecord('cri: not a CRI log line (TIME STREAM TAG MESSAGE)', text, number, offset));
+      // The prefix is ASCII: decoding a short head finds it; the message is decoded once whole
+      // (a part may end inside a UTF-8 character, so parts are joined as bytes).
+      const head = input.toString('latin1', start, Math.min(end, start + PREFIX_MAX));
+      const m = CRI_LINE.exec(head);
+      if (!m) {
+        const text = input.toString('utf8', start, end);
+        if (text.trim() === '') return;
+        if (!isUtf8(input.subarray(start, end))) this.countInvalid(number);
+        emit(malformedRecord('cri: not a CRI log line (TIME STREAM TAG MESSAGE)', text, number, offset));
+        return;
+      }
       const [prefix, time, stream, tags] = m;
-      const message = text.slice(prefix.length);
+      const from = start + prefix.length;
       if (tags.split(':', 1)[0] === 'P') {
-        const cut = this.partials.partial(stream, message, { line: number, offset, head: time });
+        const cut = this.partials.partial(stream, Buffer.from(input.subarray(from, end)), { line: number, offset, head: time });
         if (cut) emit(this.joinedRecord(cut));
         return;
       }
-      const whole = this.partials.full(stream, message);
-      emit(whole ? this.joinedRecord(whole) : this.record(time, stream, message, number, offset));
+      const whole = this.partials.full(stream, input.subarray(from, end));
+      if (!whole && !isUtf8(input.subarray(from, end))) this.countInvalid(number);
+      emit(whole ? this.joinedRecord(whole) : this.record(time, stream, input.toString('utf8', from, end), number, offset));
     });
     this.consumedTotal += consumed;
     if (eof) for (const rest of this.partials.drain()) emit(this.joinedRecord(rest));
@@ -94,12 +109,20 @@ export class CriStream implements ParseStream {
   }
 
   notes(): string[] {
+    // The cursor judges UTF-8 line by line, but a part may end inside a character: whole lines are judged here instead.
+    this.cursor.invalidUtf8Lines = this.invalidUtf8;
+    this.cursor.firstInvalidUtf8Line = this.firstInvalidUtf8;
     return [...this.cursor.notes(), ...this.reader.notes(), ...this.partials.notes()];
+  }
+
+  private countInvalid(line: number): void {
+    if (this.invalidUtf8++ === 0) this.firstInvalidUtf8 = line;
   }
 
   close(): void {}
 
   private joinedRecord(j: JoinedLine<string>): LogRecord {
+    if (j.invalidUtf8) this.countInvalid(j.line);
     return this.record(j.head, j.stream, j.text, j.line, j.offset);
   }
 

@@ -16,6 +16,7 @@
  * container stopped mid-line, the file was cut) is a record at the end of the
  * input, as written, and the file gets a note.
  */
+import { isUtf8 } from 'node:buffer';
 
 /** Where a joined line's first part was, and what the processor keeps of it (its time). */
 export interface FirstPart<T> {
@@ -24,20 +25,25 @@ export interface FirstPart<T> {
   head: T;
 }
 
+/** A part as the processor has it: text, or bytes when a part may end inside a UTF-8 character (CRI). */
+type Part = string | Buffer;
+
 export interface JoinedLine<T> extends FirstPart<T> {
   stream: string;
   text: string;
+  /** Parts given as bytes that, joined, are not valid UTF-8 (read with U+FFFD). */
+  invalidUtf8?: true;
 }
 
-/** A joined line longer than this is given out as it stands and the rest starts a new one: memory stays bounded. */
+/** A joined line longer than this (characters or bytes) is given out as it stands and the rest starts a new one: memory stays bounded. */
 export const MAX_JOINED_CHARS = 64 << 20;
 
 interface Open<T> extends FirstPart<T> {
-  parts: string[];
+  parts: Part[];
   length: number;
 }
 
-export class PartialLines<T> {
+export class PartialLines<T, P extends Part = string> {
   private readonly open = new Map<string, Open<T>>();
   private unfinished = 0;
   private firstUnfinished = 0;
@@ -47,7 +53,7 @@ export class PartialLines<T> {
    * A partial part of `stream`'s current line. Returns a joined line only
    * when the line grew past MAX_JOINED_CHARS (it is then given out as it stands).
    */
-  partial(stream: string, text: string, first: FirstPart<T>): JoinedLine<T> | undefined {
+  partial(stream: string, text: P, first: FirstPart<T>): JoinedLine<T> | undefined {
     const o = this.open.get(stream);
     if (o === undefined) {
       this.open.set(stream, { ...first, parts: [text], length: text.length });
@@ -65,7 +71,7 @@ export class PartialLines<T> {
    * The last part of `stream`'s line: the whole line with its first part's
    * place, or undefined when no part came before it (a line written whole).
    */
-  full(stream: string, text: string): JoinedLine<T> | undefined {
+  full(stream: string, text: P): JoinedLine<T> | undefined {
     const o = this.open.get(stream);
     if (o === undefined) return undefined;
     this.open.delete(stream);
@@ -92,5 +98,8 @@ export class PartialLines<T> {
 }
 
 function joined<T>(stream: string, o: Open<T>): JoinedLine<T> {
-  return { stream, text: o.parts.join(''), line: o.line, offset: o.offset, head: o.head };
+  const at = { stream, line: o.line, offset: o.offset, head: o.head };
+  if (typeof o.parts[0] === 'string') return { ...at, text: o.parts.join('') };
+  const bytes = Buffer.concat(o.parts as Buffer[]);
+  return isUtf8(bytes) ? { ...at, text: bytes.toString('utf8') } : { ...at, text: bytes.toString('utf8'), invalidUtf8: true };
 }
