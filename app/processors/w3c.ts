@@ -12,7 +12,11 @@
  *
  * Time: `date` + `time` (UTC, as the format defines them), or `date-local` +
  * `time-local` (in `--tz`), or `time` alone on the date of the last `#Date:`
- * (a time that jumps back by more than 12 hours has crossed midnight).
+ * (a time that jumps back by more than 12 hours has crossed midnight). The
+ * Windows Firewall log (pfirewall.log) writes `date` and `time` on the local
+ * clock and says so with `#Time Format: Local`: then they are read in `--tz`
+ * (the file does not name the zone). No writer was found that writes an
+ * offset directive (`#GMT-Offset:` is in neither the W3C draft nor IIS).
  * Severity: `sc-status` by logmill's HTTP rule (5xx error, 4xx warn, other
  * statuses and a request without one info; no `sc-status` column: unknown). Message: `cs-method`, the URI (`cs-uri-stem?cs-uri-query`
  * or `cs-uri`) and `sc-status`. Every column is a field by its name.
@@ -71,16 +75,20 @@ export class W3cStream extends ColumnarStream {
   /** Days added to baseDate after times that went back past midnight. */
   private dayShift = 0;
   private lastUs: number | null = null;
+  /** `#Time Format: Local` (Windows Firewall): `date`/`time` are on the local clock. A new header (`#Software:`, `#Version:`) resets it. */
+  private localClock = false;
 
   constructor(private readonly zone: Zone) {
     super();
   }
 
   protected directive(text: string): void {
-    const m = /^#([A-Za-z-]+):[ \t]*(.*)$/.exec(text);
+    const m = /^#([A-Za-z][A-Za-z -]*):[ \t]*(.*)$/.exec(text);
     if (!m) return; // a comment
     const name = m[1].toLowerCase();
-    if (name === 'fields') this.layout = layoutOf(m[2].trim().split(/[ \t]+/).filter(Boolean));
+    if (name === 'software' || name === 'version') this.localClock = false;
+    else if (name === 'time format') this.localClock = m[2].trim().toLowerCase() === 'local';
+    else if (name === 'fields') this.layout = layoutOf(m[2].trim().split(/[ \t]+/).filter(Boolean));
     else if (name === 'date' || name === 'start-date') {
       const date = directiveDate(m[2]);
       if (date) {
@@ -115,7 +123,7 @@ export class W3cStream extends ColumnarStream {
     if (layout.time < 0 && layout.date < 0) return null;
     const clock = layout.time >= 0 ? at(values, layout.time) : '00:00:00';
     if (clock === undefined) return null;
-    const zone = layout.local ? this.zone : UTC;
+    const zone = layout.local || this.localClock ? this.zone : UTC;
     if (layout.date >= 0) {
       const date = valueDate(at(values, layout.date) ?? '');
       return date ? this.times.check(parseTime(`${date} ${clock}`, zone)) : null;

@@ -78,6 +78,19 @@ describe('w3c processor', () => {
     ]);
   });
 
+  it('reads the Windows Firewall log\'s date and time on the local clock (`#Time Format: Local`) in --tz; a new header goes back to UTC', () => {
+    const plus2 = { kind: 'fixed', offsetMinutes: 120, label: '+02:00' } as const;
+    const firewall = fixture('pfirewall.log');
+    const records = feedInChunks(w3cProcessor.open({ zone: plus2, options: {}, source: 't' }), firewall, 7);
+    expect(records.map((r) => [r.line, r.time, r.message.split(' ').slice(0, 2).join(' ')])).toEqual([
+      [6, us('2026-11-25T07:14:02Z'), 'DROP TCP'], [7, us('2026-11-25T07:14:05Z'), 'ALLOW UDP'],
+    ]);
+    expect(w3cProcessor.detect!(firewall)).toBe(95);
+    // An IIS header after it (concatenated logs): its date and time are UTC again.
+    const iis = Buffer.concat([firewall, Buffer.from('#Software: Microsoft Internet Information Services 10.0\n#Fields: date time cs-uri sc-status\n2026-11-25 09:15:00 /x 200\n')]);
+    expect(feedInChunks(w3cProcessor.open({ zone: plus2, options: {}, source: 't' }), iis, 64).at(-1)!.time).toBe(us('2026-11-25T09:15:00Z'));
+  });
+
   it('makes a data line before any #Fields: malformed, with its line, and notes ragged lines', () => {
     const stream = w3cProcessor.open({ zone: UTC, options: {}, source: 't' });
     const records = feedInChunks(stream, Buffer.from('#Version: 1.0\n10:00:00 GET /x\n#Fields: time cs-uri\n10:00:01 /y extra\n'), 4);
