@@ -69,11 +69,17 @@ export function jsonSplittable(head: Buffer): boolean {
   return decideMode(head, false) === 'lines' && !startsDocker(head);
 }
 
-/** Whether the first non-blank line of `head` is a Docker json-file entry: the stream then joins Docker's partial lines. */
+/**
+ * Whether the first non-blank line of `head` may be a Docker json-file entry
+ * (the stream then joins Docker's partial lines): one, or a line cut by the
+ * head's end that starts as Docker writes one (`{"log":`). When in doubt the
+ * file is not split, which never changes an answer.
+ */
 function startsDocker(head: Buffer): boolean {
   const start = skipSpace(head, 0);
   const nl = head.indexOf(10, start);
-  return isDockerLine(head.toString('utf8', start, nl < 0 ? head.length : nl));
+  const line = head.toString('utf8', start, nl < 0 ? head.length : nl);
+  return /^\{\s*"log"\s*:/.test(line) || isDockerLine(line);
 }
 
 function isDockerLine(text: string): boolean {
