@@ -14,13 +14,14 @@
 import type { FieldValue } from '../../contract/processor.js';
 import type { Severity } from '../../contract/severity.js';
 import type { ReadContext } from './json-schemas.js';
-import { isLogfmtLine, parseLogfmt } from './logfmt.js';
+import { areLogfmtPairs, parseLogfmt } from './logfmt.js';
 import { readTextLine } from './text.js';
 import { StampFinder } from './text-time.js';
 
 export type ContainerLine =
   | { obj: Record<string, unknown> }
-  | { severity: Severity; severityText: string; fields: Record<string, FieldValue> };
+  /** `fields`: the line's prefix fields and `key=value` pairs, read when a record's fields are (json.ts's JsonRecord). */
+  | { severity: Severity; severityText: string; fields: () => Record<string, FieldValue> };
 
 /** One stamp reader per stream's context (peek only: no memory between lines). */
 const finders = new WeakMap<ReadContext, StampFinder>();
@@ -32,8 +33,9 @@ export function containerLine(message: string, ctx: ReadContext): ContainerLine 
   if (pairs) return { obj: pairs };
   let finder = finders.get(ctx);
   if (finder === undefined) finders.set(ctx, (finder = new StampFinder(ctx.zone, ctx.refMs)));
-  const { severity, severityText, fields } = readTextLine(message, finder.peek(message, false));
-  return { severity, severityText, fields };
+  const stamp = finder.peek(message, false);
+  const { severity, severityText } = readTextLine(message, stamp, false);
+  return { severity, severityText, fields: () => readTextLine(message, stamp).fields };
 }
 
 /** `text` parsed, when it is one JSON object. */
@@ -49,9 +51,11 @@ function jsonObject(text: string): Record<string, unknown> | undefined {
 
 /** A logfmt line's pairs as an object (a bare key is an empty value, as the logfmt processor has it). */
 function logfmtObject(text: string): Record<string, unknown> | undefined {
-  if (!text.includes('=') || !isLogfmtLine(text)) return undefined;
+  // A line that does not start with `key=` is no logfmt line: not parsed.
+  const eq = text.indexOf('=');
+  if (eq <= 0 || /[ "]/.test(text.slice(0, eq))) return undefined;
   const parsed = parseLogfmt(text);
-  if ('error' in parsed) return undefined;
+  if ('error' in parsed || !areLogfmtPairs(parsed.pairs)) return undefined;
   const obj = Object.create(null) as Record<string, unknown>;
   for (const p of parsed.pairs) obj[p.key] = p.value ?? '';
   return obj;

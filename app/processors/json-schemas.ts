@@ -26,8 +26,8 @@ export interface Reading {
   used: readonly string[];
   /** A JSON object the record wraps (a container's JSON log line): it is read as the record, `wrapper` kept as fields. */
   inner?: { obj: Record<string, unknown>; wrapper: Record<string, unknown> };
-  /** Fields read from the message (a container's text line's `key=value` pairs), after the object's own. */
-  extra?: Record<string, FieldValue>;
+  /** Fields read from the message (a container's text line's `key=value` pairs), after the object's own; read when the record's fields are. */
+  extra?: () => Record<string, FieldValue>;
 }
 
 export interface ReadContext {

@@ -250,9 +250,8 @@ export class JsonStream implements ParseStream {
     }
     if (known !== undefined) {
       const time = this.times.check(known.time);
-      const record = new JsonRecord(time, known.severity, known.severityText, known.message, line, offset, obj, time !== null ? [known.timeKey, ...known.used] : known.used);
-      if (known.extra !== undefined && Object.keys(known.extra).length > 0) record.fields = Object.assign(newFields(), record.fields, known.extra);
-      return record;
+      return new JsonRecord(time, known.severity, known.severityText, known.message, line, offset, obj, time !== null ? [known.timeKey, ...known.used] : known.used,
+        0, 0, known.extra);
     }
     const timeKey = pickTop(obj, TIME_KEYS);
     const levelKey = pickTop(obj, LEVEL_KEYS);
@@ -320,6 +319,8 @@ class JsonRecord implements LogRecord {
   /** With LineBytes: where the line's bytes are in it. */
   readonly #start: number;
   readonly #end: number;
+  /** Fields read from the message (json-schemas.ts: Reading.extra), after the object's own. */
+  readonly #extra: (() => Record<string, FieldValue>) | undefined;
 
   constructor(
     public time: number | null,
@@ -332,11 +333,13 @@ class JsonRecord implements LogRecord {
     used: readonly string[],
     start = 0,
     end = 0,
+    extra?: () => Record<string, FieldValue>,
   ) {
     this.#source = source;
     this.#used = used;
     this.#start = start;
     this.#end = end;
+    this.#extra = extra;
   }
 
   get fields(): Record<string, FieldValue> {
@@ -345,6 +348,7 @@ class JsonRecord implements LogRecord {
       const source = this.#source;
       flatten(source instanceof LineBytes ? JSON.parse(source.buf.toString('utf8', this.#start, this.#end)) as Record<string, unknown> : source, '', fields);
       for (const key of this.#used) delete fields[key];
+      if (this.#extra) Object.assign(fields, this.#extra());
       this.#built = fields;
     }
     return this.#built;

@@ -212,10 +212,11 @@ export class TextStream implements ParseStream {
  * What the text processor reads from a record's first line besides its time:
  * the level (the stamp's own, else the level slot or word: text-level.ts),
  * the message (after the stamp and a leading level word), and the prefix
- * fields and `key=value` pairs. Also how a container's text line is read
+ * fields and `key=value` pairs (`pairs`: false leaves them out, for a caller
+ * that reads them only when asked). Also how a container's text line is read
  * (container-line.ts).
  */
-export function readTextLine(text: string, stamp: LineStamp | null): Pick<LogRecord, 'severity' | 'severityText' | 'message' | 'fields'> {
+export function readTextLine(text: string, stamp: LineStamp | null, pairs = true): Pick<LogRecord, 'severity' | 'severityText' | 'message' | 'fields'> {
   const fields = newFields();
   for (const [k, v] of stamp?.fields ?? []) fields[k] = v;
   let rest = stamp && !stamp.inside ? text.slice(stamp.end) : text;
@@ -233,6 +234,6 @@ export function readTextLine(text: string, stamp: LineStamp | null): Pick<LogRec
     }
   }
   const message = startsWithSeparator(rest) ? rest.replace(LEADING_SEPARATORS, '') : rest;
-  addKeyValues(message, fields);
+  if (pairs) addKeyValues(message, fields);
   return { severity, severityText, message, fields };
 }
