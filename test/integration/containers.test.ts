@@ -99,22 +99,24 @@ describe('container logs through the CLI', () => {
     expect(answer(many)).toEqual(answer(one));
   }, 120_000);
 
-  it('parse prints a cut line once, whole, with its first part\'s place', async () => {
+  it.each([
+    ['pod.log', criLog],
+    ['ctr-json.log', dockerJsonLog],
+  ] as const)('parse prints a cut line of %s once, whole, with its first part\'s place', async (name, write) => {
     const cwd = tempDir();
     const longLine = 'WARN big ' + 'z'.repeat(40_000);
-    const log = criLog([
+    writeFileSync(path.join(cwd, name), write([
       { stream: 'stdout', text: 'INFO before', ms: T0 },
       { stream: 'stdout', text: longLine, ms: T0 + 1000 },
       { stream: 'stderr', text: 'ERROR after', ms: T0 + 2000 },
-    ]);
-    writeFileSync(path.join(cwd, 'pod.log'), log);
-    const res = await logmill(['parse', 'pod.log'], { cwd });
+    ]));
+    const res = await logmill(['parse', name], { cwd });
     expect(res.code).toBe(0);
     const records = res.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(records.map((r) => [r.ts, r.severity, r.message.length > 100 ? r.message === longLine : r.message, r.fields, r.source.line])).toEqual([
       ['2026-11-25T10:00:00.000000Z', 'info', 'INFO before', { stream: 'stdout' }, 1],
       ['2026-11-25T10:00:01.000000Z', 'warn', true, { stream: 'stdout' }, 2],
-      ['2026-11-25T10:00:02.000000Z', 'error', 'ERROR after', { stream: 'stderr' }, 5],
+      ['2026-11-25T10:00:02.000000Z', 'error', 'ERROR after', { stream: 'stderr' }, 5], // the long line's three parts are lines 2-4
     ]);
   });
 });
