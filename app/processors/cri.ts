@@ -42,9 +42,10 @@ export const criProcessor: Processor = {
   origin: { kind: 'builtin' },
   /** 95 when the first line and at least 80% of the head's complete lines are CRI lines. */
   detect(head: Buffer): number {
-    const text = head.toString('utf8', 0, Math.min(head.length, 16384));
-    const lines = text.split('\n');
-    lines.pop(); // unterminated: maybe cut mid-line
+    // The whole head: a first line cut into parts is 16 KiB long. Only each line's start is looked at.
+    const lines = head.toString('latin1').split('\n');
+    const last = lines.pop()!; // unterminated: maybe cut, and counted only if its prefix is whole
+    if (last.length >= PREFIX_MAX) lines.push(last);
     let total = 0;
     let cri = 0;
     for (const line of lines) {

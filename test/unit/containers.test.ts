@@ -129,6 +129,9 @@ describe('CRI log format (containerd, CRI-O)', () => {
 
   it('is routed by content, is built in, and has no resync (its files are never split into byte ranges)', () => {
     expect(criProcessor.detect!(criLog(writes))).toBe(95);
+    // A file that starts with a cut line: its first line is 16 KiB long; a head that ends inside a line.
+    expect(criProcessor.detect!(criLog(writes.slice(1)))).toBe(95);
+    expect(criProcessor.detect!(criLog([{ stream: 'stdout', text: 'q'.repeat(100_000), ms: T0 }]).subarray(0, 65536))).toBe(95);
     expect(criProcessor.detect!(Buffer.from('2026-11-25T10:00:00Z INFO stdout F hello\n'))).toBe(0);
     expect(criProcessor.detect!(Buffer.from('{"log":"x\\n","stream":"stdout","time":"2026-11-25T10:00:00Z"}\n'))).toBe(0);
     expect(BUILTINS.map((p) => p.name)).toContain('cri');
