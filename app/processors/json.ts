@@ -6,7 +6,8 @@
  * (json-schemas.ts: journald, MongoDB, Docker, ...), else from the usual key
  * names; every other key becomes a field, nested objects flattened with dots
  * (`http.status`), numbers and booleans kept typed. An OTLP logs batch is one
- * record per log record (json-otlp.ts).
+ * record per log record (json-otlp.ts). In a Docker json-file log, a line
+ * Docker cut into 16 KiB entries is joined back into one record (partials.ts).
  *
  * NDJSON is read line by line, so one bad line is one malformed record and
  * the next line is fine. A line is read from its bytes when json-fast.ts can
