@@ -163,6 +163,14 @@ describe('Docker json-file partial lines', () => {
     expect(notes).toEqual(['1 partial line at the end with no final part (first: line 2), kept as written']);
   });
 
+  it('joins only in a file that starts as a Docker log, the same rule that keeps such a file whole, so a split file reads as one pass', () => {
+    const cut = dockerJsonLog([{ stream: 'stdout', text: 'w'.repeat(RUNTIME_LINE_MAX + 5), ms: T0 }]);
+    const mixed = Buffer.concat([Buffer.from('{"ts":"2026-11-25T09:00:00Z","msg":"not docker"}\n'), cut]);
+    expect(parseWith(jsonProcessor, mixed).records.map((r) => r.message.length)).toEqual(['not docker'.length, RUNTIME_LINE_MAX, 5]);
+    expect(jsonSplittable(mixed)).toBe(true);
+    expect(parseWith(jsonProcessor, cut).records.map((r) => r.message.length)).toEqual([RUNTIME_LINE_MAX + 5]);
+  });
+
   it('a Docker json-file log is never split into byte ranges; other NDJSON still is', () => {
     expect(jsonSplittable(dockerJsonLog(writes))).toBe(false);
     expect(jsonSplittable(Buffer.from('{"ts":"2026-11-25T10:00:00Z","msg":"a"}\n{"ts":"2026-11-25T10:00:01Z","msg":"b"}\n'))).toBe(true);
