@@ -49,6 +49,9 @@ export class PartialLines<T, P extends Part = string> {
   private firstUnfinished = 0;
   private cut = 0;
 
+  /** @param maxLength MAX_JOINED_CHARS; smaller in tests. */
+  constructor(private readonly maxLength = MAX_JOINED_CHARS) {}
+
   /**
    * A partial part of `stream`'s current line. Returns a joined line only
    * when the line grew past MAX_JOINED_CHARS (it is then given out as it stands).
@@ -61,7 +64,7 @@ export class PartialLines<T, P extends Part = string> {
     }
     o.parts.push(text);
     o.length += text.length;
-    if (o.length <= MAX_JOINED_CHARS) return undefined;
+    if (o.length <= this.maxLength) return undefined;
     this.cut++;
     this.open.delete(stream);
     return joined(stream, o);
@@ -92,7 +95,7 @@ export class PartialLines<T, P extends Part = string> {
     const notes: string[] = [];
     const n = this.unfinished;
     if (n > 0) notes.push(`${n} partial line${n > 1 ? 's' : ''} at the end with no final part (first: line ${this.firstUnfinished}), kept as written`);
-    if (this.cut > 0) notes.push(`${this.cut} partial line${this.cut > 1 ? 's' : ''} joined past ${MAX_JOINED_CHARS >> 20} Mi characters, given out in several records`);
+    if (this.cut > 0) notes.push(`${this.cut} partial line${this.cut > 1 ? 's' : ''} joined past ${this.maxLength} characters (or bytes), given out in several records`);
     return notes;
   }
 }

@@ -10,6 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { criProcessor } from '../../app/processors/cri.js';
 import { jsonProcessor, jsonSplittable } from '../../app/processors/json.js';
+import { PartialLines } from '../../app/processors/partials.js';
 import { BUILTINS } from '../../app/processors/registry.js';
 import type { LogRecord, Processor } from '../../contract/processor.js';
 import { Severity } from '../../contract/severity.js';
@@ -174,5 +175,21 @@ describe('Docker json-file partial lines', () => {
   it('a Docker json-file log is never split into byte ranges; other NDJSON still is', () => {
     expect(jsonSplittable(dockerJsonLog(writes))).toBe(false);
     expect(jsonSplittable(Buffer.from('{"ts":"2026-11-25T10:00:00Z","msg":"a"}\n{"ts":"2026-11-25T10:00:01Z","msg":"b"}\n'))).toBe(true);
+  });
+});
+
+describe('joining parts', () => {
+  it('a line that never ends is given out in pieces past the limit, nothing dropped, with a note', () => {
+    const lines = new PartialLines<string>(10);
+    const at = (line: number) => ({ line, offset: line * 100, head: `t${line}` });
+    const out = [
+      lines.partial('stdout', 'aaaaaa', at(1)), lines.partial('stderr', 'x', at(2)), lines.partial('stdout', 'bbbbbb', at(3)),
+      lines.partial('stdout', 'cc', at(4)), lines.full('stdout', 'dd'), lines.full('stderr', 'y'), lines.full('stdout', 'whole'),
+    ];
+    expect(out.map((j) => j && [j.stream, j.text, j.line, j.head])).toEqual([
+      undefined, undefined, ['stdout', 'aaaaaabbbbbb', 1, 't1'], undefined, ['stdout', 'ccdd', 4, 't4'], ['stderr', 'xy', 2, 't2'], undefined,
+    ]);
+    expect(lines.drain()).toEqual([]);
+    expect(lines.notes()).toEqual(['1 partial line joined past 10 characters (or bytes), given out in several records']);
   });
 });
