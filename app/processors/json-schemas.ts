@@ -10,8 +10,9 @@
  */
 import { normalizeSeverity, Severity } from '../../contract/severity.js';
 import { epochNumber, parseTimeField, type Zone } from '../../contract/timestamps.js';
+import type { FieldValue } from '../../contract/processor.js';
 import { levelNumber, syslogSeverity } from './levels.js';
-import { findSeverity } from './text.js';
+import { containerLine } from './container-line.js';
 
 /** What a schema read from one object. Time is not range-checked yet. */
 export interface Reading {
@@ -25,6 +26,8 @@ export interface Reading {
   used: readonly string[];
   /** A JSON object the record wraps (a container's JSON log line): it is read as the record, `wrapper` kept as fields. */
   inner?: { obj: Record<string, unknown>; wrapper: Record<string, unknown> };
+  /** Fields read from the message (a container's text line's `key=value` pairs), after the object's own; read when the record's fields are. */
+  extra?: () => Record<string, FieldValue>;
 }
 
 export interface ReadContext {
@@ -174,36 +177,33 @@ const cloudflare: JsonSchema = {
 };
 
 /**
- * Docker's json-file driver: `{"log":"line\n","stream":"stdout","time":"...Z"}`.
- * The message is the container's line without its newline; its level is the
- * level word in that line, found as the `text` processor finds it. A line
- * that is itself a JSON object (an app logging JSON) is read as that object,
- * with `stream` as a field and Docker's time when the object has none.
+ * Docker's json-file driver: `{"log":"line\n","stream":"stdout","time":"...Z"}`,
+ * also how a CRI line is read (cri.ts). The message is the container's line
+ * without its newline, read as logmill reads that line on its own
+ * (container-line.ts): a JSON object or a logfmt line is read as the record,
+ * with `stream` as a field and Docker's time when the line has none; a text
+ * line keeps the line as message, its level is found as the `text` processor
+ * finds it and its `key=value` pairs are fields. Lines Docker split into
+ * parts are joined before (partials.ts, json.ts).
  */
 const docker: JsonSchema = {
   name: 'docker',
   keys: ['stream'],
-  matches: (obj) => typeof obj.log === 'string' && typeof obj.stream === 'string' && typeof obj.time === 'string',
+  matches: isDockerEntry,
   read(obj, ctx) {
     const message = (obj.log as string).replace(/\r?\n$/, '');
-    const inner = jsonObject(message);
-    const found = inner ? null : findSeverity(message);
-    return {
-      time: timeOf(obj.time, ctx), severity: found?.severity ?? Severity.Unknown, severityText: found?.text ?? '',
-      message, timeKey: 'time', used: ['log'], inner: inner ? { obj: inner, wrapper: { stream: obj.stream } } : undefined,
-    };
+    const time = timeOf(obj.time, ctx);
+    const inner = containerLine(message, ctx);
+    if ('obj' in inner) {
+      return { time, severity: Severity.Unknown, severityText: '', message, timeKey: 'time', used: ['log'], inner: { obj: inner.obj, wrapper: { stream: obj.stream } } };
+    }
+    return { time, severity: inner.severity, severityText: inner.severityText, message, timeKey: 'time', used: ['log'], extra: inner.fields };
   },
 };
 
-/** `text` parsed, when it is one JSON object. */
-function jsonObject(text: string): Record<string, unknown> | undefined {
-  if (!text.startsWith('{') || !text.endsWith('}')) return undefined;
-  try {
-    const v: unknown = JSON.parse(text);
-    return isObject(v) ? v : undefined;
-  } catch {
-    return undefined;
-  }
+/** An entry of Docker's json-file driver. */
+export function isDockerEntry(obj: Record<string, unknown>): boolean {
+  return typeof obj.log === 'string' && typeof obj.stream === 'string' && typeof obj.time === 'string';
 }
 
 /**

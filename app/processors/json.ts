@@ -6,7 +6,8 @@
  * (json-schemas.ts: journald, MongoDB, Docker, ...), else from the usual key
  * names; every other key becomes a field, nested objects flattened with dots
  * (`http.status`), numbers and booleans kept typed. An OTLP logs batch is one
- * record per log record (json-otlp.ts).
+ * record per log record (json-otlp.ts). In a Docker json-file log, a line
+ * Docker cut into 16 KiB entries is joined back into one record (partials.ts).
  *
  * NDJSON is read line by line, so one bad line is one malformed record and
  * the next line is fine. A line is read from its bytes when json-fast.ts can
@@ -20,10 +21,11 @@ import { TimeRangeGuard, type Zone } from '../../contract/timestamps.js';
 import type { FieldValue, LogRecord, ParseStream, Processor, RecordSink, StreamOptions } from '../../contract/processor.js';
 import { fieldText, newFields, ProcessorError } from '../../contract/processor.js';
 import { isOtlpBatch, otlpRecords } from './json-otlp.js';
-import { LEVEL_KEYS, MESSAGE_KEYS, readBySchema, type ReadContext, scalarText, TIME_KEYS, timeOf } from './json-schemas.js';
+import { isDockerEntry, LEVEL_KEYS, MESSAGE_KEYS, readBySchema, type ReadContext, scalarText, TIME_KEYS, timeOf } from './json-schemas.js';
 import { levelSeverity } from './levels.js';
 import { FastLineReader } from './json-fast.js';
 import { forEachLineSpan, LineCursor, nextLineStart } from './lines.js';
+import { type JoinedLine, PartialLines } from './partials.js';
 /**
  * Objects and arrays nested deeper than this make a line malformed. JSON.parse
  * copes with any depth, but flattening and JSON.stringify recurse: a line
@@ -58,9 +60,37 @@ export const jsonProcessor: Processor = {
 
 type Mode = 'undecided' | 'lines' | 'values';
 
-/** A file can be split into line ranges only when it is NDJSON, not one array or pretty-printed values. */
+/**
+ * A file can be split into line ranges only when it is NDJSON, not one array
+ * or pretty-printed values, nor a Docker json-file log: a line Docker split
+ * into parts may straddle a range boundary, and no boundary seen from after it
+ * can tell (the parts of a stdout line may have stderr lines between them).
+ */
 export function jsonSplittable(head: Buffer): boolean {
-  return decideMode(head, false) === 'lines';
+  return decideMode(head, false) === 'lines' && !startsDocker(head);
+}
+
+/**
+ * Whether the first non-blank line of `head` may be a Docker json-file entry
+ * (the stream then joins Docker's partial lines): one, or a line cut by the
+ * head's end that starts as Docker writes one (`{"log":`). When in doubt the
+ * file is not split, which never changes an answer.
+ */
+function startsDocker(head: Buffer): boolean {
+  const start = skipSpace(head, 0);
+  const nl = head.indexOf(10, start);
+  const line = head.toString('utf8', start, nl < 0 ? head.length : nl);
+  return /^\{\s*"log"\s*:/.test(line) || isDockerLine(line);
+}
+
+function isDockerLine(text: string): boolean {
+  if (!text.includes('"stream"')) return false;
+  try {
+    const v: unknown = JSON.parse(text);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) && isDockerEntry(v as Record<string, unknown>);
+  } catch {
+    return false;
+  }
 }
 
 export class JsonStream implements ParseStream {
@@ -75,6 +105,14 @@ export class JsonStream implements ParseStream {
   private line = 1;
   private inArray = false;
   private arrayClosed = false;
+  /**
+   * Whether the input is a Docker json-file log (its first line is an entry):
+   * then lines Docker split into parts are joined (partials.ts). Decided by
+   * the first line, as jsonSplittable decides, so that a file's answer is the
+   * same however it is read.
+   */
+  private docker: boolean | undefined;
+  private readonly partials = new PartialLines<Record<string, unknown>>();
 
   constructor(zone: Zone, options: { fastLines?: boolean } = {}) {
     this.ctx = { zone, refMs: Date.now() };
@@ -89,11 +127,12 @@ export class JsonStream implements ParseStream {
     }
     const consumed = this.mode === 'lines' ? this.parseLines(input, eof, emit) : this.parseValues(input, eof, emit);
     this.consumedTotal += consumed;
+    if (eof) for (const rest of this.partials.drain()) emit(this.joinedRecord(rest));
     return consumed;
   }
 
   notes(): string[] {
-    return [...this.cursor.notes(), ...this.times.notes()];
+    return [...this.cursor.notes(), ...this.times.notes(), ...this.partials.notes()];
   }
 
   close(): void {}
@@ -105,6 +144,7 @@ export class JsonStream implements ParseStream {
     try {
       return forEachLineSpan(this.cursor, input, eof, (start, end, number) => {
         const offset = this.consumedTotal + start;
+        if (this.docker === undefined && !blank(input, start, end)) this.docker = isDockerLine(input.toString('utf8', start, end));
         if (fast?.read(input, start, end)) {
           bytes ??= new LineBytes(input);
           read = end;
@@ -164,7 +204,30 @@ export class JsonStream implements ParseStream {
     }
     const obj = value as Record<string, unknown>;
     if (isOtlpBatch(obj)) return this.emitOtlp(obj, text, line, offset, emit);
+    if (this.docker && isDockerEntry(obj)) return this.emitDocker(obj, line, offset, emit);
     emit(this.toRecord(obj, line, offset));
+  }
+
+  /**
+   * A Docker json-file entry: a `log` without its `\n` is a part of a longer
+   * line (Docker cut it at 16 KiB), kept until the part that ends the line
+   * on the same stream; the whole line is one record with the first part's
+   * entry (its time, line and offset).
+   */
+  private emitDocker(obj: Record<string, unknown>, line: number, offset: number, emit: RecordSink): void {
+    const stream = obj.stream as string;
+    const log = obj.log as string;
+    if (!log.endsWith('\n')) {
+      const cut = this.partials.partial(stream, log, { line, offset, head: obj });
+      if (cut) emit(this.joinedRecord(cut));
+      return;
+    }
+    const whole = this.partials.full(stream, log);
+    emit(whole ? this.joinedRecord(whole) : this.toRecord(obj, line, offset));
+  }
+
+  private joinedRecord(j: JoinedLine<Record<string, unknown>>): LogRecord {
+    return this.toRecord({ ...j.head, log: j.text }, j.line, j.offset);
   }
 
   private emitOtlp(batch: Record<string, unknown>, text: string, line: number, offset: number, emit: RecordSink): void {
@@ -177,7 +240,8 @@ export class JsonStream implements ParseStream {
     for (const r of records) emit({ ...r, time: this.times.check(r.time), line, offset, malformed: false });
   }
 
-  private toRecord(obj: Record<string, unknown>, line: number, offset: number): LogRecord {
+  /** The record of one object; also how cri.ts reads a CRI line (as the Docker entry it would be). */
+  toRecord(obj: Record<string, unknown>, line: number, offset: number): LogRecord {
     const known = readBySchema(obj, this.ctx);
     if (known?.inner !== undefined && !nestedDeeperThan(known.message, MAX_JSON_DEPTH)) {
       const { obj: inner, wrapper } = known.inner;
@@ -187,7 +251,8 @@ export class JsonStream implements ParseStream {
     }
     if (known !== undefined) {
       const time = this.times.check(known.time);
-      return new JsonRecord(time, known.severity, known.severityText, known.message, line, offset, obj, time !== null ? [known.timeKey, ...known.used] : known.used);
+      return new JsonRecord(time, known.severity, known.severityText, known.message, line, offset, obj, time !== null ? [known.timeKey, ...known.used] : known.used,
+        0, 0, known.extra);
     }
     const timeKey = pickTop(obj, TIME_KEYS);
     const levelKey = pickTop(obj, LEVEL_KEYS);
@@ -255,6 +320,8 @@ class JsonRecord implements LogRecord {
   /** With LineBytes: where the line's bytes are in it. */
   readonly #start: number;
   readonly #end: number;
+  /** Fields read from the message (json-schemas.ts: Reading.extra), after the object's own. */
+  readonly #extra: (() => Record<string, FieldValue>) | undefined;
 
   constructor(
     public time: number | null,
@@ -267,11 +334,13 @@ class JsonRecord implements LogRecord {
     used: readonly string[],
     start = 0,
     end = 0,
+    extra?: () => Record<string, FieldValue>,
   ) {
     this.#source = source;
     this.#used = used;
     this.#start = start;
     this.#end = end;
+    this.#extra = extra;
   }
 
   get fields(): Record<string, FieldValue> {
@@ -280,6 +349,7 @@ class JsonRecord implements LogRecord {
       const source = this.#source;
       flatten(source instanceof LineBytes ? JSON.parse(source.buf.toString('utf8', this.#start, this.#end)) as Record<string, unknown> : source, '', fields);
       for (const key of this.#used) delete fields[key];
+      if (this.#extra) Object.assign(fields, this.#extra());
       this.#built = fields;
     }
     return this.#built;
@@ -398,6 +468,11 @@ function skipSpace(buf: Buffer, pos: number): number {
   if (hasBom(buf)) pos = 3;
   while (pos < buf.length && (buf[pos] === 32 || buf[pos] === 9 || buf[pos] === 10 || buf[pos] === 13)) pos++;
   return pos;
+}
+
+function blank(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!(buf[i] === 32 || buf[i] === 9 || buf[i] === 13)) return false;
+  return true;
 }
 
 function hasBom(buf: Buffer): boolean {

@@ -122,8 +122,11 @@ function unquote(body: string): string {
  */
 function isLogfmtLine(line: string): boolean {
   const parsed = parseLogfmt(line);
-  if ('error' in parsed) return false;
-  const { pairs } = parsed;
+  return !('error' in parsed) && areLogfmtPairs(parsed.pairs);
+}
+
+/** isLogfmtLine's test on a line's pairs, for a caller that parsed the line already. */
+export function areLogfmtPairs(pairs: readonly Pair[]): boolean {
   if (pairs.length === 0 || pairs[0].value === null) return false;
   let valued = 0;
   let known = false;

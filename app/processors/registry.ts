@@ -15,6 +15,7 @@ import type { RejectedPlugin } from '../plugins/catalog.js';
 import type { PluginMeta } from '../plugins/discovery.js';
 import type { Pool } from '../workers/pool.js';
 import { BUILTIN_KEY } from '../workers/pool.js';
+import { criProcessor } from './cri.js';
 import { jsonProcessor, jsonSplittable } from './json.js';
 import { logfmtProcessor } from './logfmt.js';
 import { textProcessor } from './text.js';
@@ -26,6 +27,7 @@ export const BUILTINS: readonly Processor[] = [
   logfmtProcessor,
   w3cProcessor,
   zeekProcessor,
+  criProcessor,
   textProcessor,
 ];
 

@@ -198,24 +198,7 @@ export class TextStream implements ParseStream {
   }
 
   private record(text: string, stamp: LineStamp | null, line: number, start: number): LogRecord {
-    const fields = newFields();
-    for (const [k, v] of stamp?.fields ?? []) fields[k] = v;
-    let rest = stamp && !stamp.inside ? text.slice(stamp.end) : text;
-    let severityText = '';
-    let severity = Severity.Unknown;
-    if (stamp?.level) {
-      severityText = stamp.level.text;
-      severity = stamp.level.severity;
-    } else {
-      const sev = findSeverity(rest, stamp !== null && !stamp.inside) ?? (stamp ? accessLogLevel(text) : null);
-      if (sev) {
-        severityText = sev.text;
-        severity = sev.severity;
-        if (sev.leading) rest = rest.slice(sev.end);
-      }
-    }
-    const message = startsWithSeparator(rest) ? rest.replace(LEADING_SEPARATORS, '') : rest;
-    addKeyValues(message, fields);
+    const { severity, severityText, message, fields } = readTextLine(text, stamp);
     return {
       time: stamp?.us ?? null, severity, severityText, message, fields,
       line, offset: this.consumedTotal + start, malformed: false,
@@ -223,4 +206,34 @@ export class TextStream implements ParseStream {
   }
 
   close(): void {}
+}
+
+/**
+ * What the text processor reads from a record's first line besides its time:
+ * the level (the stamp's own, else the level slot or word: text-level.ts),
+ * the message (after the stamp and a leading level word), and the prefix
+ * fields and `key=value` pairs (`pairs`: false leaves them out, for a caller
+ * that reads them only when asked). Also how a container's text line is read
+ * (container-line.ts).
+ */
+export function readTextLine(text: string, stamp: LineStamp | null, pairs = true): Pick<LogRecord, 'severity' | 'severityText' | 'message' | 'fields'> {
+  const fields = newFields();
+  for (const [k, v] of stamp?.fields ?? []) fields[k] = v;
+  let rest = stamp && !stamp.inside ? text.slice(stamp.end) : text;
+  let severityText = '';
+  let severity = Severity.Unknown;
+  if (stamp?.level) {
+    severityText = stamp.level.text;
+    severity = stamp.level.severity;
+  } else {
+    const sev = findSeverity(rest, stamp !== null && !stamp.inside) ?? (stamp ? accessLogLevel(text) : null);
+    if (sev) {
+      severityText = sev.text;
+      severity = sev.severity;
+      if (sev.leading) rest = rest.slice(sev.end);
+    }
+  }
+  const message = startsWithSeparator(rest) ? rest.replace(LEADING_SEPARATORS, '') : rest;
+  if (pairs) addKeyValues(message, fields);
+  return { severity, severityText, message, fields };
 }

@@ -12,13 +12,19 @@
  *
  * Time: `date` + `time` (UTC, as the format defines them), or `date-local` +
  * `time-local` (in `--tz`), or `time` alone on the date of the last `#Date:`
- * (a time that jumps back by more than 12 hours has crossed midnight).
+ * (a time that jumps back by more than 12 hours has crossed midnight). Two
+ * writers say their times are not GMT, in directives the draft does not
+ * define: Oracle9iAS Web Cache writes `#GMT-Offset: -0800` (its times are at
+ * that offset), the Windows Firewall log (pfirewall.log) `#Time Format:
+ * Local` (its times are on the local clock, read in `--tz`: the file does not
+ * name the zone). Either holds until the next header block (directives after
+ * records). IIS always writes GMT.
  * Severity: `sc-status` by logmill's HTTP rule (5xx error, 4xx warn, other
  * statuses and a request without one info; no `sc-status` column: unknown). Message: `cs-method`, the URI (`cs-uri-stem?cs-uri-query`
  * or `cs-uri`) and `sc-status`. Every column is a field by its name.
  */
 import { Severity } from '../../contract/severity.js';
-import { parseTime, UTC, type Zone } from '../../contract/timestamps.js';
+import { parseTime, parseZone, UTC, type Zone } from '../../contract/timestamps.js';
 import type { LogRecord, ParseStream, Processor, StreamOptions } from '../../contract/processor.js';
 import { newFields, ProcessorError } from '../../contract/processor.js';
 import { ColumnarStream, malformedRecord, statusSeverity } from './columnar.js';
@@ -71,16 +77,30 @@ export class W3cStream extends ColumnarStream {
   /** Days added to baseDate after times that went back past midnight. */
   private dayShift = 0;
   private lastUs: number | null = null;
+  /**
+   * The zone of `date`/`time` other than GMT a directive named: Oracle Web
+   * Cache's `#GMT-Offset:`, Windows Firewall's `#Time Format: Local` (`--tz`).
+   * A header block after records (a restart, concatenated logs) starts over.
+   */
+  private directiveZone: Zone | null = null;
+  private afterRecords = false;
+  private badOffset: string | null = null;
 
   constructor(private readonly zone: Zone) {
     super();
   }
 
   protected directive(text: string): void {
-    const m = /^#([A-Za-z-]+):[ \t]*(.*)$/.exec(text);
+    const m = /^#([A-Za-z][A-Za-z -]*):[ \t]*(.*)$/.exec(text);
     if (!m) return; // a comment
     const name = m[1].toLowerCase();
-    if (name === 'fields') this.layout = layoutOf(m[2].trim().split(/[ \t]+/).filter(Boolean));
+    if (this.afterRecords) {
+      this.afterRecords = false;
+      this.directiveZone = null;
+    }
+    if (name === 'gmt-offset') this.directiveZone = this.offsetZone(m[2].trim());
+    else if (name === 'time format') this.directiveZone = m[2].trim().toLowerCase() === 'local' ? this.zone : null;
+    else if (name === 'fields') this.layout = layoutOf(m[2].trim().split(/[ \t]+/).filter(Boolean));
     else if (name === 'date' || name === 'start-date') {
       const date = directiveDate(m[2]);
       if (date) {
@@ -91,7 +111,25 @@ export class W3cStream extends ColumnarStream {
     }
   }
 
+  /** `-0800`, `+05:30`; another value is noted and the times stay GMT. */
+  private offsetZone(value: string): Zone | null {
+    if (/^[+-]\d{2}:?\d{2}$/.test(value)) {
+      try {
+        return parseZone(value);
+      } catch { /* over 18 hours: noted below */ }
+    }
+    this.badOffset ??= value;
+    return null;
+  }
+
+  notes(): string[] {
+    const notes = super.notes();
+    if (this.badOffset !== null) notes.push(`#GMT-Offset: "${this.badOffset}" is not an offset such as -0800: its times are read as GMT`);
+    return notes;
+  }
+
   protected record(text: string, line: number, offset: number): LogRecord {
+    this.afterRecords = true;
     const layout = this.layout;
     if (!layout) return malformedRecord('w3c: no #Fields: directive before this line', text, line, offset);
     const values = splitValues(text);
@@ -115,7 +153,7 @@ export class W3cStream extends ColumnarStream {
     if (layout.time < 0 && layout.date < 0) return null;
     const clock = layout.time >= 0 ? at(values, layout.time) : '00:00:00';
     if (clock === undefined) return null;
-    const zone = layout.local ? this.zone : UTC;
+    const zone = this.directiveZone ?? (layout.local ? this.zone : UTC);
     if (layout.date >= 0) {
       const date = valueDate(at(values, layout.date) ?? '');
       return date ? this.times.check(parseTime(`${date} ${clock}`, zone)) : null;

@@ -96,7 +96,7 @@ describe('logmill plugins', () => {
     // No plugins and no format files: the known names are the built-ins'.
     const res = await logmill(['analyze', 'x.log', '--format', 'nope', '--plugins', path.join(cwd, 'none'), '--formats', path.join(cwd, 'none')], { cwd });
     expect(res.code).toBe(2);
-    expect(res.stderr).toBe('logmill: unknown format "nope" (known: json, logfmt, text, w3c, zeek)\n');
+    expect(res.stderr).toBe('logmill: unknown format "nope" (known: cri, json, logfmt, text, w3c, zeek)\n');
   });
 });
 

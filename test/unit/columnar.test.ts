@@ -78,6 +78,30 @@ describe('w3c processor', () => {
     ]);
   });
 
+  it('reads Oracle Web Cache\'s date and time at its #GMT-Offset:, and notes an offset it cannot read', () => {
+    const records = chunkInvariant(w3cProcessor, fixture('webcache_access_log'));
+    expect(records.map((r) => [r.line, r.time, r.message])).toEqual([
+      [7, us('2026-11-25T08:00:18Z'), 'GET /images/logo.gif 200'], [8, us('2026-11-25T08:00:19Z'), 'POST /app/login 302'],
+    ]);
+    const stream = w3cProcessor.open({ zone: UTC, options: {}, source: 't' });
+    const bad = feedInChunks(stream, Buffer.from('#Version: 1.0\n#GMT-Offset: Pacific\n#Fields: date time cs-uri\n2026-11-25 00:00:18 /x\n'), 9);
+    expect(bad.map((r) => r.time)).toEqual([us('2026-11-25T00:00:18Z')]);
+    expect(stream.notes!()).toEqual(['#GMT-Offset: "Pacific" is not an offset such as -0800: its times are read as GMT']);
+  });
+
+  it('reads the Windows Firewall log\'s date and time on the local clock (`#Time Format: Local`) in --tz; a new header goes back to UTC', () => {
+    const plus2 = { kind: 'fixed', offsetMinutes: 120, label: '+02:00' } as const;
+    const firewall = fixture('pfirewall.log');
+    const records = feedInChunks(w3cProcessor.open({ zone: plus2, options: {}, source: 't' }), firewall, 7);
+    expect(records.map((r) => [r.line, r.time, r.message.split(' ').slice(0, 2).join(' ')])).toEqual([
+      [6, us('2026-11-25T07:14:02Z'), 'DROP TCP'], [7, us('2026-11-25T07:14:05Z'), 'ALLOW UDP'],
+    ]);
+    expect(w3cProcessor.detect!(firewall)).toBe(95);
+    // An IIS header after it (concatenated logs): its date and time are UTC again.
+    const iis = Buffer.concat([firewall, Buffer.from('#Software: Microsoft Internet Information Services 10.0\n#Fields: date time cs-uri sc-status\n2026-11-25 09:15:00 /x 200\n')]);
+    expect(feedInChunks(w3cProcessor.open({ zone: plus2, options: {}, source: 't' }), iis, 64).at(-1)!.time).toBe(us('2026-11-25T09:15:00Z'));
+  });
+
   it('makes a data line before any #Fields: malformed, with its line, and notes ragged lines', () => {
     const stream = w3cProcessor.open({ zone: UTC, options: {}, source: 't' });
     const records = feedInChunks(stream, Buffer.from('#Version: 1.0\n10:00:00 GET /x\n#Fields: time cs-uri\n10:00:01 /y extra\n'), 4);

@@ -23,7 +23,9 @@ describe('routing', () => {
       .toMatchObject({ processor: { name: 'w3c' }, reason: 'by content: w3c scored 95' });
     expect(await route('conn.log', Buffer.from('#separator \\x09\n#path\tconn\n#fields\tts\tuid\n'), registry))
       .toMatchObject({ processor: { name: 'zeek' }, reason: 'by content: zeek scored 95' });
-    expect(await route('a.log', text, registry, 'nope')).toEqual({ error: 'unknown format "nope" (known: json, logfmt, text, w3c, zeek)' });
+    expect(await route('web-5d9c_default_nginx-0a1b.log', Buffer.from('2026-11-23T05:54:40.123456789Z stdout F GET / 200\n2026-11-23T05:54:41Z stderr P half\n'), registry))
+      .toMatchObject({ processor: { name: 'cri' }, reason: 'by content: cri scored 95' });
+    expect(await route('a.log', text, registry, 'nope')).toEqual({ error: 'unknown format "nope" (known: cri, json, logfmt, text, w3c, zeek)' });
     const logfmt = Buffer.from('time=2026-11-23T05:54:40Z level=INFO msg="hi there" n=1\ntime=2026-11-23T05:54:41Z level=WARN msg=slow\n');
     expect(await route('a.log', logfmt, registry)).toMatchObject({ processor: { name: 'logfmt' }, reason: 'by content: logfmt scored 85' });
     expect(await route('a.log', Buffer.from('2026-11-23 05:54:40 INFO user=bob action=login\n'), registry)).toMatchObject({ processor: { name: 'text' } });
