@@ -215,4 +215,16 @@ describe('the README', () => {
     }
     expect(existsSync(path.join(dir, 'logs.duckdb'))).toBe(true);
   }, 300_000); // four full runs over the samples
+
+  it('its example of querying typed fields prints what the README shows', () => {
+    const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('Fields keep the type their format gives them'));
+    const [, example, shown] = /```sh\n(logmill sql [^\n]+)\n```\n```\n([^`]+)```/.exec(section) ?? [];
+    expect(example).toContain("fields->'status'");
+    const dir = tempDir();
+    symlinkSync(SAMPLES, path.join(dir, 'logs-samples'));
+    const res = spawnSync('sh', ['-c', `logmill() { "${process.execPath}" "${CLI}" "$@"; }\n${example}`], { cwd: dir, env: cliEnv(), encoding: 'utf8' });
+    expect(res.stdout).toBe(shown);
+    expect(res.stderr).not.toMatch(/logmill: sql:/);
+  });
 });
