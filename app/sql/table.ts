@@ -100,6 +100,8 @@ export class LogAppender {
   private readonly lines = new ArrayBuffer(ROWS * 8);
   private readonly severities = new Uint8Array(ROWS * 16);
   private readonly severityTexts = new Uint8Array(ROWS * 16);
+  private readonly tsMask = { mask: false };
+  private readonly lineMask = { mask: false };
   /** Severity texts seen, as inlined strings (null: longer than 12 bytes); a few distinct ones in a log. */
   private readonly inlined = new Map<string, Uint8Array | null>();
 
@@ -129,8 +131,8 @@ export class LogAppender {
       copy(vector(Col.Line), this.lines, n * 8);
       copy(vector(Col.Severity), this.severities.buffer, n * 16);
       copy(vector(Col.SeverityText), this.severityTexts.buffer, n * 16);
-      nulls(vector(Col.Ts), noTime);
-      nulls(vector(Col.Line), noLine);
+      nulls(vector(Col.Ts), noTime, this.tsMask);
+      nulls(vector(Col.Line), noLine, this.lineMask);
       const severityText = vector(Col.SeverityText);
       for (const i of long) duckdb.vector_assign_string_element(severityText, i, batch.severityText[from + i]);
       const message = vector(Col.Message);
@@ -204,9 +206,16 @@ function copy(vector: Bindings.Vector, from: ArrayBufferLike, bytes: number): vo
   duckdb.copy_data_to_vector(vector, 0, from as ArrayBuffer, 0, bytes);
 }
 
-function nulls(vector: Bindings.Vector, rows: number[]): void {
-  if (rows.length === 0) return;
+/**
+ * Marks `rows` of the vector NULL: its validity mask (a bit per row, 1 =
+ * valid) written whole. Written also for a chunk without NULLs after one
+ * with some (`written`), so that no mask is left over from a reused chunk.
+ */
+function nulls(vector: Bindings.Vector, rows: number[], written: { mask: boolean }): void {
+  if (rows.length === 0 && !written.mask) return;
+  const mask = new Uint8Array(ROWS / 8).fill(0xff);
+  for (const i of rows) mask[i >> 3] &= ~(1 << (i & 7));
   duckdb.vector_ensure_validity_writable(vector);
-  const validity = duckdb.vector_get_validity(vector, ROWS / 8);
-  for (const i of rows) duckdb.validity_set_row_invalid(validity, i);
+  duckdb.copy_data_to_vector_validity(vector, 0, mask.buffer, 0, mask.length);
+  written.mask = rows.length > 0;
 }

@@ -141,6 +141,20 @@ function splittable(): string {
   return dir;
 }
 
+describe('logmill sql: values at the edges of the columns', () => {
+  it('NULL times where records have none (in one chunk of 2048 rows and not the next), times before 1970, long and non-ASCII level texts', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'e.ndjson'), Array.from({ length: 5000 }, (_, i) => JSON.stringify({
+      ...(i < 100 || i === 4999 ? {} : { time: new Date(Date.UTC(1969, 11, 31, 23, 0, 0) + i * 1500).toISOString() }),
+      level: ['AVERTISSEMENT_LONG', 'ÉRREUR', 'info'][i % 3], msg: `m${i}`, n: i, ok: i % 2 === 0,
+    }) + '\n').join(''));
+    const rows = await sqlJson([`SELECT count(*) AS n, count(ts) AS timed, count(*) FILTER (ts IS NULL AND (line <= 100 OR line = 5000)) AS untimed,
+      min(ts)::VARCHAR AS first, string_agg(DISTINCT severity_text, ',' ORDER BY severity_text) AS texts, sum(line) AS lines,
+      count(*) FILTER (json_type(fields->'n') = 'UBIGINT' AND json_type(fields->'ok') = 'BOOLEAN') AS typed FROM logs`, 'e.ndjson'], dir);
+    expect(rows).toEqual([{ n: 5000, timed: 4899, untimed: 101, first: '1969-12-31 23:02:30', texts: 'AVERTISSEMENT_LONG,info,ÉRREUR', lines: 5000 * 5001 / 2, typed: 5000 }]);
+  });
+});
+
 describe('logmill sql: large files split across workers', () => {
   it('gives the same table as --jobs 1, file and line included, and the same malformed lines', async () => {
     const dir = splittable();
