@@ -33,8 +33,9 @@ export function runParse(flags: ParseFlags, signal: AbortSignal): Promise<number
 }
 
 /**
- * The parse flow: every planned input's records, in the `output` row format, written to `sink` in input order as the workers
- * parse them; each input's report completed (or its failure recorded) and
+ * The parse flow: every planned input's records, in the `output` row
+ * format, written to `sink` in input order as the workers parse them; each
+ * input's report completed (or its failure recorded) and
  * its malformed input warned about after its records. Returns early when
  * the run is interrupted.
  */

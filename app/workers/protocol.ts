@@ -12,9 +12,9 @@ import type { Input } from '../inputs/expand.js';
 import type { ReadAs } from '../inputs/read.js';
 import type { ByteRange, InputReport, PipelineSettings, RangeResult } from '../pipeline.js';
 import type { PluginMeta } from '../plugins/discovery.js';
-import type { SqlBatch } from '../sql/rows.js';
 import type { SampleResult } from '../plugins/sample.js';
 import type { Verified } from '../plugins/trust.js';
+import type { SqlBatch } from '../sql/rows.js';
 
 export interface RejectionData {
   file: string;

@@ -81,8 +81,9 @@ async function runJob(id: number, job: Job): Promise<JobDone> {
 }
 
 /**
- * parse: records go back to the main process as they are parsed, in
- * messages of about EARLY_BYTES (sent while the chunk is still being
+ * parse: records go back to the main process as they are parsed, as text
+ * (TextBatch) or as columns for `logmill sql` (sql/rows.ts), in messages
+ * of about EARLY_BYTES (sent while the chunk is still being
  * emitted, so the first records do not wait for the whole chunk) or a whole
  * chunk's worth, with at most RECORDS_AHEAD unacknowledged once a chunk is
  * done: when stdout is slow, so is this worker, and memory stays bounded by
