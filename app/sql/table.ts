@@ -13,15 +13,19 @@ import type Bindings from '@duckdb/node-bindings';
 import { SEVERITY_NAMES } from '../../contract/severity.js';
 import type { SqlBatch } from './rows.js';
 
-/**
- * `part` says which job (an input, or a byte range of one) a row came from,
- * while loading: how a range's lines are numbered after the ranges before
- * it once those are done, and how a failed range's input is taken out. It
- * is dropped before any query (LogDatabase.loaded).
- */
 export const LOGS_DDL = `CREATE TABLE logs (
-  ts TIMESTAMP, severity VARCHAR, severity_text VARCHAR, message VARCHAR, fields JSON, file VARCHAR, line BIGINT, part INTEGER
+  ts TIMESTAMP, severity VARCHAR, severity_text VARCHAR, message VARCHAR, fields JSON, file VARCHAR, line BIGINT
 )`;
+
+/**
+ * While loading, `logs` has one more column, `part`: which job (an input,
+ * or a byte range of one) a row came from, so that a range's lines can be
+ * numbered after the ranges before it once those are done, and a failed
+ * range's rows taken out. It is added after the query was checked (so a
+ * query naming it fails before any input is read) and dropped before the
+ * query runs (LogDatabase.loaded).
+ */
+const PART_COLUMN = 'ALTER TABLE logs ADD COLUMN part INTEGER';
 
 /**
  * DuckDB's C API as @duckdb/node-api itself loads it (the same native
@@ -53,6 +57,7 @@ export class LogDatabase {
   }
 
   async appender(): Promise<LogAppender> {
+    await this.connection.run(PART_COLUMN);
     return new LogAppender(await this.connection.createAppender('logs'));
   }
 

@@ -82,6 +82,10 @@ describe('logmill sql', () => {
     expect(res.code).toBe(2);
     expect(res.stdout).toBe('');
     expect(res.stderr).toBe('logmill: sql: Binder Error: Referenced column "nope" not found in FROM clause!\n');
+    // `part`, the column used while loading, is not there when the query is checked: no input is read (no warning about its malformed line).
+    writeFileSync(path.join(dir, 'bad.ndjson'), '{"time": oops\n');
+    const part = await logmill(['sql', 'SELECT part FROM logs', 'bad.ndjson'], { cwd: dir });
+    expect(part).toMatchObject({ code: 2, stdout: '', stderr: 'logmill: sql: Binder Error: Referenced column "part" not found in FROM clause!\n' });
     const syntax = await logmill(['sql', 'SELEC 1', 'app.log'], { cwd: dir });
     expect(syntax.code).toBe(2);
     expect(syntax.stderr).toBe('logmill: sql: Parser Error: syntax error at or near "SELEC"\n');
