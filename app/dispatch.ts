@@ -86,15 +86,18 @@ export type JobOutcome = { done: JobDone } | { failure: string };
 /**
  * Runs the jobs of one planned input (one, or one per range) and returns
  * their outcomes in range order. A worker failure becomes a message naming
- * the processor (and plugin), the input and the cause.
+ * the processor (and plugin), the input and the cause. `listener`: one for
+ * all the jobs, or a function that makes each job's, called in range order.
  */
 export function runPlanned(p: Planned, settings: RunSettings, make: (range?: ByteRange) => Omit<Job, 'readAs'>,
-  listener?: JobListener): Promise<JobOutcome[]> {
+  listener?: JobListener | ((range?: ByteRange) => JobListener)): Promise<JobOutcome[]> {
   const proc = p.processor!;
   const jobs: Job[] = (p.ranges ?? [undefined]).map((r) => ({ ...make(r), readAs: p.readAs, format: proc.format }));
+  const listen = typeof listener === 'function' ? listener : () => listener;
   return Promise.all(jobs.map(async (job): Promise<JobOutcome> => {
+    const heard = listen(job.range);
     try {
-      return { done: await settings.pool.run(proc.key, job, listener) };
+      return { done: await settings.pool.run(proc.key, job, heard) };
     } catch (err) {
       if (!(err instanceof WorkerFailure)) throw err;
       const who = proc.origin.kind === 'plugin' ? `plugin ${proc.name}` : proc.name;

@@ -203,6 +203,15 @@ function makeTools(versions: Record<string, string>, jobs: number | undefined): 
       answer: (stdout) => levelsAnswer(stdout),
     },
     {
+      // DuckDB loading every column of the file into a table, then the same query over the table:
+      // the shape of `logmill sql`'s work. (The row above reads only the columns its query names.)
+      name: 'DuckDB table',
+      missing: duckVersion ? undefined : '@duckdb/node-api not installed (npm ci)',
+      notApplicable: (format) => (format === 'xml' ? 'no XML reader without a network-installed extension' : undefined),
+      command: (f) => [node, [benchJs('baselines/duckdb.js'), f.meta.format, f.path, 'table']],
+      answer: (stdout) => levelsAnswer(stdout),
+    },
+    {
       // lnav's headless SQL over its log view; only where lnav recognizes the format by itself.
       name: 'lnav SQL',
       missing: lnav.ok ? undefined : `${lnav.text} (apt-get install -y lnav)`,

@@ -11,7 +11,7 @@ import { mergeReports } from '../pipeline.js';
 import { OrderedOutput } from '../render/ordered.js';
 import { CSV_HEADER } from '../render/records.js';
 import type { CommonFlags } from '../settings.js';
-import type { RecordFormat } from '../workers/protocol.js';
+import { malformedWarnings, type RecordFormat } from '../workers/protocol.js';
 import { withBatchRun, type BatchRun } from './batch.js';
 import { reportInputProblems, warn } from './problems.js';
 import { plannedBytes, Progress } from './progress.js';
@@ -33,9 +33,9 @@ export function runParse(flags: ParseFlags, signal: AbortSignal): Promise<number
 }
 
 /**
- * The parse flow, also `logmill sql`'s: every planned input's records, in
- * the `output` row format, written to `sink` in input order as the workers
- * parse them; each input's report completed (or its failure recorded) and
+ * The parse flow: every planned input's records, in the `output` row
+ * format, written to `sink` in input order as the workers parse them; each
+ * input's report completed (or its failure recorded) and
  * its malformed input warned about after its records. Returns early when
  * the run is interrupted.
  */
@@ -45,7 +45,7 @@ export async function streamRecords({ settings, planned }: BatchRun, output: Rec
     ? runPlanned(p, settings, () => ({
       mode: 'parse', input: p.input, processor: p.processor!.name, settings: settings.pipeline, filter: settings.filter, fields: [],
       output,
-    }), { records: (chunk) => out.write(i, chunk.data), progress: progress?.counter() })
+    }), { records: (chunk) => out.write(i, chunk.data as Buffer), progress: progress?.counter() })
     : undefined));
   for (const r of running) r?.catch(() => undefined);
   for (let i = 0; i < planned.length; i++) {
@@ -59,6 +59,6 @@ export async function streamRecords({ settings, planned }: BatchRun, output: Rec
     }
     mergeReports(planned[i].report, outcome.done.report);
     if (outcome.done.malformed?.length) progress?.done(); // redrawn after the warnings
-    for (const line of outcome.done.malformed ?? []) warn(line);
+    for (const line of malformedWarnings(planned[i].input.name, outcome.done)) warn(line);
   }
 }

@@ -159,7 +159,8 @@ export class Worker {
 
   request(msg: ToWorker & { id: number }, listener?: JobListener): Promise<FromWorker> {
     return new Promise((resolve, reject) => {
-      const streamed = msg.type === 'job' && msg.job.mode === 'parse' ? msg.job.input.name : undefined;
+      // A byte range's lines count from the range's start: no "after file:line" for it (sql splits files).
+      const streamed = msg.type === 'job' && msg.job.mode === 'parse' && !msg.job.range ? msg.job.input.name : undefined;
       this.pending.set(msg.id, { resolve, reject, listener, input: streamed });
       this.watch();
       this.post(msg);

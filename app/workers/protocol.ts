@@ -14,6 +14,7 @@ import type { ByteRange, InputReport, PipelineSettings, RangeResult } from '../p
 import type { PluginMeta } from '../plugins/discovery.js';
 import type { SampleResult } from '../plugins/sample.js';
 import type { Verified } from '../plugins/trust.js';
+import type { SqlBatch } from '../sql/rows.js';
 
 export interface RejectionData {
   file: string;
@@ -22,7 +23,7 @@ export interface RejectionData {
   hint?: string;
 }
 
-/** parse's row formats: NDJSON or CSV for stdout (render/records.ts), rows for `logmill sql`'s table (sql/rows.ts). */
+/** parse's row formats: NDJSON or CSV for stdout (render/records.ts), column batches for `logmill sql`'s table (sql/rows.ts). */
 export type RecordFormat = 'ndjson' | 'csv' | 'sql';
 
 export interface Job {
@@ -56,8 +57,8 @@ export interface Job {
 export interface RecordChunk {
   type: 'records';
   id: number;
-  /** UTF-8, encoded by the worker: the main process writes these bytes as they are. */
-  data: Buffer;
+  /** ndjson, csv: UTF-8, encoded by the worker, written as they are; sql: the records' columns. */
+  data: Buffer | SqlBatch;
   /** Line of the last record parsed so far (0 if none): where a crash leaves the output. */
   lastLine: number;
 }
@@ -150,8 +151,24 @@ export interface JobDone {
   range?: RangeResult;
   /** analyze: the partial summary of this input (or range). */
   summary?: Summary;
-  /** parse: malformed input, as `name:line: reason` lines (the first few hundred), printed after its records. */
-  malformed?: string[];
+  /** parse: malformed input (the first few hundred), warned about after its records (malformedWarnings). */
+  malformed?: MalformedNote[];
+  /** parse: how many more malformed inputs there were. */
+  malformedMore?: number;
+}
+
+/** A malformed input of a parse job: its line (0: none) counts from the start of what the job read. */
+export interface MalformedNote {
+  line: number;
+  offset: number;
+  reason: string;
+}
+
+/** A parse job's malformed input as `name:line: malformed: reason` lines; `lineBase`: lines before the job's byte range. */
+export function malformedWarnings(name: string, done: JobDone, lineBase = 0): string[] {
+  const lines = (done.malformed ?? []).map((m) => `${name}:${m.line ? m.line + lineBase : `@${m.offset}`}: malformed: ${m.reason}`);
+  if (done.malformedMore) lines.push(`${name}: … and ${done.malformedMore} more malformed inputs`);
+  return lines;
 }
 
 export type FromWorker =

@@ -19,10 +19,10 @@ import { checkSample } from '../plugins/sample.js';
 import type { Verified } from '../plugins/trust.js';
 import { builtinProcessor } from '../processors/registry.js';
 import { toCsv, toNdjson } from '../render/records.js';
-import { toSqlRow } from '../sql/rows.js';
+import { SqlBatchBuilder } from '../sql/rows.js';
 import { analyzeJob } from './analyze-job.js';
 import { followClose, followOpen, followRead } from './follow.js';
-import { emptyFollowResult, RECORDS_AHEAD, type FromWorker, type Job, type JobDone, type ToWorker } from './protocol.js';
+import { emptyFollowResult, RECORDS_AHEAD, type FromWorker, type Job, type JobDone, type MalformedNote, type ToWorker } from './protocol.js';
 
 const MAX_MALFORMED_LINES = 200;
 /** parse: records sent as soon as this much text is ready (if few messages are in flight). */
@@ -57,17 +57,16 @@ async function runJob(id: number, job: Job): Promise<JobDone> {
   const processor = processorFor(job.processor, job.format);
   const progress = (bytes: number) => send({ type: 'progress', id, bytes });
   if (job.mode === 'analyze') return analyzeJob(id, job, processor, progress);
-  const out = new RecordStream(id);
-  const format = job.output === 'csv' ? toCsv : job.output === 'sql' ? toSqlRow : toNdjson;
-  const malformed: string[] = [];
+  const out = new RecordStream(id, job.output === 'sql' ? new SqlBatchBuilder() : new TextBatch(job.output === 'csv' ? toCsv : toNdjson));
+  const malformed: MalformedNote[] = [];
   let dropped = 0;
   const handler: RecordHandler = {
     record: (r: LogRecord, from) => {
       out.lastLine = r.line;
-      if (matches(job.filter, r, from.name)) out.write(format(r, from.name));
+      if (matches(job.filter, r, from.name)) out.write(r, from.name);
     },
-    malformed: (r, from) => {
-      if (malformed.length < MAX_MALFORMED_LINES) malformed.push(`${from.name}:${r.line || `@${r.offset}`}: malformed: ${r.message}`);
+    malformed: (r) => {
+      if (malformed.length < MAX_MALFORMED_LINES) malformed.push({ line: r.line, offset: r.offset, reason: r.message });
       else dropped++;
     },
     afterChunk: async (from) => {
@@ -75,44 +74,41 @@ async function runJob(id: number, job: Job): Promise<JobDone> {
       await out.flush();
     },
   };
-  const { report } = await runInput(job.input, job.readAs, processor, job.settings, handler, job.range);
+  const { report, range } = await runInput(job.input, job.readAs, processor, job.settings, handler, job.range);
   await out.flush();
   await out.drained();
-  if (dropped > 0) malformed.push(`${report.name}: … and ${dropped} more malformed inputs`);
-  return { type: 'done', id, report, malformed };
+  return { type: 'done', id, report, range, malformed, ...(dropped > 0 ? { malformedMore: dropped } : {}) };
 }
 
 /**
- * parse: records go back to the main process as they are parsed, in
- * messages of about EARLY_BYTES (sent while the chunk is still being
+ * parse: records go back to the main process as they are parsed, as text
+ * (TextBatch) or as columns for `logmill sql` (sql/rows.ts), in messages
+ * of about EARLY_BYTES (sent while the chunk is still being
  * emitted, so the first records do not wait for the whole chunk) or a whole
  * chunk's worth, with at most RECORDS_AHEAD unacknowledged once a chunk is
  * done: when stdout is slow, so is this worker, and memory stays bounded by
  * a chunk's records. Nothing is written to disk.
  */
 class RecordStream {
-  private parts: string[] = [];
-  private size = 0;
   private inFlight = 0;
   private wake?: () => void;
   lastLine = 0;
 
-  constructor(private readonly id: number) {
+  constructor(private readonly id: number, private readonly batch: TextBatch | SqlBatchBuilder) {
     acks.set(id, () => {
       this.inFlight--;
       this.wake?.();
     });
   }
 
-  write(text: string): void {
-    this.parts.push(text);
-    this.size += text.length;
-    if (this.size >= EARLY_BYTES && this.inFlight < RECORDS_AHEAD) this.send();
+  write(r: LogRecord, file: string): void {
+    this.batch.add(r, file);
+    if (this.batch.size >= EARLY_BYTES && this.inFlight < RECORDS_AHEAD) this.send();
   }
 
   /** Sends what is buffered, after waiting until fewer than RECORDS_AHEAD messages are unacknowledged. */
   async flush(): Promise<void> {
-    if (this.size === 0) return;
+    if (this.batch.size === 0) return;
     await this.until(() => this.inFlight < RECORDS_AHEAD);
     this.send();
   }
@@ -124,16 +120,34 @@ class RecordStream {
   }
 
   private send(): void {
-    const data = Buffer.from(this.parts.join(''));
-    this.parts = [];
-    this.size = 0;
     this.inFlight++;
-    send({ type: 'records', id: this.id, data, lastLine: this.lastLine });
+    send({ type: 'records', id: this.id, data: this.batch.take(), lastLine: this.lastLine });
   }
 
   private async until(ready: () => boolean): Promise<void> {
     while (!ready()) await new Promise<void>((resolve) => (this.wake = resolve));
     this.wake = undefined;
+  }
+}
+
+/** parse's NDJSON or CSV rows (render/records.ts), sent as UTF-8 bytes that the main process writes as they are. */
+class TextBatch {
+  private parts: string[] = [];
+  size = 0;
+
+  constructor(private readonly format: (r: LogRecord, file: string) => string) {}
+
+  add(r: LogRecord, file: string): void {
+    const text = this.format(r, file);
+    this.parts.push(text);
+    this.size += text.length;
+  }
+
+  take(): Buffer {
+    const data = Buffer.from(this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+    return data;
   }
 }
 

@@ -1,7 +1,12 @@
 /**
  * Baseline: DuckDB through @duckdb/node-api, the same summary with one
  * GROUP BY query: records per level, min/max time.
- * Usage: node duckdb.js csv|ndjson|text FILE  →  {"levels":{...},"first":..,"last":..}
+ * Usage: node duckdb.js csv|ndjson|text FILE [table]  →  {"levels":{...},"first":..,"last":..}
+ *
+ * Without `table`, the query reads the file itself, and DuckDB parses only
+ * the columns it asks for. With `table`, every column of the file is first
+ * loaded into a table, which is then queried: the shape of `logmill sql`'s
+ * work (a whole table, then the query), without a log parser's semantics.
  *
  * text: DuckDB has no plain-log reader, so the file is read as one VARCHAR
  * column per line (no delimiter, no quoting); lines that start with an ISO
@@ -11,31 +16,37 @@
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 
-const [format, file] = process.argv.slice(2);
+const [format, file, mode] = process.argv.slice(2);
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
-let sql: string;
+let source: string;
+let select: string;
+let where = '';
 switch (format) {
   case 'csv':
-    sql = `SELECT level AS lvl, count(*) AS n, min("timestamp")::VARCHAR AS first, max("timestamp")::VARCHAR AS last
-           FROM read_csv(${lit(file)}, header = true) GROUP BY ALL`;
+    source = `read_csv(${lit(file)}, header = true)`;
+    select = 'level AS lvl, count(*) AS n, min("timestamp")::VARCHAR AS first, max("timestamp")::VARCHAR AS last';
     break;
   case 'ndjson':
-    sql = `SELECT level AS lvl, count(*) AS n, min("time")::VARCHAR AS first, max("time")::VARCHAR AS last
-           FROM read_json(${lit(file)}, format = 'newline_delimited') GROUP BY ALL`;
+    source = `read_json(${lit(file)}, format = 'newline_delimited')`;
+    select = 'level AS lvl, count(*) AS n, min("time")::VARCHAR AS first, max("time")::VARCHAR AS last';
     break;
   case 'text':
-    sql = `SELECT regexp_extract(line, '^\\S+\\s+([A-Za-z]+)', 1) AS lvl, count(*) AS n,
-                  min(regexp_extract(line, '^(\\S+)', 1)) AS first, max(regexp_extract(line, '^(\\S+)', 1)) AS last
-           FROM read_csv(${lit(file)}, columns = {'line': 'VARCHAR'}, header = false, delim = '\x01', quote = '', escape = '',
-                         auto_detect = false, max_line_size = 67108864)
-           WHERE regexp_matches(line, '^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d') GROUP BY ALL`;
+    source = `read_csv(${lit(file)}, columns = {'line': 'VARCHAR'}, header = false, delim = '\x01', quote = '', escape = '',
+                         auto_detect = false, max_line_size = 67108864)`;
+    select = `regexp_extract(line, '^\\S+\\s+([A-Za-z]+)', 1) AS lvl, count(*) AS n,
+                  min(regexp_extract(line, '^(\\S+)', 1)) AS first, max(regexp_extract(line, '^(\\S+)', 1)) AS last`;
+    where = `WHERE regexp_matches(line, '^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d')`;
     break;
   default:
     throw new Error(`duckdb baseline: unsupported format ${format}`);
 }
 const instance = await DuckDBInstance.create(':memory:');
 const conn = await instance.connect();
-const rows = (await conn.runAndReadAll(sql)).getRowObjectsJson() as Array<{ lvl: string; n: string | number; first: string; last: string }>;
+if (mode === 'table') {
+  await conn.run(`CREATE TABLE logs AS SELECT * FROM ${source}`);
+  source = 'logs';
+}
+const rows = (await conn.runAndReadAll(`SELECT ${select} FROM ${source} ${where} GROUP BY ALL`)).getRowObjectsJson() as Array<{ lvl: string; n: string | number; first: string; last: string }>;
 const levels: Record<string, number> = {};
 let first: string | null = null;
 let last: string | null = null;

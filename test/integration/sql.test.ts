@@ -82,6 +82,10 @@ describe('logmill sql', () => {
     expect(res.code).toBe(2);
     expect(res.stdout).toBe('');
     expect(res.stderr).toBe('logmill: sql: Binder Error: Referenced column "nope" not found in FROM clause!\n');
+    // `part`, the column used while loading, is not there when the query is checked: no input is read (no warning about its malformed line).
+    writeFileSync(path.join(dir, 'bad.ndjson'), '{"time": oops\n');
+    const part = await logmill(['sql', 'SELECT part FROM logs', 'bad.ndjson'], { cwd: dir });
+    expect(part).toMatchObject({ code: 2, stdout: '', stderr: 'logmill: sql: Binder Error: Referenced column "part" not found in FROM clause!\n' });
     const syntax = await logmill(['sql', 'SELEC 1', 'app.log'], { cwd: dir });
     expect(syntax.code).toBe(2);
     expect(syntax.stderr).toBe('logmill: sql: Parser Error: syntax error at or near "SELEC"\n');
@@ -127,6 +131,90 @@ describe('logmill sql', () => {
   });
 });
 
+/** A text log with stack traces (records of several lines) and an NDJSON log with malformed lines, each ~300 KB. */
+function splittable(): string {
+  const dir = tempDir();
+  const at = (i: number) => new Date(Date.UTC(2026, 10, 23, 5, 0, 0) + i * 250).toISOString();
+  writeFileSync(path.join(dir, 'app.log'), Array.from({ length: 4000 }, (_, i) => {
+    const head = `${at(i).replace('T', ' ').slice(0, 23)} ${['INFO', 'WARN', 'ERROR', 'DEBUG'][i % 4]} worker ${i % 7} step ${i} ${'x'.repeat(i % 40)}\n`;
+    return i % 9 === 0 ? head + `java.lang.IllegalStateException: step ${i}\n${'    at a.b.C.d(C.java:1)\n'.repeat(i % 5)}` : head;
+  }).join(''));
+  writeFileSync(path.join(dir, 'api.ndjson'), Array.from({ length: 3000 }, (_, i) => (i % 250 === 17
+    ? `{"time": "${at(i)}", "msg": "cut off\n`
+    : JSON.stringify({ time: at(i), level: i % 5 ? 'info' : 'error', msg: `GET /api/${i}`, status: i % 5 ? 200 : 503, ok: i % 5 !== 0, ms: i / 8 }) + '\n')).join(''));
+  return dir;
+}
+
+describe('logmill sql: values at the edges of the columns', () => {
+  it('NULL times where records have none (in one chunk of 2048 rows and not the next), times before 1970, long and non-ASCII level texts', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'e.ndjson'), Array.from({ length: 5000 }, (_, i) => JSON.stringify({
+      ...(i < 100 || i === 4999 ? {} : { time: new Date(Date.UTC(1969, 11, 31, 23, 0, 0) + i * 1500).toISOString() }),
+      level: ['AVERTISSEMENT_LONG', 'ÉRREUR', 'info'][i % 3], msg: `m${i}`, n: i, ok: i % 2 === 0,
+    }) + '\n').join(''));
+    const rows = await sqlJson([`SELECT count(*) AS n, count(ts) AS timed, count(*) FILTER (ts IS NULL AND (line <= 100 OR line = 5000)) AS untimed,
+      min(ts)::VARCHAR AS first, string_agg(DISTINCT severity_text, ',' ORDER BY severity_text) AS texts, sum(line) AS lines,
+      count(*) FILTER (json_type(fields->'n') = 'UBIGINT' AND json_type(fields->'ok') = 'BOOLEAN') AS typed FROM logs`, 'e.ndjson'], dir);
+    expect(rows).toEqual([{ n: 5000, timed: 4899, untimed: 101, first: '1969-12-31 23:02:30', texts: 'AVERTISSEMENT_LONG,info,ÉRREUR', lines: 5000 * 5001 / 2, typed: 5000 }]);
+  });
+});
+
+describe('logmill sql: large files split across workers', () => {
+  it('gives the same table as --jobs 1, file and line included, and the same malformed lines', async () => {
+    const dir = splittable();
+    const query = 'SELECT file, line, ts, severity, severity_text, message, fields FROM logs ORDER BY file, line';
+    const split = ['--jobs', '3', '--split-min', '64KiB'];
+    const plan = await logmill(['analyze', '-o', 'json', 'app.log', 'api.ndjson', ...split], { cwd: dir });
+    expect((JSON.parse(plan.stdout).files as { ranges: number }[]).map((f) => f.ranges > 1)).toEqual([true, true]);
+    const whole = await logmill(['sql', query, 'app.log', 'api.ndjson', '-o', 'csv', '--jobs', '1'], { cwd: dir });
+    const parts = await logmill(['sql', query, 'app.log', 'api.ndjson', '-o', 'csv', ...split], { cwd: dir });
+    expect(whole.code).toBe(0); // malformed lines are warned about, not failures
+    expect(whole.stdout.split('\n').filter((l) => /^(app\.log|api\.ndjson),\d+,/.test(l))).toHaveLength(7000 - 12);
+    expect(whole.stderr).toContain('api.ndjson:18: malformed: ');
+    expect(whole.stderr).toContain('api.ndjson:2768: malformed: ');
+    expect(parts.code).toBe(whole.code);
+    expect(parts.stdout).toBe(whole.stdout);
+    expect(parts.stderr.split('\n').sort()).toEqual(whole.stderr.split('\n').sort());
+  }, 60_000);
+
+  it('a split that does not line up leaves no rows of that file, as analyze gives no result for it', async () => {
+    const dir = tempDir();
+    // A quoted CSV field holding lines that look like records: a resync in the middle takes one for a boundary.
+    const fake = Array.from({ length: 4000 }, (_, i) => `2026-11-23T05:00:00Z,INFO,fake ${i}`).join('\n');
+    writeFileSync(path.join(dir, 'q.csv'), `time,level,message\n2026-11-23T05:00:00Z,INFO,"${fake}"\n`
+      + Array.from({ length: 4000 }, (_, i) => `2026-11-23T05:00:01Z,WARN,real ${i}`).join('\n') + '\n');
+    const analyze = await logmill(['analyze', '-o', 'json', 'q.csv', '--jobs', '3', '--split-min', '64KiB'], { cwd: dir });
+    const sql = await logmill(['sql', 'SELECT count(*) AS n FROM logs', 'q.csv', '-o', 'json', '--jobs', '3', '--split-min', '64KiB'], { cwd: dir });
+    expect(JSON.parse(analyze.stdout).files[0].error).toContain('records do not line up');
+    expect(sql.code).toBe(1);
+    expect(JSON.parse(sql.stdout)).toEqual([{ n: 0 }]);
+    expect(sql.stderr).toContain('records do not line up');
+  }, 60_000);
+});
+
+describe('logmill sql: progress', () => {
+  /** 40 MiB of NDJSON (progress shows past 32 MiB read) in few long records, cheap to load. */
+  function big(): string {
+    const dir = tempDir();
+    const line = (i: number) => JSON.stringify({ time: '2026-11-23T05:54:40Z', level: 'info', msg: `${i} ${'y'.repeat(4000)}` }) + '\n';
+    writeFileSync(path.join(dir, 'big.ndjson'), Array.from({ length: 10_300 }, (_, i) => line(i)).join(''));
+    return dir;
+  }
+
+  it('shows percent and time left on a terminal, cleared before the result; nothing on a pipe', async () => {
+    const dir = big();
+    const cmd = `"${process.execPath}" "${CLI}" sql "SELECT count(*) AS n FROM logs" big.ndjson -o csv --jobs 1`;
+    const tty = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: dir, env: cliEnv(), encoding: 'utf8' });
+    expect(tty.status).toBe(0);
+    expect(tty.stdout).toMatch(/logmill: \d+ MiB of 40 MiB \(\d+%\), \d+ MiB\/s, about \S+ left/);
+    const clear = tty.stdout.lastIndexOf('\r\u001b[2K');
+    expect(clear).toBeGreaterThan(0);
+    expect(tty.stdout.slice(clear + 5).replace(/\r/g, '')).toBe('n\n10300\n');
+    const piped = await logmill(['sql', 'SELECT count(*) AS n FROM logs', 'big.ndjson', '-o', 'csv', '--jobs', '1'], { cwd: dir });
+    expect(piped).toMatchObject({ code: 0, stdout: 'n\n10300\n', stderr: '' });
+  }, 120_000);
+});
+
 describe('the README', () => {
   it('runs every `logmill sql` example of its sql section as written', async () => {
     const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
@@ -145,4 +233,16 @@ describe('the README', () => {
     }
     expect(existsSync(path.join(dir, 'logs.duckdb'))).toBe(true);
   }, 300_000); // four full runs over the samples
+
+  it('its example of querying typed fields prints what the README shows', () => {
+    const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('Fields keep the type their format gives them'));
+    const [, example, shown] = /```sh\n(logmill sql [^\n]+)\n```\n```\n([^`]+)```/.exec(section) ?? [];
+    expect(example).toContain("fields->'status'");
+    const dir = tempDir();
+    symlinkSync(SAMPLES, path.join(dir, 'logs-samples'));
+    const res = spawnSync('sh', ['-c', `logmill() { "${process.execPath}" "${CLI}" "$@"; }\n${example}`], { cwd: dir, env: cliEnv(), encoding: 'utf8' });
+    expect(res.stdout).toBe(shown);
+    expect(res.stderr).not.toMatch(/logmill: sql:/);
+  });
 });
