@@ -34,7 +34,7 @@ export function runAnalyze(flags: AnalyzeFlags, signal: AbortSignal): Promise<nu
     const running: (Promise<JobOutcome[]> | undefined)[] = planned.map((p) => (p.processor
       ? runPlanned(p, settings, (range) => ({
         mode: 'analyze', input: p.input, processor: p.processor!.name, range, settings: settings.pipeline, filter: settings.filter, fields, countBy, stats,
-      }), { progress: progress.counter() })
+      }), () => ({ progress: progress.counter() })) // a counter per job: each reports its own cumulative bytes
       : undefined));
     // Merged in input order as they finish, and let go of: partial summaries do not pile up.
     // (A later input's unexpected error surfaces when its turn comes, not as an unhandled rejection.)

@@ -11,8 +11,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { logmill, tempDir } from '../helpers/cli.js';
-import { REPO } from '../helpers/paths.js';
+import { spawnSync } from 'node:child_process';
+import { cliEnv, logmill, tempDir } from '../helpers/cli.js';
+import { CLI, REPO } from '../helpers/paths.js';
 
 
 /** A seeded generator, so failures reproduce. */
@@ -159,4 +160,23 @@ describe('a range whose first chunk has no record boundary loses nothing', () =>
       if (jobs !== '1') expect(r.files[0].ranges).toBeGreaterThan(1);
     }
   }, 300_000);
+});
+
+describe('progress over split ranges', () => {
+  it('counts every range of a split file once: the bytes read only grow, and never pass the total', async () => {
+    const dir = tempDir();
+    // 48 MiB of long lines (progress shows past 32 MiB), cheap to parse; split into four ranges on two workers.
+    const line = (i: number) => `${stamp(i)} INFO request ${i} ${'z'.repeat(4000)}\n`;
+    writeFileSync(path.join(dir, 'big.log'), Array.from({ length: 12_300 }, (_, i) => line(i)).join(''));
+    const cmd = `"${process.execPath}" "${CLI}" analyze big.log --jobs 2 --split-min 8MiB -o json`;
+    const tty = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: dir, env: cliEnv(), encoding: 'utf8' });
+    expect(tty.status).toBe(0);
+    const shown = [...tty.stdout.matchAll(/logmill: (\d+) MiB of (\d+) MiB/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(shown.length).toBeGreaterThan(0);
+    for (let i = 0; i < shown.length; i++) {
+      expect(shown[i][0]).toBeLessThanOrEqual(shown[i][1]);
+      if (i > 0) expect(shown[i][0], `progress went from ${shown[i - 1][0]} to ${shown[i][0]} MiB`).toBeGreaterThanOrEqual(shown[i - 1][0]);
+    }
+    expect(JSON.parse(tty.stdout.slice(tty.stdout.indexOf('{'))).files[0].ranges).toBeGreaterThan(1);
+  }, 120_000);
 });
