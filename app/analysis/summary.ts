@@ -8,7 +8,7 @@ import { Severity, SEVERITY_NAMES } from '../../contract/severity.js';
 import { fieldValue, type LogRecord } from '../../contract/processor.js';
 import { BatchRecord } from '../../contract/batch.js';
 import { FieldStats, GroupCounts } from './aggregates.js';
-import { lastPatternText, patternKey, patternKeyOfBytes } from './patterns.js';
+import { lastPatternText, patternKey, patternKeyOfBytes, patternText } from './patterns.js';
 
 /**
  * Distinct patterns kept. When the map is full, the patterns seen only once
@@ -104,8 +104,16 @@ export class Summary {
       if (this.buckets.size > MAX_BUCKETS) this.coarsen();
     } else this.untimed++;
 
-    // A plugin's record: its message's bytes, not a string (-1: not ASCII, read the string).
-    let key = r instanceof BatchRecord && r.live ? patternKeyOfBytes(r.bytes, r.messageAt, r.messageLength) : -1;
+    // A plugin's record: its key computed with its batch (app/analysis/pattern-keys.c), else from its
+    // message's bytes, not a string (-1: not ASCII, read the string). lastPatternText below needs the
+    // last scan to be of this message: `scanned` says whether it was.
+    let key = -1;
+    let scanned = true;
+    if (r instanceof BatchRecord && r.live) {
+      key = r.patternKey;
+      if (key >= 0) scanned = false;
+      else key = patternKeyOfBytes(r.bytes, r.messageAt, r.messageLength);
+    }
     if (key < 0) key = patternKey(r.message);
     // The map's lookup by a 53-bit number key costs more than the scan: a direct-mapped cache goes first.
     const cache = (this.patternCache ??= new PatternCache());
@@ -121,7 +129,7 @@ export class Summary {
     if (known) known.count++;
     else {
       if (this.patterns.size >= MAX_PATTERNS) this.prunePatterns();
-      this.patterns.set(key, { pattern: lastPatternText(r.message), count: 1, example: example(r, file) });
+      this.patterns.set(key, { pattern: scanned ? lastPatternText(r.message) : patternText(r.message), count: 1, example: example(r, file) });
     }
 
     if (this.fields.length > 0) {
