@@ -325,3 +325,23 @@ int64_t LogmillPatternKeys(const uint8_t *buf, int64_t length, double *keys, int
   }
   return count;
 }
+
+/*
+ * The same for `count` messages written back to back in text: message i is
+ * text[ends[i - 1], ends[i]) (ends[-1] = 0). Keys as LogmillPatternKeys.
+ */
+void LogmillPatternKeysPacked(const uint8_t *text, const uint32_t *ends, int64_t count, double *keys) {
+  static Scan s;
+  if (!class_ready) init_class();
+  uint32_t from = 0;
+  for (int64_t i = 0; i < count; i++) {
+    uint32_t to = ends[i];
+    keys[i] = -1;
+    if (to >= from && load_ascii(&s, text + from, to - from)) {
+      s.fallback = 0;
+      scan(&s);
+      if (!s.fallback) keys[i] = hash_scan(&s);
+    }
+    from = to;
+  }
+}

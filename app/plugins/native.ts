@@ -107,6 +107,8 @@ export interface PatternKeysLibrary {
    * `batch` holds no batch. One call per batch.
    */
   keys(batch: Buffer, keys: Buffer): number;
+  /** The same for messages given as strings (a built-in processor's records): keys[i] for messages[i], i < count. */
+  messageKeys(messages: readonly string[], count: number, keys: Float64Array): void;
 }
 
 let patternKeys: PatternKeysLibrary | null | undefined;
@@ -131,8 +133,38 @@ function openPatternKeys(file: string): PatternKeysLibrary {
   const library = 'logmill-pattern-keys';
   open({ library, path: file });
   const paramsType = [DataType.U8Array, DataType.I64, DataType.U8Array, DataType.I64];
+  const packedType = [DataType.U8Array, DataType.U8Array, DataType.I64, DataType.U8Array];
+  // messageKeys: the messages' UTF-8 back to back in `text` (their ends in `ends`), keys out in `out`; grown as needed.
+  let text = Buffer.alloc(0);
+  let ends = new Uint32Array(0);
+  let out = new Float64Array(0);
   return {
     keys: (batch, keys) =>
       load({ library, funcName: 'LogmillPatternKeys', retType: DataType.I64, paramsType, paramsValue: [batch, batch.length, keys, keys.length >> 3] } as Parameters<typeof load>[0]) as number,
+    messageKeys(messages, count, keys) {
+      if (ends.length < count) {
+        ends = new Uint32Array(count);
+        out = new Float64Array(count);
+        text = Buffer.alloc(count * MESSAGE_BYTES);
+      }
+      let at = 0;
+      for (let i = 0; i < count; i++) {
+        at += (text as Buffer & Utf8Writer).utf8Write(messages[i], at, MESSAGE_BYTES);
+        ends[i] = at;
+      }
+      load({ library, funcName: 'LogmillPatternKeysPacked', retType: DataType.Void, paramsType: packedType,
+        paramsValue: [text, Buffer.from(ends.buffer, 0, count * 4), count, Buffer.from(out.buffer, 0, count * 8)] } as Parameters<typeof load>[0]);
+      keys.set(out.subarray(0, count));
+    },
   };
 }
+
+/**
+ * Bytes of a message written for the scanner: its pattern input is at most
+ * 300 UTF-16 units; if they are all ASCII these are its first 300 bytes, and
+ * if not, the first non-ASCII character starts before byte 300 and ends by
+ * byte 304, so the scanner sees it (and leaves that message to TypeScript).
+ */
+const MESSAGE_BYTES = 304;
+/** Buffer's own encoder, without the argument checks of `write`. */
+type Utf8Writer = { utf8Write(s: string, offset: number, length: number): number };
