@@ -59,6 +59,21 @@ export interface MessageKeyer {
   messageKeys(messages: readonly string[], count: number, keys: Float64Array): void;
 }
 
+/** A summary's patterns in columns (Summary.pack): entry i is a pattern, its count and its example. */
+interface PackedPatterns {
+  keys: Float64Array;
+  counts: Float64Array;
+  texts: string[];
+  files: string[];
+  lines: Float64Array;
+  offsets: Float64Array;
+  /** NaN: no time. */
+  times: Float64Array;
+  severities: Uint8Array;
+  severityTexts: string[];
+  messages: string[];
+}
+
 /** Records whose pattern counting waits for a keyer call. */
 const PENDING = 1024;
 
@@ -90,7 +105,9 @@ export class Summary {
   /** Patterns last found by key, in front of `patterns` (add); dropped when patterns are pruned and before a clone. */
   private patternCache: PatternCache | null = null;
   /** By patternKey: the pattern's text is built (lastPatternText, from the scan that made the key) only when a key is first seen. */
-  readonly patterns = new Map<number, PatternCount>();
+  private map = new Map<number, PatternCount>();
+  /** What pack() made of `map`: its patterns in columns, for the structured clone to a main process (merge reads them as they are). */
+  private packed: PackedPatterns | null = null;
   /** keyWith: the keyer, and the records whose pattern waits for it (dropped by pack: not cloned). */
   private keyer: MessageKeyer | null = null;
   private pending: PendingPatterns | null = null;
@@ -103,6 +120,12 @@ export class Summary {
   stats?: FieldStats;
   /** `--count-by`, with `--stats` per group when both are asked. */
   countBy?: GroupCounts;
+
+  /** The patterns by key, in the order first seen. */
+  get patterns(): Map<number, PatternCount> {
+    if (this.packed !== null) this.unpackPatterns();
+    return this.map;
+  }
 
   constructor(questions: SummaryQuestions = {}) {
     this.fields = questions.fields ?? [];
@@ -279,12 +302,31 @@ export class Summary {
     for (const [b, counts] of other.buckets) this.addBucket(Math.floor(b / factor), counts);
     while (this.buckets.size > MAX_BUCKETS) this.coarsen();
     const shift = (e: Example): Example => (lineBase && e.line ? { ...e, line: e.line + lineBase } : e);
-    for (const [key, p] of other.patterns) {
-      const known = this.patterns.get(key);
-      if (known) known.count += p.count;
-      else {
-        if (this.patterns.size >= MAX_PATTERNS) this.prunePatterns();
-        this.patterns.set(key, { pattern: p.pattern, count: p.count, example: shift(p.example) });
+    const packed = other.packed;
+    if (packed !== null) {
+      // A worker's summary: its patterns read from their columns, an object made only for a pattern new here.
+      const patterns = this.patterns;
+      for (let i = 0; i < packed.keys.length; i++) {
+        const key = packed.keys[i];
+        const known = patterns.get(key);
+        if (known) known.count += packed.counts[i];
+        else {
+          if (patterns.size >= MAX_PATTERNS) this.prunePatterns();
+          const line = packed.lines[i];
+          const time = packed.times[i];
+          const ex: Example = { file: packed.files[i], line: lineBase && line ? line + lineBase : line, offset: packed.offsets[i],
+            time: Number.isNaN(time) ? null : time, severity: packed.severities[i], severityText: packed.severityTexts[i], message: packed.messages[i] };
+          patterns.set(key, { pattern: packed.texts[i], count: packed.counts[i], example: ex });
+        }
+      }
+    } else {
+      for (const [key, p] of other.patterns) {
+        const known = this.patterns.get(key);
+        if (known) known.count += p.count;
+        else {
+          if (this.patterns.size >= MAX_PATTERNS) this.prunePatterns();
+          this.patterns.set(key, { pattern: p.pattern, count: p.count, example: shift(p.example) });
+        }
       }
     }
     this.patternOverflow += other.patternOverflow;
@@ -304,11 +346,57 @@ export class Summary {
     this.countPending();
     this.keyer = null;
     this.pending = null;
+    this.packPatterns();
     this.lastCounts = null;
     this.patternCache = null;
     this.stats?.pack();
     this.countBy?.pack();
     return this;
+  }
+
+  /**
+   * Moves the patterns into columns (PackedPatterns): a structured clone
+   * copies a few arrays instead of two objects per pattern, each with its
+   * property names.
+   */
+  private packPatterns(): void {
+    if (this.packed !== null) return;
+    const n = this.map.size;
+    const p: PackedPatterns = {
+      keys: new Float64Array(n), counts: new Float64Array(n), texts: [], files: [], lines: new Float64Array(n), offsets: new Float64Array(n),
+      times: new Float64Array(n), severities: new Uint8Array(n), severityTexts: [], messages: [],
+    };
+    let i = 0;
+    for (const [key, { pattern, count, example: e }] of this.map) {
+      p.keys[i] = key;
+      p.counts[i] = count;
+      p.texts.push(pattern);
+      p.files.push(e.file);
+      p.lines[i] = e.line;
+      p.offsets[i] = e.offset;
+      p.times[i] = e.time === null ? NaN : e.time;
+      p.severities[i] = e.severity;
+      p.severityTexts.push(e.severityText);
+      // Already cut to 300 characters and '…' by exampleOf: kept as it is.
+      p.messages.push(e.message);
+      i++;
+    }
+    this.map = new Map();
+    this.packed = p;
+  }
+
+  /** Undoes packPatterns, for a reader of `patterns`. */
+  private unpackPatterns(): void {
+    const p = this.packed!;
+    this.packed = null;
+    const map = new Map<number, PatternCount>();
+    for (let i = 0; i < p.keys.length; i++) {
+      const time = p.times[i];
+      const example: Example = { file: p.files[i], line: p.lines[i], offset: p.offsets[i], time: Number.isNaN(time) ? null : time,
+        severity: p.severities[i], severityText: p.severityTexts[i], message: p.messages[i] };
+      map.set(p.keys[i], { pattern: p.texts[i], count: p.counts[i], example });
+    }
+    this.map = map;
   }
 
   /** Rebuilds a Summary from its structured clone (what crosses the worker boundary). */
