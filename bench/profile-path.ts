@@ -46,7 +46,9 @@ const job: Job = {
 };
 const t0 = process.hrtime.bigint();
 const cpu0 = process.cpuUsage();
-const done = await analyzeJob(1, job, processor, () => {});
+// As a worker runs a large job: string messages keyed by the C scanner (LOGMILL_NO_KEYER=1: in TypeScript).
+const keyer = process.env.LOGMILL_NO_KEYER === '1' ? null : (await import('../app/plugins/native.js')).patternKeysLibrary();
+const done = await analyzeJob(1, job, processor, () => {}, keyer);
 const ms = Number(process.hrtime.bigint() - t0) / 1e6;
 const cpu = process.cpuUsage(cpu0);
 const cpuMs = (cpu.user + cpu.system) / 1000;

@@ -56,6 +56,12 @@ export interface DecodeOptions {
    * message's bytes for its pattern (BatchRecord.messageAt).
    */
   reuse?: boolean;
+  /**
+   * With `reuse`: the pattern key (app/analysis/patterns.ts) of each record's
+   * message by record index, -1 where unknown, computed for the whole batch
+   * at once; the record carries it as BatchRecord.patternKey.
+   */
+  patternKeys?: Float64Array;
 }
 
 /** Buffer's own decoder, without the argument checks of `toString` (which cost more than the decoding of a short string). */
@@ -114,6 +120,8 @@ export class BatchRecord implements LogRecord {
   malformed = false;
   messageAt = 0;
   messageLength = 0;
+  /** patternKey of the message, computed with its batch (DecodeOptions.patternKeys); -1 if not. */
+  patternKey = -1;
   private text: string | undefined = undefined;
   private decoded: Record<string, string> | undefined = undefined;
   private fieldsAt = 0;
@@ -132,7 +140,7 @@ export class BatchRecord implements LogRecord {
   }
 
   set(time: number | null, severity: Severity, severityText: string, line: number, offset: number, malformed: boolean,
-    messageAt: number, messageLength: number, fieldsAt: number, fieldCount: number): void {
+    messageAt: number, messageLength: number, fieldsAt: number, fieldCount: number, patternKey: number): void {
     this.time = time;
     this.severity = severity;
     this.severityText = severityText;
@@ -141,6 +149,7 @@ export class BatchRecord implements LogRecord {
     this.malformed = malformed;
     this.messageAt = messageAt;
     this.messageLength = messageLength;
+    this.patternKey = patternKey;
     this.text = undefined;
     this.decoded = undefined;
     this.fieldsAt = fieldsAt;
@@ -211,6 +220,8 @@ export function decodeBatch(buf: Buffer, offsetBase: number, emit: (r: LogRecord
   const view: BatchView | null = options?.lazyFields || options?.reuse ? { buf, live: true } : null;
   const reused = options?.reuse ? new BatchRecord(view!) : null;
   const inputLength = options?.inputLength;
+  const keys = options?.patternKeys;
+  const keyCount = keys === undefined ? 0 : keys.length;
   let previous = 0;
   try {
     let pos = BATCH_HEADER;
@@ -244,7 +255,7 @@ export function decodeBatch(buf: Buffer, offsetBase: number, emit: (r: LogRecord
       p += 4 + n;
       n = u32(b, p);
       if (reused !== null) {
-        reused.set(time, severity, severityText, line, offset, malformed, p + 4, n, p + 4 + n, fieldCount);
+        reused.set(time, severity, severityText, line, offset, malformed, p + 4, n, p + 4 + n, fieldCount, i < keyCount ? keys![i] : -1);
         emit(reused);
         pos = end;
         continue;

@@ -91,6 +91,8 @@ class NativeStream implements ParseStream {
   private consumedTotal = 0;
   private closed = false;
   private readonly times = new TimeRangeGuard();
+  /** Pattern keys of the batch in `out`, by record (reuse only): 8 bytes each, from lib.patternKeys. */
+  private keys = Buffer.alloc(0);
 
   constructor(
     private readonly lib: NativeLibrary,
@@ -152,13 +154,28 @@ class NativeStream implements ParseStream {
   private decode(base: number, inputLength: number, emit: RecordSink): void {
     try {
       // Fields are decoded only if read (analyze reads them only for --field; parse reads them all).
-      decodeBatch(this.out, base, emit, { lazyFields: true, inputLength, reuse: this.reuse });
+      decodeBatch(this.out, base, emit, { lazyFields: true, inputLength, reuse: this.reuse, patternKeys: this.reuse ? this.patternKeys() : undefined });
     } catch (err) {
       if (!(err instanceof BatchError)) throw err;
       throw new ProcessorError(`malformed record batch: ${err.message} (a plugin bug)`, this.name, this.source);
     } finally {
       invalidateBatch(this.out);
     }
+  }
+
+  /**
+   * The pattern key of every record's message in the batch in `out`, in one
+   * call of the host's scanner (app/analysis/pattern-keys.c), for the summary
+   * (BatchRecord.patternKey); undefined when the scanner was not built.
+   */
+  private patternKeys(): Float64Array | undefined {
+    const scanner = this.lib.patternKeys;
+    if (!scanner) return undefined;
+    const { count } = readBatchHeader(this.out);
+    // Its own ArrayBuffer (offset 0), so the Float64Array view is aligned.
+    if (this.keys.length < count * 8) this.keys = Buffer.from(new ArrayBuffer(Math.max(count * 8 * 2, 4096)));
+    if (scanner.keys(this.out, this.keys) < count) return undefined;
+    return new Float64Array(this.keys.buffer, 0, count);
   }
 
   /** The header the plugin wrote in `out`; a wrong magic fails the file like any batch error. */

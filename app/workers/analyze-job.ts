@@ -8,7 +8,7 @@
  */
 import type { Processor } from '../../contract/processor.js';
 import { matches } from '../analysis/filters.js';
-import { Summary } from '../analysis/summary.js';
+import { Summary, type MessageKeyer } from '../analysis/summary.js';
 import { runInput, type RecordHandler } from '../pipeline.js';
 import type { Job, JobDone } from './protocol.js';
 
@@ -17,8 +17,13 @@ interface ReusesRecords {
   withReusedRecords(): Processor;
 }
 
-export async function analyzeJob(id: number, job: Job, processor: Processor, progress: (bytes: number) => void): Promise<JobDone> {
+/**
+ * `keyer`: the worker's C pattern scanner for string messages (Summary.keyWith),
+ * passed by app/workers/worker.ts; never in the main process.
+ */
+export async function analyzeJob(id: number, job: Job, processor: Processor, progress: (bytes: number) => void, keyer?: MessageKeyer | null): Promise<JobDone> {
   const summary = new Summary({ fields: job.fields, countBy: job.countBy, stats: job.stats });
+  if (keyer) summary.keyWith(keyer);
   const handler: RecordHandler = {
     record: (r, from) => { if (matches(job.filter, r, from.name)) summary.add(r, from.name); },
     malformed: (r, from) => summary.addMalformed(r, from.name),

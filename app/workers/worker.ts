@@ -12,6 +12,7 @@
 import { Worker as Thread } from 'node:worker_threads';
 import type { LogRecord, Processor } from '../../contract/processor.js';
 import { matches } from '../analysis/filters.js';
+import type { MessageKeyer } from '../analysis/summary.js';
 import type { FormatDefinition } from '../formats/definition.js';
 import { runInput, type RecordHandler } from '../pipeline.js';
 import { Rejection } from '../plugins/discovery.js';
@@ -53,10 +54,21 @@ async function load(file: string, verified: Verified): Promise<void> {
   }
 }
 
+/** Inputs from this many bytes have their string messages keyed by the C scanner (below it, loading ffi-rs costs more than it saves). */
+const KEYER_MIN_BYTES = 4 << 20;
+
+/** The C pattern scanner (app/plugins/native.ts) for an analyze job large enough; null if it was not built. */
+async function messageKeyer(job: Job): Promise<MessageKeyer | null> {
+  const bytes = job.range ? job.range.end - job.range.start : job.readAs.size;
+  if (bytes < KEYER_MIN_BYTES) return null;
+  const { patternKeysLibrary } = await import('../plugins/native.js');
+  return patternKeysLibrary();
+}
+
 async function runJob(id: number, job: Job): Promise<JobDone> {
   const processor = processorFor(job.processor, job.format);
   const progress = (bytes: number) => send({ type: 'progress', id, bytes });
-  if (job.mode === 'analyze') return analyzeJob(id, job, processor, progress);
+  if (job.mode === 'analyze') return analyzeJob(id, job, processor, progress, await messageKeyer(job));
   const out = new RecordStream(id, job.output === 'sql' ? new SqlBatchBuilder() : new TextBatch(job.output === 'csv' ? toCsv : toNdjson));
   const malformed: MalformedNote[] = [];
   let dropped = 0;
