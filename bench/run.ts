@@ -22,6 +22,7 @@ import { normalizeCounts, SEVERITIES, type SevCounts } from './severity.js';
 import { iso, timeMs } from './time.js';
 import { coldStartReport, measureColdStart } from './coldstart.js';
 import { accessAndLnavReport } from './baselines/access.js';
+import { statsReport } from './baselines/stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 let CLI = path.join(ROOT, 'dist', 'app', 'cli.js');
@@ -433,6 +434,8 @@ async function main(): Promise<void> {
   log('measuring the access log (logmill, GoAccess, lnav) and lnav on the text log...');
   const textFile = files.find((x) => x.meta.format === 'text');
   const extraRows = await accessAndLnavReport(CLI, PLUGINS, DATA, flags.size, flags.seed, flags.runs, textFile && { file: textFile.path, records: textFile.meta.records });
+  log('measuring --stats on the access log (logmill, DuckDB)...');
+  extraRows.push(...await statsReport(CLI, PLUGINS, DATA, flags.size, flags.seed, flags.runs));
 
   // FFI overhead per ProcessorParse call, scaled to the CSV run.
   log('measuring ffi-rs call overhead (csv.so, ProcessorParse on empty input)...');
