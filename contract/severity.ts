@@ -38,7 +38,7 @@ function words(sev: Severity, list: string): void {
 }
 words(Severity.Trace, 'trace finest finer verbose v');
 words(Severity.Debug, 'debug dbg fine config debug1 debug2 debug3 debug4 debug5 d');
-words(Severity.Info, 'info information informational i log detail statement hint context query');
+words(Severity.Info, 'info information informational i log detail statement hint context query note');
 words(Severity.Notice, 'notice n');
 words(Severity.Warn, 'warn warning w');
 words(Severity.Error, 'error err severe e');

@@ -9,7 +9,8 @@
  * - at the start: the contract's shapes, plus glog/klog `E0517 15:04:22.6`,
  *   logcat `05-26 11:18:41.509`, Nextflow `Mar-18 21:41:15.684`, Robot
  *   Framework `20260327 11:34:21.908`, java.util.logging's two-line
- *   `Nov 26, 2026 1:27:51 AM class method`, time of day only (`strace -tt`,
+ *   `Nov 26, 2026 1:27:51 AM class method`, MySQL/MariaDB's space-padded
+ *   hour (`2026-11-26  5:21:51`, `261126  5:21:57`), time of day only (`strace -tt`,
  *   log4j2's console default), epoch seconds with a fraction (squid,
  *   `strace -ttt`), TAI64N (`@4000…`, daemontools), a date alone (ESXi);
  * - after a short prefix that a known logger writes: `<PRI>` and RFC 5424's
@@ -63,6 +64,10 @@ const COMPACT_DATE = /(\d{4})(\d\d)(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(?
 const TIME_OF_DAY = /(\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(?= |$)/y;
 const EPOCH_FRACTION = /(\d{10})\.(\d{1,9})(?= )/y;
 const DATE_ONLY = /(\d{4})-(\d\d)-(\d\d)(?= [^\d\s])/y;
+// MariaDB's error log pads the hour with a space (`2026-11-26  5:21:51 0 [Note]`); MySQL 5.x and
+// MariaDB's general and slow logs write a two-digit year the same way (`261126  5:21:57\t`).
+const MYSQL_PADDED = /(\d{4})-(\d\d)-(\d\d)  (\d):(\d\d):(\d\d)(?=[ \t]|$)/y;
+const MYSQL_SHORT = /(\d\d)(\d\d)(\d\d) ([ \d]\d):(\d\d):(\d\d)(?=[ \t]|$)/y;
 const TAI64N = /@([0-9a-f]{24})(?= |$)/y;
 // redis: `1:M 29 Aug 2023 13:47:38.984 * msg`; before 3.0 `[3574] 13 Apr 12:52:30.731 # msg`.
 const REDIS_ROLE = /(\d{1,10}):([MSCX]) /y;
@@ -269,6 +274,11 @@ export class StampFinder {
     }
     const own = this.timeOrEpoch(text, 0);
     if (own) return own;
+    if ((m = exec(MYSQL_PADDED, text, 0)) || (m = exec(MYSQL_SHORT, text, 0))) {
+      const year = m[1].length === 2 ? `20${m[1]}` : m[1];
+      const mysql = this.wall(`${year}-${m[2]}-${m[3]}T${pad(m[4].trim())}:${m[5]}:${m[6]}`, undefined, m[0].length);
+      if (mysql) return mysql;
+    }
     if ((m = exec(DATE_ONLY, text, 0))) return this.wall(`${m[1]}-${m[2]}-${m[3]}T00:00:00`, undefined, m[0].length);
     if ((m = exec(US_DATE, text, 0))) return this.usDate(m, 0);
     // A pid before a time of day or epoch seconds: `strace -f -tt` / `-ttt`.

@@ -107,6 +107,16 @@ describe('text: logs written by real programs (test/fixtures/text)', () => {
     expect(records[3].message).toContain('\tat App.main(App.java:15)');
   });
 
+  it("MariaDB's error log: the space-padded hour (`2026-11-26  5:21:51`), `[Note]` as info, the banner line kept", () => {
+    const records = parseInvariant(fixture('mariadb-error.log'));
+    expect(records).toHaveLength(17);
+    expect(counts(records)).toEqual({ info: 11, warn: 5, error: 1 });
+    expect(iso(records[0])).toBe('2026-11-26T05:21:51.000000Z');
+    expect(iso(records[16])).toBe('2026-11-26T05:22:04.000000Z');
+    expect(records[5].message).toMatch(/^0 \[Note\] mariadbd: ready for connections\.\nVersion: '10\.11/);
+    expect(records[13]).toMatchObject({ severityText: 'ERROR', message: '12 [ERROR] mariadbd: Got an error writing communication packets' });
+  });
+
   it('strace -tt, -f -tt and -ttt: time of day (dated today), after a pid, epoch seconds', () => {
     const tt = parseInvariant(fixture('strace-tt.log'));
     expect(tt).toHaveLength(8);

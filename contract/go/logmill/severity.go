@@ -12,7 +12,7 @@ func init() {
 	for sev, list := range map[Severity]string{
 		SevTrace:  "trace finest finer verbose v",
 		SevDebug:  "debug dbg fine config debug1 debug2 debug3 debug4 debug5 d",
-		SevInfo:   "info information informational i log detail statement hint context query",
+		SevInfo:   "info information informational i log detail statement hint context query note",
 		SevNotice: "notice n",
 		SevWarn:   "warn warning w",
 		SevError:  "error err severe e",
