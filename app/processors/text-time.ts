@@ -105,6 +105,41 @@ const CUPS_LEVELS: Record<string, Severity> = {
 const REDIS_LEVELS: Record<string, Severity> = { '.': Severity.Debug, '-': Severity.Info, '*': Severity.Notice, '#': Severity.Warn };
 const SYSLOG_SEVERITY = [Severity.Fatal, Severity.Fatal, Severity.Fatal, Severity.Error, Severity.Warn, Severity.Notice, Severity.Info, Severity.Debug];
 
+/** A line that its level leads, without a time: it starts a record of its own, untimed (untimedLead). */
+export interface UntimedLead {
+  level: ShapeLevel;
+  /** Where the message starts. */
+  end: number;
+  fields?: Array<[string, string]>;
+}
+
+const PRI_ONLY = /<(\d{1,3})>/y;
+// haproxy's own messages on stderr (ha_alert, ha_warning, ha_notice): `[WARNING]  (1234) : Server be/s2 is DOWN`.
+const HAPROXY_STDERR = /\[(ALERT|WARNING|NOTICE|DIAG)\] +\((\d{1,10})\) : /y;
+
+/**
+ * The level that leads a line without a time: a syslog `<PRI>` (sd-daemon's
+ * stderr prefix, haproxy's `short` format, `dmesg -r`) or haproxy's stderr
+ * `[WARNING]  (pid) : `. Such a line is an event of its own even in a file
+ * whose other lines are timed (haproxy writes them between its timed
+ * request lines), never the continuation of the record before it.
+ */
+export function untimedLead(text: string): UntimedLead | null {
+  const c = text.charCodeAt(0);
+  if (c === 60 /* < */) {
+    const m = exec(PRI_ONLY, text, 0);
+    if (!m || Number(m[1]) > 191) return null;
+    return { level: { text: m[0], severity: SYSLOG_SEVERITY[Number(m[1]) % 8] }, end: m[0].length };
+  }
+  if (c === 91 /* [ */) {
+    const m = exec(HAPROXY_STDERR, text, 0);
+    if (!m) return null;
+    const severity = m[1] === 'DIAG' ? Severity.Debug : normalizeSeverity(m[1]);
+    return { level: { text: m[1], severity }, end: m[0].length, fields: [['pid', m[2]]] };
+  }
+  return null;
+}
+
 /** At most this far into a line, and after at most this many tokens, an `inside` stamp may start. */
 const INSIDE_MAX_START = 100;
 const INSIDE_MAX_TOKENS = 8;
@@ -367,8 +402,12 @@ export class StampFinder {
     if (!m) return null;
     const pri = Number(m[1]);
     if (pri > 191) return null;
+    const level = { text: `<${pri}>`, severity: SYSLOG_SEVERITY[pri % 8] };
     const found = this.leadAt(text, m[0].length, undefined);
-    return found ? { ...found, level: { text: `<${pri}>`, severity: SYSLOG_SEVERITY[pri % 8] } } : null;
+    if (found) return { ...found, level };
+    // haproxy's `short` format: `<6>10.0.0.1:4087 [26/Nov/2026:05:23:03.520] fe be/s1 …`, the time a column in.
+    const later = this.inside(text);
+    return later ? { us: later.us, end: m[0].length, inside: false, level } : null;
   }
 
   private tai64n(text: string): LineStamp | null {

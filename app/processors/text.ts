@@ -16,7 +16,7 @@ import type { LogRecord, ParseStream, Processor, RecordSink, StreamOptions } fro
 import { newFields, ProcessorError } from '../../contract/processor.js';
 import { afterHole, LineCursor } from './lines.js';
 import { accessLogLevel, findSeverity } from './text-level.js';
-import { StampFinder, type LineStamp } from './text-time.js';
+import { StampFinder, untimedLead, type LineStamp, type UntimedLead } from './text-time.js';
 import { addKeyValues } from './text-fields.js';
 
 export { findSeverity } from './text-level.js';
@@ -158,8 +158,9 @@ export class TextStream implements ParseStream {
       }
       const found = this.stamps.find(text);
       const o = open as OpenRecord | null;
-      const levelLed = !found && startsWithLevel(text);
-      if (o && !found && (o.record.time !== null || (o.levelLed && !levelLed)) && o.lines < MAX_CONTINUATION_LINES) {
+      const lead = found ? null : untimedLead(text);
+      const levelLed = !found && (lead !== null || startsWithLevel(text));
+      if (o && !found && !lead && (o.record.time !== null || (o.levelLed && !levelLed)) && o.lines < MAX_CONTINUATION_LINES) {
         if (o.levelOnNextLine && o.lines === 1 && takeNextLineLevel(o.record, text)) {
           o.lines++;
           continue;
@@ -173,7 +174,7 @@ export class TextStream implements ParseStream {
       consumed = line.start;
       nextLine = line.number;
       this.stamps.commitBeforeLast();
-      open = { record: this.record(text, found, line.number, line.start), start: line.start, lines: 1, firstLine: line.number, levelLed, levelOnNextLine: found?.levelOnNextLine === true };
+      open = { record: this.record(text, found, line.number, line.start, lead), start: line.start, lines: 1, firstLine: line.number, levelLed, levelOnNextLine: found?.levelOnNextLine === true };
       if (!found && !levelLed) {
         // A record without a time (or a level that leads it) never takes continuation lines: emit it now.
         flush();
@@ -197,15 +198,17 @@ export class TextStream implements ParseStream {
     return consumed;
   }
 
-  private record(text: string, stamp: LineStamp | null, line: number, start: number): LogRecord {
+  /** A record's first line: timed by `stamp`, or led by its level without a time (`lead`), or neither. */
+  private record(text: string, stamp: LineStamp | null, line: number, start: number, lead: UntimedLead | null = null): LogRecord {
     const fields = newFields();
-    for (const [k, v] of stamp?.fields ?? []) fields[k] = v;
-    let rest = stamp && !stamp.inside ? text.slice(stamp.end) : text;
+    const shape = stamp ?? lead;
+    for (const [k, v] of shape?.fields ?? []) fields[k] = v;
+    let rest = shape && !stamp?.inside ? text.slice(shape.end) : text;
     let severityText = '';
     let severity = Severity.Unknown;
-    if (stamp?.level) {
-      severityText = stamp.level.text;
-      severity = stamp.level.severity;
+    if (shape?.level) {
+      severityText = shape.level.text;
+      severity = shape.level.severity;
     } else {
       const sev = findSeverity(rest, stamp !== null && !stamp.inside) ?? (stamp ? accessLogLevel(text) : null);
       if (sev) {

@@ -117,6 +117,29 @@ describe('text: logs written by real programs (test/fixtures/text)', () => {
     expect(records[13]).toMatchObject({ severityText: 'ERROR', message: '12 [ERROR] mariadbd: Got an error writing communication packets' });
   });
 
+  it("haproxy's HTTP log on stdout (raw): the status as the level, and its stderr `[WARNING]  (pid) : ` lines as records of their own", () => {
+    const records = parseInvariant(fixture('haproxy-raw.log'));
+    expect(records.map((r) => [r.line, severityName(r.severity), r.severityText])).toEqual([
+      [1, 'info', '200'], [2, 'error', '503'], [3, 'warn', '403'], [4, 'error', '502'], [5, 'error', '503'], [6, 'info', '200'],
+      [7, 'warn', 'WARNING'], [9, 'warn', 'WARNING'], [11, 'warn', 'WARNING'],
+    ]);
+    expect(iso(records[0])).toBe('2026-11-26T05:22:40.866000Z');
+    expect(iso(records[5])).toBe('2026-11-26T05:22:46.950000Z');
+    expect(records[5].message.includes('\n')).toBe(false);
+    // The stop event as stdout wrote it (untimed, unmarked) stays with stderr's copy.
+    expect(records[6]).toMatchObject({ time: null, message: 'Proxy fe stopped (cumulated conns: FE: 6, BE: 0).\nProxy fe stopped (cumulated conns: FE: 6, BE: 0).', fields: { pid: '13723' } });
+  });
+
+  it("haproxy's `short` format: `<PRI>` levels, the request's time a column in, untimed events their own records", () => {
+    const records = parseInvariant(fixture('haproxy-short.log'));
+    expect(records).toHaveLength(12);
+    expect(records.map((r) => r.severityText)).toEqual(['<6>', '<6>', '<6>', '<6>', '<6>', '<6>', 'WARNING', '<4>', 'WARNING', '<4>', 'WARNING', '<4>']);
+    expect(counts(records)).toEqual({ info: 6, warn: 6 });
+    expect(records.slice(0, 6).every((r) => r.time !== null)).toBe(true);
+    expect(iso(records[5])).toBe('2026-11-26T05:23:09.646000Z');
+    expect(records[7]).toMatchObject({ time: null, message: 'Proxy fe stopped (cumulated conns: FE: 6, BE: 0).' });
+  });
+
   it('strace -tt, -f -tt and -ttt: time of day (dated today), after a pid, epoch seconds', () => {
     const tt = parseInvariant(fixture('strace-tt.log'));
     expect(tt).toHaveLength(8);
