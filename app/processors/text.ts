@@ -100,6 +100,8 @@ interface OpenRecord {
   levelLed: boolean;
   /** java.util.logging: the second line carries `LEVEL: message`. */
   levelOnNextLine: boolean;
+  /** MySQL's slow log `# Time:` line: the next line is part of the record, stamped or not. */
+  headsNext: boolean;
 }
 
 export class TextStream implements ParseStream {
@@ -160,6 +162,11 @@ export class TextStream implements ParseStream {
       const o = open as OpenRecord | null;
       const lead = found ? null : untimedLead(text);
       const levelLed = !found && (lead !== null || startsWithLevel(text));
+      if (o && o.headsNext && o.lines === 1) {
+        o.record.message += '\n' + text;
+        o.lines++;
+        continue;
+      }
       if (o && !found && !lead && (o.record.time !== null || (o.levelLed && !levelLed)) && o.lines < MAX_CONTINUATION_LINES) {
         if (o.levelOnNextLine && o.lines === 1 && takeNextLineLevel(o.record, text)) {
           o.lines++;
@@ -174,7 +181,7 @@ export class TextStream implements ParseStream {
       consumed = line.start;
       nextLine = line.number;
       this.stamps.commitBeforeLast();
-      open = { record: this.record(text, found, line.number, line.start, lead), start: line.start, lines: 1, firstLine: line.number, levelLed, levelOnNextLine: found?.levelOnNextLine === true };
+      open = { record: this.record(text, found, line.number, line.start, lead), start: line.start, lines: 1, firstLine: line.number, levelLed, levelOnNextLine: found?.levelOnNextLine === true, headsNext: found?.headsNext === true };
       if (!found && !levelLed) {
         // A record without a time (or a level that leads it) never takes continuation lines: emit it now.
         flush();

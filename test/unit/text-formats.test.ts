@@ -117,6 +117,36 @@ describe('text: logs written by real programs (test/fixtures/text)', () => {
     expect(records[13]).toMatchObject({ severityText: 'ERROR', message: '12 [ERROR] mariadbd: Got an error writing communication packets' });
   });
 
+  it("MariaDB's general log: one record per entry, an entry without a stamp at the time of the one before, multi-line queries kept", () => {
+    const records = parseInvariant(fixture('mariadb-general.log'));
+    // The three header lines, then 26 entries.
+    expect(records).toHaveLength(29);
+    expect(records.slice(0, 3).every((r) => r.time === null)).toBe(true);
+    expect(records.slice(3).every((r) => r.time !== null)).toBe(true);
+    expect(iso(records[3])).toBe('2026-11-26T05:21:57.000000Z');
+    expect(records[4]).toMatchObject({ message: 'Query\tcreate database shop', fields: { thread: '3', command: 'Query' } });
+    expect(iso(records[4])).toBe('2026-11-26T05:21:57.000000Z');
+    expect(records[9].message).toBe('Query\tselect *\nfrom t\nwhere id = 1');
+    const late = records.find((r) => r.line === 27)!;
+    expect(iso(late)).toBe('2026-11-26T05:22:00.000000Z');
+    expect(iso(records[28])).toBe('2026-11-26T05:22:02.000000Z');
+    expect(records[28].fields).toEqual({ thread: '12', command: 'Query' });
+  });
+
+  it("MariaDB's slow query log: one record per entry, from `# Time:` or `# User@Host:`, the statement with it", () => {
+    const records = parseInvariant(fixture('mariadb-slow.log'));
+    expect(records.map((r) => r.line)).toEqual([1, 2, 3, 4, 11, 17, 24, 30, 38, 44, 50, 57, 64, 71, 78]);
+    expect(records.slice(3).map((r) => iso(r)!.slice(11, 19))).toEqual([
+      '05:21:57', '05:21:57', '05:21:57', '05:21:57', '05:21:57', '05:21:57', '05:21:57', '05:22:00', '05:22:01', '05:22:02', '05:22:03', '05:22:02',
+    ]);
+    expect(records[3].message.split('\n')).toEqual([
+      '# Time: 261126  5:21:57', '# User@Host: root[root] @ localhost []', '# Thread_id: 3  Schema:   QC_hit: No',
+      '# Query_time: 0.000645  Lock_time: 0.000000  Rows_sent: 0  Rows_examined: 0', '# Rows_affected: 1  Bytes_sent: 11',
+      'SET timestamp=1795670517;', 'create database shop;',
+    ]);
+    expect(records[7].message.endsWith('select *\nfrom t\nwhere id = 1;')).toBe(true);
+  });
+
   it("haproxy's HTTP log on stdout (raw): the status as the level, and its stderr `[WARNING]  (pid) : ` lines as records of their own", () => {
     const records = parseInvariant(fixture('haproxy-raw.log'));
     expect(records.map((r) => [r.line, severityName(r.severity), r.severityText])).toEqual([
