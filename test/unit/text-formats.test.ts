@@ -147,6 +147,15 @@ describe('text: logs written by real programs (test/fixtures/text)', () => {
     expect(records[7].message.endsWith('select *\nfrom t\nwhere id = 1;')).toBe(true);
   });
 
+  it("supervisord's log: its four-letter levels (`DEBG`, `CRIT`), a child's stderr kept with the line that logs it", () => {
+    const records = parseInvariant(fixture('supervisord.log'));
+    expect(records).toHaveLength(35);
+    expect(counts(records)).toEqual({ debug: 16, info: 13, warn: 4, fatal: 2 });
+    expect(iso(records[0])).toBe('2026-11-26T05:38:22.903000Z');
+    expect(iso(records[34])).toBe('2026-11-26T05:38:30.447000Z');
+    expect(records[9]).toMatchObject({ severityText: 'DEBG', message: "'crash' stderr output:\nboom" });
+  });
+
   it("haproxy's HTTP log on stdout (raw): the status as the level, and its stderr `[WARNING]  (pid) : ` lines as records of their own", () => {
     const records = parseInvariant(fixture('haproxy-raw.log'));
     expect(records.map((r) => [r.line, severityName(r.severity), r.severityText])).toEqual([
