@@ -158,7 +158,7 @@ function structuredDataLevel(rest: string): FoundSeverity | null {
   return severity === Severity.Unknown ? null : { text: m[1], severity, leading: false, end: 0 };
 }
 
-// AWS load balancer and S3 access logs (and haproxy's), whose level is their HTTP status
+// AWS load balancer and S3 access logs (and haproxy's, squid's), whose level is their HTTP status
 // (5xx error, 4xx warn, else info, as SEVERITY.md maps access logs). Each
 // layout is matched whole from the line start, field by field (`\S+ ` runs
 // cannot overlap, so no backtracking): ELB `stamp name client backend t t t
@@ -169,12 +169,14 @@ const ALB = /^(?:https?|h2|grpcs?|wss?) \d{4}-\d\d-\d\dT\S+ \S+ [\w.:\[\]]+:\d+ 
 // haproxy's HTTP log (`option httplog`) without a syslog header (`log stdout format raw`):
 // `client:port [accept date] frontend backend/server TR/Tw/Tc/Tr/Ta status bytes …`.
 const HAPROXY = /^[\w.:\[\]]+:\d+ \[\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d\.\d{3}\] \S+ \S+ -?\d+\/-?\d+\/-?\d+\/-?\d+\/\+?-?\d+ (\d{3}) /;
+// squid's native access log: `epoch.ms elapsed client CODE/status bytes method URL …`.
+const SQUID = /^\d{9,10}\.\d{3} +-?\d+ \S+ [A-Z_]+\/(\d{3}) /;
 const S3 = /^[0-9a-f]{64} \S+ \[[^\]]{20,32}\] \S+ \S+ \S+ \S+ \S+ "[^"]*" (\d{3}) /;
 
-/** The level of an AWS ELB/ALB/S3 or raw haproxy HTTP log line, from its status; null for any other line. */
+/** The level of an AWS ELB/ALB/S3, raw haproxy or squid access log line, from its status; null for any other line. */
 export function accessLogLevel(line: string): FoundSeverity | null {
   const c = line.charCodeAt(0);
-  const m = c >= 48 && c <= 57 ? ELB.exec(line) ?? HAPROXY.exec(line) ?? S3.exec(line) : ALB.exec(line) ?? S3.exec(line);
+  const m = c >= 48 && c <= 57 ? ELB.exec(line) ?? HAPROXY.exec(line) ?? SQUID.exec(line) ?? S3.exec(line) : ALB.exec(line) ?? S3.exec(line);
   if (!m) return null;
   return { text: m[1], severity: httpStatusSeverity(m[1]), leading: false, end: 0 };
 }

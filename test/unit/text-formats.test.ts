@@ -156,6 +156,17 @@ describe('text: logs written by real programs (test/fixtures/text)', () => {
     expect(records[9]).toMatchObject({ severityText: 'DEBG', message: "'crash' stderr output:\nboom" });
   });
 
+  it("squid's access log: epoch seconds, and the HTTP status after the result code as the level", () => {
+    const records = parseInvariant(fixture('squid-access.log'));
+    expect(records.map((r) => [iso(r), severityName(r.severity), r.severityText])).toEqual([
+      ['2026-11-26T05:42:20.941000Z', 'error', '503'],
+      ['2026-11-26T05:42:20.964000Z', 'error', '503'],
+      ['2026-11-26T05:42:20.992000Z', 'error', '502'],
+      ['2026-11-26T05:42:21.048000Z', 'info', '200'],
+      ['2026-11-26T05:42:21.078000Z', 'warn', '404'],
+    ]);
+  });
+
   it("haproxy's HTTP log on stdout (raw): the status as the level, and its stderr `[WARNING]  (pid) : ` lines as records of their own", () => {
     const records = parseInvariant(fixture('haproxy-raw.log'));
     expect(records.map((r) => [r.line, severityName(r.severity), r.severityText])).toEqual([
