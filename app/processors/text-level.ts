@@ -96,7 +96,9 @@ function asLevel(head: string, i: number, end: number): FoundSeverity | null {
   let marked: boolean;
   if (keyed || module || bracketed) marked = true;
   else if (glued) marked = upper;
-  else marked = upper || colon;
+  // `Error: ` leads a message: the first word, or the first after a `tag:` / `[x]`; mid-sentence
+  // (`RCU Tasks Trace: Setting shift`, a kernel subsystem) it is prose.
+  else marked = upper || (colon && leadsMessage(head, i));
   if (!marked) return null;
   const severity = normalizeSeverity(module && /^trace[1-8]$/i.test(word) ? 'trace' : word);
   if (severity === Severity.Unknown) return null;
@@ -104,6 +106,15 @@ function asLevel(head: string, i: number, end: number): FoundSeverity | null {
   // `level=info` and `[proxy:error]` stay in the message (the module would be lost); so does a glued word.
   const leading = !keyed && !module && !glued && head.slice(0, start).trim() === '';
   return { text: word, severity, leading, end: end + (bracketed || (colon && leading) ? 1 : 0) };
+}
+
+/** Whether the word at head[i] starts the line's text or follows a `tag:`, `[x]` or `(x)`. */
+function leadsMessage(head: string, i: number): boolean {
+  let j = i - 1;
+  while (j >= 0 && (head.charCodeAt(j) === 32 || head.charCodeAt(j) === 9)) j--;
+  if (j < 0) return true;
+  const c = head.charCodeAt(j);
+  return c === 58 /* : */ || c === 93 /* ] */ || c === 41 /* ) */ || c === 45 /* - */ || c === 124 /* | */;
 }
 
 /** The first word after the stamp, past separators: any case for the main level words, and ESXi's `In(14)`. */

@@ -167,6 +167,15 @@ describe('text: logs written by real programs (test/fixtures/text)', () => {
     ]);
   });
 
+  it('journalctl -o short-iso: `Error: ` after the tag is a level, a kernel subsystem named `… Trace:` mid-sentence is not', () => {
+    const records = parseInvariant(fixture('journalctl-short-iso.log'));
+    expect(records).toHaveLength(12);
+    expect(records.map((r) => severityName(r.severity))).toEqual([
+      'unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'error', 'warn',
+    ]);
+    expect(iso(records[11])).toBe('2026-11-26T05:47:37.000000Z');
+  });
+
   it("haproxy's HTTP log on stdout (raw): the status as the level, and its stderr `[WARNING]  (pid) : ` lines as records of their own", () => {
     const records = parseInvariant(fixture('haproxy-raw.log'));
     expect(records.map((r) => [r.line, severityName(r.severity), r.severityText])).toEqual([
