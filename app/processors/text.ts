@@ -12,17 +12,15 @@
  */
 import { normalizeSeverity, Severity } from '../../contract/severity.js';
 import { UTC, type Zone } from '../../contract/timestamps.js';
-import type { LogRecord, ParseStream, Processor, RecordSink, StreamOptions } from '../../contract/processor.js';
+import type { LogRecord, ParseStream, Processor, StreamOptions } from '../../contract/processor.js';
 import { newFields, ProcessorError } from '../../contract/processor.js';
-import { afterHole, LineCursor } from './lines.js';
+import { afterHole, MAX_CONTINUATION_LINES, RecordLineStream, type OpenLines } from './lines.js';
 import { accessLogLevel, findSeverity } from './text-level.js';
 import { StampFinder, untimedLead, type LineStamp, type UntimedLead } from './text-time.js';
 import { addKeyValues } from './text-fields.js';
 
 export { findSeverity } from './text-level.js';
 
-/** A runaway "record" (a timestamped line followed by endless unstamped ones) is cut here. */
-const MAX_CONTINUATION_LINES = 2000;
 const LEADING_SEPARATORS = /^[\s:\-|\]]+/;
 /** Python logging's basicConfig default, `%(levelname)s:%(name)s:%(message)s`: `INFO:app.db:started`. */
 const PYTHON_BASIC = /^([A-Z]{4,8}):[\w.\-]{1,128}:/;
@@ -50,12 +48,6 @@ function takeNextLineLevel(record: LogRecord, text: string): boolean {
 function startsWithSeparator(text: string): boolean {
   const c = text.charCodeAt(0);
   return c <= 32 || c >= 127 || c === 58 || c === 45 || c === 124 || c === 93;
-}
-
-/** Whether `text` starts with a visible ASCII character: then it is not blank (no trim needed to say so). */
-function startsVisibly(text: string): boolean {
-  const c = text.charCodeAt(0);
-  return c > 32 && c < 127;
 }
 
 function startsWithLevel(text: string): boolean {
@@ -91,11 +83,8 @@ export const textProcessor: Processor = {
   },
 };
 
-interface OpenRecord {
-  record: LogRecord;
-  start: number;
+interface OpenRecord extends OpenLines {
   lines: number;
-  firstLine: number;
   /** An untimed record in Python logging's default `LEVEL:logger:message` shape: takes the traceback that follows. */
   levelLed: boolean;
   /** java.util.logging: the second line carries `LEVEL: message`. */
@@ -104,105 +93,56 @@ interface OpenRecord {
   headsNext: boolean;
 }
 
-export class TextStream implements ParseStream {
-  private readonly cursor = new LineCursor();
-  private consumedTotal = 0;
+export class TextStream extends RecordLineStream<OpenRecord> {
   private readonly stamps: StampFinder;
 
   constructor(zone: Zone) {
+    super();
     this.stamps = new StampFinder(zone, Date.now());
   }
 
-  /** The open record is complete enough once the writer has paused: emit it (complete lines only). */
-  flushIdle(input: Buffer, emit: RecordSink): number {
-    const lastNewline = input.lastIndexOf(10);
-    if (lastNewline < 0) return 0;
-    return this.parse(input.subarray(0, lastNewline + 1), true, emit);
-  }
-
-  notes(): string[] {
-    return this.cursor.notes();
-  }
-
-  parse(input: Buffer, eof: boolean, emit: RecordSink): number {
-    let open: OpenRecord | null = null;
-    let consumed = 0;
-    let nextLine = -1;
-    let lastLine = -1;
-    const flush = () => {
-      if (!open) return;
-      emit(open.record);
-      open = null;
-    };
-    for (const line of this.cursor.lines(input, eof)) {
-      if (nextLine < 0) nextLine = line.number;
-      lastLine = line.number;
-      const text = line.text;
-      if (line.truncated || line.skip) {
-        // An over-long line is a record of its own, emitted at once (its rest streams past).
-        flush();
-        if (line.truncated) {
-          emit(this.record(text, this.stamps.find(text), line.number, line.start));
-        }
-        consumed = line.next;
-        this.stamps.commit();
-        nextLine = line.hole ? line.number : line.number + 1;
-        continue;
-      }
-      if (!startsVisibly(text) && text.trim() === '') {
-        // Blank lines never make records; inside a record they are kept only if more follows.
-        if (!open) {
-          consumed = line.next;
-          nextLine = line.number + 1;
-          this.stamps.commit();
-        }
-        continue;
-      }
-      const found = this.stamps.find(text);
-      const o = open as OpenRecord | null;
-      const lead = found ? null : untimedLead(text);
-      const levelLed = !found && (lead !== null || startsWithLevel(text));
-      if (o && o.headsNext && o.lines === 1) {
-        o.record.message += '\n' + text;
-        o.lines++;
-        continue;
-      }
-      if (o && !found && !lead && (o.record.time !== null || (o.levelLed && !levelLed)) && o.lines < MAX_CONTINUATION_LINES) {
-        if (o.levelOnNextLine && o.lines === 1 && takeNextLineLevel(o.record, text)) {
-          o.lines++;
-          continue;
-        }
-        o.record.message += '\n' + text;
-        o.lines++;
-        continue;
-      }
-      flush();
-      // Everything before this line belongs to emitted records: consumed.
-      consumed = line.start;
-      nextLine = line.number;
-      this.stamps.commitBeforeLast();
-      open = { record: this.record(text, found, line.number, line.start, lead), start: line.start, lines: 1, firstLine: line.number, levelLed, levelOnNextLine: found?.levelOnNextLine === true, headsNext: found?.headsNext === true };
-      if (!found && !levelLed) {
-        // A record without a time (or a level that leads it) never takes continuation lines: emit it now.
-        flush();
-        consumed = line.next;
-        nextLine = line.number + 1;
-        this.stamps.commit();
-      }
-    }
-    if (open && eof) {
-      flush();
-      consumed = input.length;
-    } else if (eof) {
-      consumed = input.length;
-    }
+  protected parsed(eof: boolean): void {
     if (eof) this.stamps.commit();
+    // What was not consumed (an open record) is read again with the next input: so are its stamps.
     this.stamps.rollback();
-    // An open record stays unconsumed: the next call sees it again with more lines.
-    if (eof && lastLine >= 0) nextLine = lastLine + 1; // everything consumed (flushIdle goes on after this)
-    if (nextLine >= 0) this.cursor.resumeAt(nextLine, consumed);
-    this.consumedTotal += consumed;
-    return consumed;
+  }
+
+  /** walkRecordLines: whether `text` continues `o`, else the record it starts. */
+  line(text: string, number: number, start: number, o: OpenRecord | null): OpenRecord | null {
+    const found = this.stamps.find(text);
+    if (o && o.headsNext && o.lines === 1) {
+      o.record.message += '\n' + text;
+      o.lines++;
+      return null;
+    }
+    const lead = found ? null : untimedLead(text);
+    const levelLed = !found && (lead !== null || startsWithLevel(text));
+    if (o && !found && !lead && (o.record.time !== null || (o.levelLed && !levelLed)) && o.lines < MAX_CONTINUATION_LINES) {
+      if (o.levelOnNextLine && o.lines === 1 && takeNextLineLevel(o.record, text)) {
+        o.lines++;
+        return null;
+      }
+      o.record.message += '\n' + text;
+      o.lines++;
+      return null;
+    }
+    return {
+      record: this.record(text, found, number, start, lead),
+      // A record without a time (or a level that leads it) never takes continuation lines.
+      takesMore: found !== null || levelLed,
+      lines: 1, levelLed, levelOnNextLine: found?.levelOnNextLine === true, headsNext: found?.headsNext === true,
+    };
+  }
+
+  /** walkRecordLines: an over-long line, a record of its own. */
+  long(text: string, number: number, start: number): LogRecord {
+    return this.record(text, this.stamps.find(text), number, start);
+  }
+
+  /** walkRecordLines: the stamps seen so far (or before the line just read) are final. */
+  consumed(before: boolean): void {
+    if (before) this.stamps.commitBeforeLast();
+    else this.stamps.commit();
   }
 
   /** A record's first line: timed by `stamp`, or led by its level without a time (`lead`), or neither. */
@@ -231,6 +171,4 @@ export class TextStream implements ParseStream {
       line, offset: this.consumedTotal + start, malformed: false,
     };
   }
-
-  close(): void {}
 }
