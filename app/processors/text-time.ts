@@ -266,6 +266,10 @@ export class StampFinder {
     if (found) {
       this.last = found.us;
       this.insideLayout = found.inside;
+    } else if (this.last === null) {
+      // The file starts with lines that have no stamp (PostgreSQL with an empty log_line_prefix):
+      // a date a few columns into a later line is in its prose (`shut down at 2026-11-26 05:23:42 UTC`).
+      this.insideLayout = false;
     }
     return found;
   }

@@ -5,7 +5,8 @@
  * timestamps, a line without one (a stack trace, a Python traceback,
  * PostgreSQL's DETAIL without a prefix) continues the previous record, as
  * lnav does. A file without timestamps is one record per line, except that
- * Python's `LEVEL:logger:message` lines keep their tracebacks. The level
+ * Python's `LEVEL:logger:message` lines keep their tracebacks and PostgreSQL's
+ * unprefixed `ERROR:  message` lines their continued statements. The level
  * comes from the stamp's shape (glog's letter, `<PRI>`) or from the line
  * (text-level.ts), never from prose; `key=value` pairs become fields
  * (text-fields.ts).
@@ -24,6 +25,8 @@ export { findSeverity } from './text-level.js';
 const LEADING_SEPARATORS = /^[\s:\-|\]]+/;
 /** Python logging's basicConfig default, `%(levelname)s:%(name)s:%(message)s`: `INFO:app.db:started`. */
 const PYTHON_BASIC = /^([A-Z]{4,8}):[\w.\-]{1,128}:/;
+/** PostgreSQL's stderr log with an empty log_line_prefix (the default before 10): `ERROR:  message`. */
+const POSTGRES_BARE = /^([A-Z]{3,9}[1-5]?):  (?=\S)/;
 
 /** java.util.logging's second line: `SEVERE: parse failed`. */
 const JUL_LEVEL = /^([A-Z]{4,7}): /;
@@ -50,8 +53,9 @@ function startsWithSeparator(text: string): boolean {
   return c <= 32 || c >= 127 || c === 58 || c === 45 || c === 124 || c === 93;
 }
 
+/** An untimed line that its level leads (Python's basicConfig default, PostgreSQL without a prefix): it takes the lines under it. */
 function startsWithLevel(text: string): boolean {
-  const m = PYTHON_BASIC.exec(text);
+  const m = PYTHON_BASIC.exec(text) ?? POSTGRES_BARE.exec(text);
   return m !== null && normalizeSeverity(m[1]) !== Severity.Unknown;
 }
 

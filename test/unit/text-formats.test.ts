@@ -176,6 +176,15 @@ describe('text: logs written by real programs (test/fixtures/text)', () => {
     expect(iso(records[11])).toBe('2026-11-26T05:47:37.000000Z');
   });
 
+  it('PostgreSQL without a log_line_prefix: one record per message line, the statement continued under it; a date in prose is no stamp', () => {
+    const records = parseInvariant(fixture('postgres-noprefix.log'));
+    expect(records).toHaveLength(30);
+    expect(counts(records)).toEqual({ info: 24, warn: 1, error: 5 });
+    expect(records.every((r) => r.time === null)).toBe(true);
+    expect(records[3].message).toBe('database system was shut down at 2026-11-26 05:23:42 UTC');
+    expect(records[16]).toMatchObject({ severityText: 'STATEMENT', message: "SELECT\n\t  id\n\tFROM t\n\tWHERE id = 'x';" });
+  });
+
   it("haproxy's HTTP log on stdout (raw): the status as the level, and its stderr `[WARNING]  (pid) : ` lines as records of their own", () => {
     const records = parseInvariant(fixture('haproxy-raw.log'));
     expect(records.map((r) => [r.line, severityName(r.severity), r.severityText])).toEqual([
