@@ -185,6 +185,14 @@ describe('text: logs written by real programs (test/fixtures/text)', () => {
     expect(records[16]).toMatchObject({ severityText: 'STATEMENT', message: "SELECT\n\t  id\n\tFROM t\n\tWHERE id = 'x';" });
   });
 
+  it('dmesg -r: `<PRI>` before the seconds since boot gives each kernel line its level', () => {
+    const records = parseInvariant(fixture('dmesg-r.log'));
+    expect(records.map((r) => r.severityText)).toEqual(['<5>', '<4>', '<4>', '<6>', '<6>', '<7>', '<7>', '<5>']);
+    expect(counts(records)).toEqual({ debug: 2, info: 2, notice: 2, warn: 2 });
+    expect(records.every((r) => r.time === null)).toBe(true);
+    expect(records[2].message).toBe("[    0.000000] [Firmware Bug]: TSC doesn't count with P0 frequency!");
+  });
+
   it("haproxy's HTTP log on stdout (raw): the status as the level, and its stderr `[WARNING]  (pid) : ` lines as records of their own", () => {
     const records = parseInvariant(fixture('haproxy-raw.log'));
     expect(records.map((r) => [r.line, severityName(r.severity), r.severityText])).toEqual([
