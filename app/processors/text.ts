@@ -75,7 +75,12 @@ export const textProcessor: Processor = {
     const finder = new StampFinder(UTC, Date.now());
     for (let nl = data.indexOf(10); nl >= 0 && nl + 1 < data.length; nl = data.indexOf(10, nl + 1)) {
       if (first < 0) first = nl + 1;
-      const head = data.toString('utf8', nl + 1, Math.min(data.length, nl + 160));
+      // The line alone, as the stream reads it (without its newline and a CR before it): a stamp
+      // that ends the line (`# Time: 261126  5:21:57`) is read the same here.
+      let end = data.indexOf(10, nl + 1);
+      if (end < 0) end = data.length;
+      if (end > nl + 1 && data[end - 1] === 13) end--;
+      const head = data.toString('utf8', nl + 1, Math.min(end, nl + 160));
       if (finder.peek(head, false)) return nl + 1;
     }
     return first;
