@@ -61,9 +61,10 @@ export interface RecordHandler {
 }
 
 /**
- * A byte range of a file: the records that start in [start, end). The
- * processor finds the first record boundary at or after `start` (its
- * resync); the range reads on past `end` to finish its last record.
+ * A byte range of a file: the records that start in [start, end), where
+ * both are moved to the first record boundary at or after them (the
+ * processor's resync), so that each range ends where the next begins; the
+ * range reads on past `end` to finish its last record.
  */
 export interface ByteRange {
   start: number;
@@ -101,7 +102,11 @@ export async function runInput(input: Input, readAs: ReadAs, processor: Processo
       start = found;
       prime = (bytes) => fileStart(input, readAs, bytes);
     }
-    result = await feed(input, readAs, processor, settings, handler, report, start, range?.end, prime);
+    // The range owns the records that start before the next range's first record, found by the same
+    // resync: where a record starts may depend on the lines before it (a MySQL general log entry without
+    // a stamp), which the next range's reader has not seen but this one has.
+    const end = range ? await findBoundary(input, readAs, processor, { start: range.end, end: Infinity }, settings.chunkSize) ?? Infinity : undefined;
+    result = await feed(input, readAs, processor, settings, handler, report, start, end, prime);
   } catch (err) {
     if (err instanceof ProcessorError) report.error = err.describe();
     else if (err instanceof InputReadError) report.error = err.message;

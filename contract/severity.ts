@@ -36,12 +36,12 @@ const WORDS: Record<string, Severity> = {};
 function words(sev: Severity, list: string): void {
   for (const w of list.split(' ')) WORDS[w] = sev;
 }
-words(Severity.Trace, 'trace finest finer verbose v');
-words(Severity.Debug, 'debug dbg fine config debug1 debug2 debug3 debug4 debug5 d');
-words(Severity.Info, 'info information informational i log detail statement hint context query');
+words(Severity.Trace, 'trace finest finer verbose v trac blat');
+words(Severity.Debug, 'debug dbg debg fine config debug1 debug2 debug3 debug4 debug5 d');
+words(Severity.Info, 'info information informational i log detail statement hint context query note');
 words(Severity.Notice, 'notice n');
 words(Severity.Warn, 'warn warning w');
-words(Severity.Error, 'error err severe e');
+words(Severity.Error, 'error err erro severe e');
 words(Severity.Fatal, 'fatal panic emerg emergency alert critical crit f a');
 
 const SYSLOG = [Severity.Fatal, Severity.Fatal, Severity.Fatal, Severity.Error, Severity.Warn, Severity.Notice, Severity.Info, Severity.Debug];

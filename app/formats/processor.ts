@@ -8,16 +8,14 @@
  * stamp was captured but does not parse is malformed, with the stamp and
  * the format it missed: never silently untimed.
  */
-import type { LogRecord, ParseStream, Processor, RecordSink, StreamOptions } from '../../contract/processor.js';
+import type { LogRecord, ParseStream, Processor, StreamOptions } from '../../contract/processor.js';
 import { newFields, ProcessorError } from '../../contract/processor.js';
 import { Severity } from '../../contract/severity.js';
 import type { Zone } from '../../contract/timestamps.js';
-import { afterHole, LineCursor } from '../processors/lines.js';
+import { afterHole, MAX_CONTINUATION_LINES, RecordLineStream, type OpenLines } from '../processors/lines.js';
 import { compileFormat, matchLine, parseLine, type CompiledFormat } from './compile.js';
 import type { FormatDefinition } from './definition.js';
 
-/** A runaway record (a first line followed by endless unmatched ones) is cut here, as text does. */
-const MAX_CONTINUATION_LINES = 2000;
 const NO_MATCH_LONG = 'line longer than 8 MiB matches no pattern of the format (only its first 64 KiB are read)';
 
 export function formatProcessor(cf: CompiledFormat): Processor {
@@ -60,86 +58,39 @@ export function processorFromDefinition(def: FormatDefinition): Processor {
   return p;
 }
 
-interface OpenRecord {
-  record: LogRecord;
+interface OpenRecord extends OpenLines {
   lines: number;
 }
 
-class FormatStream implements ParseStream {
-  private readonly cursor = new LineCursor();
-  private consumedTotal = 0;
+class FormatStream extends RecordLineStream<OpenRecord> {
   private readonly refMs = Date.now();
 
-  constructor(private readonly cf: CompiledFormat, private readonly zone: Zone) {}
-
-  flushIdle(input: Buffer, emit: RecordSink): number {
-    const lastNewline = input.lastIndexOf(10);
-    if (lastNewline < 0) return 0;
-    return this.parse(input.subarray(0, lastNewline + 1), true, emit);
+  constructor(private readonly cf: CompiledFormat, private readonly zone: Zone) {
+    super();
   }
 
-  notes(): string[] {
-    return this.cursor.notes();
-  }
-
-  parse(input: Buffer, eof: boolean, emit: RecordSink): number {
-    let open: OpenRecord | null = null;
-    let consumed = 0;
-    let nextLine = -1;
-    let lastLine = -1;
-    const flush = () => {
-      if (open) emit(open.record);
-      open = null;
+  /** walkRecordLines: a line that no pattern matches continues the open record (multiline), else the record it starts. */
+  line(text: string, number: number, start: number, o: OpenRecord | null): OpenRecord | null {
+    const offset = this.consumedTotal + start;
+    const record = this.startRecord(text, number, offset);
+    if (!record && o && this.cf.def.multiline && o.lines < MAX_CONTINUATION_LINES) {
+      o.record.message += '\n' + text;
+      o.lines++;
+      return null;
+    }
+    if (record && !record.malformed) return { record, takesMore: true, lines: 1 };
+    return {
+      record: record ?? (this.cf.def.multiline ? this.loose(text, number, offset)
+        : this.malformed(`line matches no pattern of format "${this.cf.def.name}" (and the format is not multiline)`, number, offset)),
+      takesMore: false,
+      lines: 1,
     };
-    for (const line of this.cursor.lines(input, eof)) {
-      if (nextLine < 0) nextLine = line.number;
-      lastLine = line.number;
-      const text = line.text;
-      if (line.truncated || line.skip) {
-        // An over-long line is a record of its own, emitted at once (its rest streams past).
-        flush();
-        if (line.truncated) emit(this.startRecord(text, line.number, this.consumedTotal + line.start) ?? this.malformed(NO_MATCH_LONG, line.number, this.consumedTotal + line.start));
-        consumed = line.next;
-        nextLine = line.hole ? line.number : line.number + 1;
-        continue;
-      }
-      if (text.trim() === '') {
-        // Blank lines never make records; inside a record they are kept only if more follows.
-        if (!open) {
-          consumed = line.next;
-          nextLine = line.number + 1;
-        }
-        continue;
-      }
-      const offset = this.consumedTotal + line.start;
-      const record = this.startRecord(text, line.number, offset);
-      const o = open as OpenRecord | null;
-      if (!record && o && this.cf.def.multiline && o.lines < MAX_CONTINUATION_LINES) {
-        o.record.message += '\n' + text;
-        o.lines++;
-        continue;
-      }
-      flush();
-      // Everything before this line belongs to emitted records: consumed.
-      consumed = line.start;
-      nextLine = line.number;
-      if (record && !record.malformed) {
-        open = { record, lines: 1 };
-        continue;
-      }
-      emit(record ?? (this.cf.def.multiline ? this.loose(text, line.number, offset)
-        : this.malformed(`line matches no pattern of format "${this.cf.def.name}" (and the format is not multiline)`, line.number, offset)));
-      consumed = line.next;
-      nextLine = line.number + 1;
-    }
-    if (eof) {
-      flush();
-      consumed = input.length;
-      if (lastLine >= 0) nextLine = lastLine + 1;
-    }
-    if (nextLine >= 0) this.cursor.resumeAt(nextLine, consumed);
-    this.consumedTotal += consumed;
-    return consumed;
+  }
+
+  /** walkRecordLines: an over-long line, a record of its own. */
+  long(text: string, number: number, start: number): LogRecord {
+    const offset = this.consumedTotal + start;
+    return this.startRecord(text, number, offset) ?? this.malformed(NO_MATCH_LONG, number, offset);
   }
 
   /** The record a line starts: null when no pattern matches; malformed when its stamp does not parse. */
@@ -159,6 +110,4 @@ class FormatStream implements ParseStream {
   private malformed(reason: string, line: number, offset: number): LogRecord {
     return { time: null, severity: Severity.Unknown, severityText: '', message: reason, fields: newFields(), line, offset, malformed: true };
   }
-
-  close(): void {}
 }

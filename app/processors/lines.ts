@@ -8,8 +8,13 @@
  * NULs, and the writer's next line after them. The run is skipped (the line
  * starts after it), counted, and reported in a note; a hole of any length
  * streams past without being held in memory.
+ *
+ * The multi-line processors (text, format files) share one record loop,
+ * walkRecordLines (and RecordLineStream around it): which lines start a
+ * record is theirs to say, what is emitted and consumed when is decided here.
  */
 import { isUtf8 } from 'node:buffer';
+import type { LogRecord, ParseStream, RecordSink } from '../../contract/processor.js';
 
 /**
  * A line longer than this is not held in memory whole: its first
@@ -271,4 +276,133 @@ export function nextLineStart(data: Buffer): number {
   if (hole >= 0) return hole;
   const nl = data.indexOf(10);
   return nl >= 0 && nl + 1 < data.length ? nl + 1 : -1;
+}
+
+/** A runaway record (a first line followed by endless continuation lines) is cut here. */
+export const MAX_CONTINUATION_LINES = 2000;
+
+/** A record being read by walkRecordLines: it may take the lines that follow it. */
+export interface OpenLines {
+  record: LogRecord;
+  /** False: the record is complete with its first line (emitted at once, consumed). */
+  takesMore: boolean;
+}
+
+/** What a multi-line processor says about each line (walkRecordLines). */
+export interface RecordLineReader<O extends OpenLines> {
+  /**
+   * A non-blank line: null when it belongs to `open` (the reader has added
+   * it), else the record it starts.
+   */
+  line(text: string, number: number, start: number, open: O | null): O | null;
+  /** The first KEEP_BYTES of an over-long line: the record it makes on its own. */
+  long(text: string, number: number, start: number): LogRecord;
+  /** Everything before the line just read (`before`) or through it is consumed: what it saw is final. */
+  consumed?(before: boolean): void;
+}
+
+/**
+ * The record loop of a multi-line processor (text, format files): walks the
+ * lines of `input`, lets `reader` say which lines start records and which
+ * continue the open one, emits each record once complete, and returns the
+ * bytes consumed. The open record at the end of a non-final input is not
+ * consumed: the next call reads its lines again with what follows. Blank
+ * lines never make records. An over-long line is a record of its own,
+ * emitted at once (its rest streams past).
+ */
+export function walkRecordLines<O extends OpenLines>(cursor: LineCursor, input: Buffer, eof: boolean, reader: RecordLineReader<O>, emit: (r: LogRecord) => void): number {
+  let open: O | null = null;
+  let consumed = 0;
+  let nextLine = -1;
+  let lastLine = -1;
+  const walk = cursor.walk(input, eof);
+  while (cursor.step(walk)) {
+    if (nextLine < 0) nextLine = walk.number;
+    lastLine = walk.number;
+    if (walk.truncated || walk.skip) {
+      if (open) emit(open.record);
+      open = null;
+      if (walk.truncated) emit(reader.long(input.toString('utf8', walk.start, walk.end), walk.number, walk.start));
+      consumed = walk.next;
+      reader.consumed?.(false);
+      nextLine = walk.hole ? walk.number : walk.number + 1;
+      continue;
+    }
+    const text = input.toString('utf8', walk.start, walk.end);
+    if (isBlank(text)) {
+      // Inside a record a blank line waits for what follows; before one it is consumed.
+      if (!open) {
+        consumed = walk.next;
+        nextLine = walk.number + 1;
+        reader.consumed?.(false);
+      }
+      continue;
+    }
+    const started = reader.line(text, walk.number, walk.start, open);
+    if (!started) continue;
+    if (open) emit(open.record);
+    // Everything before this line belongs to emitted records: consumed.
+    consumed = walk.start;
+    nextLine = walk.number;
+    reader.consumed?.(true);
+    open = started;
+    if (!started.takesMore) {
+      emit(started.record);
+      open = null;
+      consumed = walk.next;
+      nextLine = walk.number + 1;
+      reader.consumed?.(false);
+    }
+  }
+  if (eof) {
+    if (open) emit(open.record);
+    consumed = input.length;
+    // Everything consumed (flushIdle goes on after this).
+    if (lastLine >= 0) nextLine = lastLine + 1;
+  }
+  if (nextLine >= 0) cursor.resumeAt(nextLine, consumed);
+  return consumed;
+}
+
+/**
+ * A multi-line processor's stream (text, format files): parse, flushIdle,
+ * notes and close around walkRecordLines; a subclass says what each line
+ * is (`line`, `long`).
+ */
+export abstract class RecordLineStream<O extends OpenLines> implements ParseStream, RecordLineReader<O> {
+  protected readonly cursor = new LineCursor();
+  /** Bytes consumed by earlier parse calls: a record's offset is this plus its start in the input. */
+  protected consumedTotal = 0;
+
+  abstract line(text: string, number: number, start: number, open: O | null): O | null;
+  abstract long(text: string, number: number, start: number): LogRecord;
+
+  parse(input: Buffer, eof: boolean, emit: RecordSink): number {
+    const consumed = walkRecordLines(this.cursor, input, eof, this, emit);
+    this.parsed(eof);
+    this.consumedTotal += consumed;
+    return consumed;
+  }
+
+  /** After each parse call, before the next: what was not consumed is read again. */
+  protected parsed(_eof: boolean): void {}
+
+  /** The open record is complete enough once the writer has paused: emit it (complete lines only). */
+  flushIdle(input: Buffer, emit: RecordSink): number {
+    const lastNewline = input.lastIndexOf(10);
+    if (lastNewline < 0) return 0;
+    return this.parse(input.subarray(0, lastNewline + 1), true, emit);
+  }
+
+  notes(): string[] {
+    return this.cursor.notes();
+  }
+
+  close(): void {}
+}
+
+/** Whether a line is blank; a line that starts with a visible ASCII character is not (no trim needed to say so). */
+function isBlank(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return !(c > 32 && c < 127) && text.trim() === '';
 }

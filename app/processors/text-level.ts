@@ -96,7 +96,9 @@ function asLevel(head: string, i: number, end: number): FoundSeverity | null {
   let marked: boolean;
   if (keyed || module || bracketed) marked = true;
   else if (glued) marked = upper;
-  else marked = upper || colon;
+  // `Error: ` leads a message: the first word, or the first after a `tag:` / `[x]`; mid-sentence
+  // (`RCU Tasks Trace: Setting shift`, a kernel subsystem) it is prose.
+  else marked = upper || (colon && leadsMessage(head, i));
   if (!marked) return null;
   const severity = normalizeSeverity(module && /^trace[1-8]$/i.test(word) ? 'trace' : word);
   if (severity === Severity.Unknown) return null;
@@ -104,6 +106,15 @@ function asLevel(head: string, i: number, end: number): FoundSeverity | null {
   // `level=info` and `[proxy:error]` stay in the message (the module would be lost); so does a glued word.
   const leading = !keyed && !module && !glued && head.slice(0, start).trim() === '';
   return { text: word, severity, leading, end: end + (bracketed || (colon && leading) ? 1 : 0) };
+}
+
+/** Whether the word at head[i] starts the line's text or follows a `tag:`, `[x]` or `(x)`. */
+function leadsMessage(head: string, i: number): boolean {
+  let j = i - 1;
+  while (j >= 0 && (head.charCodeAt(j) === 32 || head.charCodeAt(j) === 9)) j--;
+  if (j < 0) return true;
+  const c = head.charCodeAt(j);
+  return c === 58 /* : */ || c === 93 /* ] */ || c === 41 /* ) */ || c === 45 /* - */ || c === 124 /* | */;
 }
 
 /** The first word after the stamp, past separators: any case for the main level words, and ESXi's `In(14)`. */
@@ -158,7 +169,7 @@ function structuredDataLevel(rest: string): FoundSeverity | null {
   return severity === Severity.Unknown ? null : { text: m[1], severity, leading: false, end: 0 };
 }
 
-// AWS load balancer and S3 access logs, whose level is their HTTP status
+// AWS load balancer and S3 access logs (and haproxy's, squid's), whose level is their HTTP status
 // (5xx error, 4xx warn, else info, as SEVERITY.md maps access logs). Each
 // layout is matched whole from the line start, field by field (`\S+ ` runs
 // cannot overlap, so no backtracking): ELB `stamp name client backend t t t
@@ -166,12 +177,17 @@ function structuredDataLevel(rest: string): FoundSeverity | null {
 // bucket [time] ip requester id operation key "request" status`.
 const ELB = /^\d{4}-\d\d-\d\dT\S+ \S+ [\w.:\[\]]+:\d+ (?:[\w.:\[\]]+:\d+|-) -?[\d.]+ -?[\d.]+ -?[\d.]+ (\d{3}) /;
 const ALB = /^(?:https?|h2|grpcs?|wss?) \d{4}-\d\d-\d\dT\S+ \S+ [\w.:\[\]]+:\d+ (?:[\w.:\[\]]+:\d+|-) -?[\d.]+ -?[\d.]+ -?[\d.]+ (\d{3}) /;
+// haproxy's HTTP log (`option httplog`) without a syslog header (`log stdout format raw`):
+// `client:port [accept date] frontend backend/server TR/Tw/Tc/Tr/Ta status bytes …`.
+const HAPROXY = /^[\w.:\[\]]+:\d+ \[\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d\.\d{3}\] \S+ \S+ -?\d+\/-?\d+\/-?\d+\/-?\d+\/\+?-?\d+ (\d{3}) /;
+// squid's native access log: `epoch.ms elapsed client CODE/status bytes method URL …`.
+const SQUID = /^\d{9,10}\.\d{3} +-?\d+ \S+ [A-Z_]+\/(\d{3}) /;
 const S3 = /^[0-9a-f]{64} \S+ \[[^\]]{20,32}\] \S+ \S+ \S+ \S+ \S+ "[^"]*" (\d{3}) /;
 
-/** The level of an AWS ELB/ALB/S3 access log line, from its status; null for any other line. */
+/** The level of an AWS ELB/ALB/S3, raw haproxy or squid access log line, from its status; null for any other line. */
 export function accessLogLevel(line: string): FoundSeverity | null {
   const c = line.charCodeAt(0);
-  const m = c >= 48 && c <= 57 ? ELB.exec(line) ?? S3.exec(line) : ALB.exec(line) ?? S3.exec(line);
+  const m = c >= 48 && c <= 57 ? ELB.exec(line) ?? HAPROXY.exec(line) ?? SQUID.exec(line) ?? S3.exec(line) : ALB.exec(line) ?? S3.exec(line);
   if (!m) return null;
   return { text: m[1], severity: httpStatusSeverity(m[1]), leading: false, end: 0 };
 }

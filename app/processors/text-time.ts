@@ -9,9 +9,13 @@
  * - at the start: the contract's shapes, plus glog/klog `E0517 15:04:22.6`,
  *   logcat `05-26 11:18:41.509`, Nextflow `Mar-18 21:41:15.684`, Robot
  *   Framework `20260327 11:34:21.908`, java.util.logging's two-line
- *   `Nov 26, 2026 1:27:51 AM class method`, time of day only (`strace -tt`,
+ *   `Nov 26, 2026 1:27:51 AM class method`, MySQL/MariaDB's space-padded
+ *   hour (`2026-11-26  5:21:51`, `261126  5:21:57`), time of day only (`strace -tt`,
  *   log4j2's console default), epoch seconds with a fraction (squid,
  *   `strace -ttt`), TAI64N (`@4000…`, daemontools), a date alone (ESXi);
+ * - MySQL/MariaDB's general log entries that carry no stamp (the time is
+ *   written only when the second changes) and its slow log's `# Time:` and
+ *   `# User@Host:` entry heads;
  * - after a short prefix that a known logger writes: `<PRI>` and RFC 5424's
  *   version, redis's `pid:role`, Ruby Logger's `I, [`, CUPS's `I [`, a pid
  *   (`strace -f`), vdsm's `Thread::LEVEL::`, a `(logger): `, `name:`,
@@ -50,6 +54,8 @@ export interface LineStamp {
   fields?: Array<[string, string]>;
   /** java.util.logging's SimpleFormatter: the line is `class method`, the level and message are the next line. */
   levelOnNextLine?: boolean;
+  /** MySQL's slow log `# Time:` line: the entry after it (`# User@Host:`) is the rest of its record. */
+  headsNext?: boolean;
 }
 
 const MONTHS: Record<string, number> = {
@@ -63,6 +69,16 @@ const COMPACT_DATE = /(\d{4})(\d\d)(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(?
 const TIME_OF_DAY = /(\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(?= |$)/y;
 const EPOCH_FRACTION = /(\d{10})\.(\d{1,9})(?= )/y;
 const DATE_ONLY = /(\d{4})-(\d\d)-(\d\d)(?= [^\d\s])/y;
+// MariaDB's error log pads the hour with a space (`2026-11-26  5:21:51 0 [Note]`); MySQL 5.x and
+// MariaDB's general and slow logs write a two-digit year the same way (`261126  5:21:57\t`).
+const MYSQL_PADDED = /(\d{4})-(\d\d)-(\d\d)  (\d):(\d\d):(\d\d)(?=[ \t]|$)/y;
+const MYSQL_SHORT = /(\d\d)(\d\d)(\d\d) ([ \d]\d):(\d\d):(\d\d)(?=[ \t]|$)/y;
+// The general log's entry after the stamp, `\t     3 Query\t`; an entry in the same second as the one
+// before has no stamp (`\t\t     3 Query\t…`): it has the time of the entry before (MySQL writes the
+// time only when it changes).
+const MYSQL_ENTRY = /\t {0,20}(\d{1,10}) (?=([A-Z][a-z]+(?: [A-Za-z]+)?)(?:\t|$))/y;
+const MYSQL_SLOW_TIME = /# Time: /y;
+const MYSQL_SLOW_ENTRY = /# User@Host: /y;
 const TAI64N = /@([0-9a-f]{24})(?= |$)/y;
 // redis: `1:M 29 Aug 2023 13:47:38.984 * msg`; before 3.0 `[3574] 13 Apr 12:52:30.731 # msg`.
 const REDIS_ROLE = /(\d{1,10}):([MSCX]) /y;
@@ -99,6 +115,41 @@ const CUPS_LEVELS: Record<string, Severity> = {
 /** redis: `.` debug, `-` verbose (between debug and notice: info), `*` notice, `#` warning (serverLogRaw). */
 const REDIS_LEVELS: Record<string, Severity> = { '.': Severity.Debug, '-': Severity.Info, '*': Severity.Notice, '#': Severity.Warn };
 const SYSLOG_SEVERITY = [Severity.Fatal, Severity.Fatal, Severity.Fatal, Severity.Error, Severity.Warn, Severity.Notice, Severity.Info, Severity.Debug];
+
+/** A line that its level leads, without a time: it starts a record of its own, untimed (untimedLead). */
+export interface UntimedLead {
+  level: ShapeLevel;
+  /** Where the message starts. */
+  end: number;
+  fields?: Array<[string, string]>;
+}
+
+const PRI_ONLY = /<(\d{1,3})>/y;
+// haproxy's own messages on stderr (ha_alert, ha_warning, ha_notice): `[WARNING]  (1234) : Server be/s2 is DOWN`.
+const HAPROXY_STDERR = /\[(ALERT|WARNING|NOTICE|DIAG)\] +\((\d{1,10})\) : /y;
+
+/**
+ * The level that leads a line without a time: a syslog `<PRI>` (sd-daemon's
+ * stderr prefix, haproxy's `short` format, `dmesg -r`) or haproxy's stderr
+ * `[WARNING]  (pid) : `. Such a line is an event of its own even in a file
+ * whose other lines are timed (haproxy writes them between its timed
+ * request lines), never the continuation of the record before it.
+ */
+export function untimedLead(text: string): UntimedLead | null {
+  const c = text.charCodeAt(0);
+  if (c === 60 /* < */) {
+    const m = exec(PRI_ONLY, text, 0);
+    if (!m || Number(m[1]) > 191) return null;
+    return { level: { text: m[0], severity: SYSLOG_SEVERITY[Number(m[1]) % 8] }, end: m[0].length };
+  }
+  if (c === 91 /* [ */) {
+    const m = exec(HAPROXY_STDERR, text, 0);
+    if (!m) return null;
+    const severity = m[1] === 'DIAG' ? Severity.Debug : normalizeSeverity(m[1]);
+    return { level: { text: m[1], severity }, end: m[0].length, fields: [['pid', m[2]]] };
+  }
+  return null;
+}
 
 /** At most this far into a line, and after at most this many tokens, an `inside` stamp may start. */
 const INSIDE_MAX_START = 100;
@@ -215,6 +266,10 @@ export class StampFinder {
     if (found) {
       this.last = found.us;
       this.insideLayout = found.inside;
+    } else if (this.last === null) {
+      // The file starts with lines that have no stamp (PostgreSQL with an empty log_line_prefix):
+      // a date a few columns into a later line is in its prose (`shut down at 2026-11-26 05:23:42 UTC`).
+      this.insideLayout = false;
     }
     return found;
   }
@@ -222,6 +277,7 @@ export class StampFinder {
   /** Like find, without remembering: for resync. `inside` stamps are left out when !allowInside. */
   peek(text: string, allowInside: boolean): LineStamp | null {
     const c = text.charCodeAt(0);
+    if (c === 9) return this.mysqlSameSecond(text);
     if (!(c > 32)) return null; // empty, or indented: a continuation line
     const atStart = this.atStart(text, c);
     if (atStart || !allowInside) return atStart;
@@ -239,6 +295,7 @@ export class StampFinder {
     if (c === 60 /* < */) return this.pri(text);
     if (c === 91 /* [ */) return this.bracketStart(text);
     if (c === 64 /* @ */) return this.tai64n(text);
+    if (c === 35 /* # */) return this.mysqlSlow(text);
     if (c === 40 /* ( */) {
       const m = exec(LOGGER_PAREN, text, 0);
       return m ? this.leadAt(text, m[0].length, [['logger', m[1]]]) : null;
@@ -269,6 +326,8 @@ export class StampFinder {
     }
     const own = this.timeOrEpoch(text, 0);
     if (own) return own;
+    const mysql = this.mysql(text, 0);
+    if (mysql) return mysql;
     if ((m = exec(DATE_ONLY, text, 0))) return this.wall(`${m[1]}-${m[2]}-${m[3]}T00:00:00`, undefined, m[0].length);
     if ((m = exec(US_DATE, text, 0))) return this.usDate(m, 0);
     // A pid before a time of day or epoch seconds: `strace -f -tt` / `-ttt`.
@@ -277,6 +336,36 @@ export class StampFinder {
       if (after) return { ...after, fields: [['pid', m[1]]] };
     }
     return null;
+  }
+
+  /** MySQL/MariaDB's space-padded stamps at `at`, with the general log's thread and command. */
+  private mysql(text: string, at: number): LineStamp | null {
+    const m = exec(MYSQL_PADDED, text, at) ?? exec(MYSQL_SHORT, text, at);
+    if (!m) return null;
+    const year = m[1].length === 2 ? `20${m[1]}` : m[1];
+    const found = this.wall(`${year}-${m[2]}-${m[3]}T${pad(m[4].trim())}:${m[5]}:${m[6]}`, undefined, at + m[0].length);
+    const entry = found ? exec(MYSQL_ENTRY, text, found.end) : null;
+    return found && entry ? { ...found, end: found.end + entry[0].length, fields: [['thread', entry[1]], ['command', entry[2]]] } : found;
+  }
+
+  /** A MySQL general log entry in the second of the entry before: `\t\t     3 Query\t…`. */
+  private mysqlSameSecond(text: string): LineStamp | null {
+    if (this.last === null || text.charCodeAt(1) !== 9) return null;
+    const m = exec(MYSQL_ENTRY, text, 1);
+    return m ? { us: this.last, end: 1 + m[0].length, inside: false, fields: [['thread', m[1]], ['command', m[2]]] } : null;
+  }
+
+  /**
+   * MySQL's slow query log: an entry starts at `# User@Host: `, or at the
+   * `# Time: ` line before it, written only when the second changes (every
+   * entry since MySQL 5.7). An entry without one has the time of the entry
+   * before.
+   */
+  private mysqlSlow(text: string): LineStamp | null {
+    if (exec(MYSQL_SLOW_ENTRY, text, 0)) return this.last === null ? null : { us: this.last, end: 0, inside: false };
+    if (!exec(MYSQL_SLOW_TIME, text, 0)) return null;
+    const found = this.mysql(text, 8) ?? this.leadAt(text, 8, undefined);
+    return found ? { us: found.us, end: 0, inside: false, headsNext: true } : null;
   }
 
   /** A time of day or epoch seconds with a fraction at `at`. */
@@ -357,8 +446,12 @@ export class StampFinder {
     if (!m) return null;
     const pri = Number(m[1]);
     if (pri > 191) return null;
+    const level = { text: `<${pri}>`, severity: SYSLOG_SEVERITY[pri % 8] };
     const found = this.leadAt(text, m[0].length, undefined);
-    return found ? { ...found, level: { text: `<${pri}>`, severity: SYSLOG_SEVERITY[pri % 8] } } : null;
+    if (found) return { ...found, level };
+    // haproxy's `short` format: `<6>10.0.0.1:4087 [26/Nov/2026:05:23:03.520] fe be/s1 …`, the time a column in.
+    const later = this.inside(text);
+    return later ? { us: later.us, end: m[0].length, inside: false, level } : null;
   }
 
   private tai64n(text: string): LineStamp | null {

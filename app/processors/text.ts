@@ -5,27 +5,28 @@
  * timestamps, a line without one (a stack trace, a Python traceback,
  * PostgreSQL's DETAIL without a prefix) continues the previous record, as
  * lnav does. A file without timestamps is one record per line, except that
- * Python's `LEVEL:logger:message` lines keep their tracebacks. The level
+ * Python's `LEVEL:logger:message` lines keep their tracebacks and PostgreSQL's
+ * unprefixed `ERROR:  message` lines their continued statements. The level
  * comes from the stamp's shape (glog's letter, `<PRI>`) or from the line
  * (text-level.ts), never from prose; `key=value` pairs become fields
  * (text-fields.ts).
  */
 import { normalizeSeverity, Severity } from '../../contract/severity.js';
 import { UTC, type Zone } from '../../contract/timestamps.js';
-import type { LogRecord, ParseStream, Processor, RecordSink, StreamOptions } from '../../contract/processor.js';
+import type { LogRecord, ParseStream, Processor, StreamOptions } from '../../contract/processor.js';
 import { newFields, ProcessorError } from '../../contract/processor.js';
-import { afterHole, LineCursor } from './lines.js';
+import { afterHole, MAX_CONTINUATION_LINES, RecordLineStream, type OpenLines } from './lines.js';
 import { accessLogLevel, findSeverity } from './text-level.js';
-import { StampFinder, type LineStamp } from './text-time.js';
+import { StampFinder, untimedLead, type LineStamp, type UntimedLead } from './text-time.js';
 import { addKeyValues } from './text-fields.js';
 
 export { findSeverity } from './text-level.js';
 
-/** A runaway "record" (a timestamped line followed by endless unstamped ones) is cut here. */
-const MAX_CONTINUATION_LINES = 2000;
 const LEADING_SEPARATORS = /^[\s:\-|\]]+/;
 /** Python logging's basicConfig default, `%(levelname)s:%(name)s:%(message)s`: `INFO:app.db:started`. */
 const PYTHON_BASIC = /^([A-Z]{4,8}):[\w.\-]{1,128}:/;
+/** PostgreSQL's stderr log with an empty log_line_prefix (the default before 10): `ERROR:  message`. */
+const POSTGRES_BARE = /^([A-Z]{3,9}[1-5]?):  (?=\S)/;
 
 /** java.util.logging's second line: `SEVERE: parse failed`. */
 const JUL_LEVEL = /^([A-Z]{4,7}): /;
@@ -52,14 +53,9 @@ function startsWithSeparator(text: string): boolean {
   return c <= 32 || c >= 127 || c === 58 || c === 45 || c === 124 || c === 93;
 }
 
-/** Whether `text` starts with a visible ASCII character: then it is not blank (no trim needed to say so). */
-function startsVisibly(text: string): boolean {
-  const c = text.charCodeAt(0);
-  return c > 32 && c < 127;
-}
-
+/** An untimed line that its level leads (Python's basicConfig default, PostgreSQL without a prefix): it takes the lines under it. */
 function startsWithLevel(text: string): boolean {
-  const m = PYTHON_BASIC.exec(text);
+  const m = PYTHON_BASIC.exec(text) ?? POSTGRES_BARE.exec(text);
   return m !== null && normalizeSeverity(m[1]) !== Severity.Unknown;
 }
 
@@ -79,7 +75,12 @@ export const textProcessor: Processor = {
     const finder = new StampFinder(UTC, Date.now());
     for (let nl = data.indexOf(10); nl >= 0 && nl + 1 < data.length; nl = data.indexOf(10, nl + 1)) {
       if (first < 0) first = nl + 1;
-      const head = data.toString('utf8', nl + 1, Math.min(data.length, nl + 160));
+      // The line alone, as the stream reads it (without its newline and a CR before it): a stamp
+      // that ends the line (`# Time: 261126  5:21:57`) is read the same here.
+      let end = data.indexOf(10, nl + 1);
+      if (end < 0) end = data.length;
+      if (end > nl + 1 && data[end - 1] === 13) end--;
+      const head = data.toString('utf8', nl + 1, Math.min(end, nl + 160));
       if (finder.peek(head, false)) return nl + 1;
     }
     return first;
@@ -91,140 +92,97 @@ export const textProcessor: Processor = {
   },
 };
 
-interface OpenRecord {
-  record: LogRecord;
-  start: number;
+interface OpenRecord extends OpenLines {
   lines: number;
-  firstLine: number;
   /** An untimed record in Python logging's default `LEVEL:logger:message` shape: takes the traceback that follows. */
   levelLed: boolean;
   /** java.util.logging: the second line carries `LEVEL: message`. */
   levelOnNextLine: boolean;
+  /** MySQL's slow log `# Time:` line: the next line is part of the record, stamped or not. */
+  headsNext: boolean;
 }
 
-export class TextStream implements ParseStream {
-  private readonly cursor = new LineCursor();
-  private consumedTotal = 0;
+export class TextStream extends RecordLineStream<OpenRecord> {
   private readonly stamps: StampFinder;
 
   constructor(zone: Zone) {
+    super();
     this.stamps = new StampFinder(zone, Date.now());
   }
 
-  /** The open record is complete enough once the writer has paused: emit it (complete lines only). */
-  flushIdle(input: Buffer, emit: RecordSink): number {
-    const lastNewline = input.lastIndexOf(10);
-    if (lastNewline < 0) return 0;
-    return this.parse(input.subarray(0, lastNewline + 1), true, emit);
-  }
-
-  notes(): string[] {
-    return this.cursor.notes();
-  }
-
-  parse(input: Buffer, eof: boolean, emit: RecordSink): number {
-    let open: OpenRecord | null = null;
-    let consumed = 0;
-    let nextLine = -1;
-    let lastLine = -1;
-    const flush = () => {
-      if (!open) return;
-      emit(open.record);
-      open = null;
-    };
-    for (const line of this.cursor.lines(input, eof)) {
-      if (nextLine < 0) nextLine = line.number;
-      lastLine = line.number;
-      const text = line.text;
-      if (line.truncated || line.skip) {
-        // An over-long line is a record of its own, emitted at once (its rest streams past).
-        flush();
-        if (line.truncated) {
-          emit(this.record(text, this.stamps.find(text), line.number, line.start));
-        }
-        consumed = line.next;
-        this.stamps.commit();
-        nextLine = line.hole ? line.number : line.number + 1;
-        continue;
-      }
-      if (!startsVisibly(text) && text.trim() === '') {
-        // Blank lines never make records; inside a record they are kept only if more follows.
-        if (!open) {
-          consumed = line.next;
-          nextLine = line.number + 1;
-          this.stamps.commit();
-        }
-        continue;
-      }
-      const found = this.stamps.find(text);
-      const o = open as OpenRecord | null;
-      const levelLed = !found && startsWithLevel(text);
-      if (o && !found && (o.record.time !== null || (o.levelLed && !levelLed)) && o.lines < MAX_CONTINUATION_LINES) {
-        if (o.levelOnNextLine && o.lines === 1 && takeNextLineLevel(o.record, text)) {
-          o.lines++;
-          continue;
-        }
-        o.record.message += '\n' + text;
-        o.lines++;
-        continue;
-      }
-      flush();
-      // Everything before this line belongs to emitted records: consumed.
-      consumed = line.start;
-      nextLine = line.number;
-      this.stamps.commitBeforeLast();
-      open = { record: this.record(text, found, line.number, line.start), start: line.start, lines: 1, firstLine: line.number, levelLed, levelOnNextLine: found?.levelOnNextLine === true };
-      if (!found && !levelLed) {
-        // A record without a time (or a level that leads it) never takes continuation lines: emit it now.
-        flush();
-        consumed = line.next;
-        nextLine = line.number + 1;
-        this.stamps.commit();
-      }
-    }
-    if (open && eof) {
-      flush();
-      consumed = input.length;
-    } else if (eof) {
-      consumed = input.length;
-    }
+  protected parsed(eof: boolean): void {
     if (eof) this.stamps.commit();
+    // What was not consumed (an open record) is read again with the next input: so are its stamps.
     this.stamps.rollback();
-    // An open record stays unconsumed: the next call sees it again with more lines.
-    if (eof && lastLine >= 0) nextLine = lastLine + 1; // everything consumed (flushIdle goes on after this)
-    if (nextLine >= 0) this.cursor.resumeAt(nextLine, consumed);
-    this.consumedTotal += consumed;
-    return consumed;
   }
 
-  private record(text: string, stamp: LineStamp | null, line: number, start: number): LogRecord {
-    const { severity, severityText, message, fields } = readTextLine(text, stamp);
+  /** walkRecordLines: whether `text` continues `o`, else the record it starts. */
+  line(text: string, number: number, start: number, o: OpenRecord | null): OpenRecord | null {
+    const found = this.stamps.find(text);
+    if (o && o.headsNext && o.lines === 1) {
+      o.record.message += '\n' + text;
+      o.lines++;
+      return null;
+    }
+    const lead = found ? null : untimedLead(text);
+    const levelLed = !found && (lead !== null || startsWithLevel(text));
+    if (o && !found && !lead && (o.record.time !== null || (o.levelLed && !levelLed)) && o.lines < MAX_CONTINUATION_LINES) {
+      if (o.levelOnNextLine && o.lines === 1 && takeNextLineLevel(o.record, text)) {
+        o.lines++;
+        return null;
+      }
+      o.record.message += '\n' + text;
+      o.lines++;
+      return null;
+    }
+    return {
+      record: this.record(text, found, number, start, lead),
+      // A record without a time (or a level that leads it) never takes continuation lines.
+      takesMore: found !== null || levelLed,
+      lines: 1, levelLed, levelOnNextLine: found?.levelOnNextLine === true, headsNext: found?.headsNext === true,
+    };
+  }
+
+  /** walkRecordLines: an over-long line, a record of its own. */
+  long(text: string, number: number, start: number): LogRecord {
+    return this.record(text, this.stamps.find(text), number, start);
+  }
+
+  /** walkRecordLines: the stamps seen so far (or before the line just read) are final. */
+  consumed(before: boolean): void {
+    if (before) this.stamps.commitBeforeLast();
+    else this.stamps.commit();
+  }
+
+  /** A record's first line: timed by `stamp`, or led by its level without a time (`lead`), or neither. */
+  private record(text: string, stamp: LineStamp | null, line: number, start: number, lead: UntimedLead | null = null): LogRecord {
+    const { severity, severityText, message, fields } = readTextLine(text, stamp, true, lead);
     return {
       time: stamp?.us ?? null, severity, severityText, message, fields,
       line, offset: this.consumedTotal + start, malformed: false,
     };
   }
-
-  close(): void {}
 }
 
 /**
  * What the text processor reads from a record's first line besides its time:
- * the level (the stamp's own, else the level slot or word: text-level.ts),
+ * the level (the stamp's or the untimed lead's own, `lead` for a line that
+ * starts a record without a time, else the level slot or word: text-level.ts),
  * the message (after the stamp and a leading level word), and the prefix
  * fields and `key=value` pairs (`pairs`: false leaves them out, for a caller
  * that reads them only when asked). Also how a container's text line is read
  * (container-line.ts).
  */
-export function readTextLine(text: string, stamp: LineStamp | null, pairs = true): Pick<LogRecord, 'severity' | 'severityText' | 'message' | 'fields'> {
+export function readTextLine(text: string, stamp: LineStamp | null, pairs = true, lead: UntimedLead | null = null): Pick<LogRecord, 'severity' | 'severityText' | 'message' | 'fields'> {
   const fields = newFields();
-  for (const [k, v] of stamp?.fields ?? []) fields[k] = v;
-  let rest = stamp && !stamp.inside ? text.slice(stamp.end) : text;
+  const shape = stamp ?? lead;
+  for (const [k, v] of shape?.fields ?? []) fields[k] = v;
+  let rest = shape && !stamp?.inside ? text.slice(shape.end) : text;
   let severityText = '';
   let severity = Severity.Unknown;
-  if (stamp?.level) {
-    severityText = stamp.level.text;
-    severity = stamp.level.severity;
+  if (shape?.level) {
+    severityText = shape.level.text;
+    severity = shape.level.severity;
   } else {
     const sev = findSeverity(rest, stamp !== null && !stamp.inside) ?? (stamp ? accessLogLevel(text) : null);
     if (sev) {

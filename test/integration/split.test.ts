@@ -75,6 +75,41 @@ async function analyze(dir: string, name: string, args: string[]) {
   return JSON.parse(res.stdout);
 }
 
+/** MariaDB's header, as its general and slow logs start (test/fixtures/text/mariadb-*.log). */
+const MARIADB_HEADER = 'mariadbd, Version: 10.11.19-MariaDB-0+deb12u1-log (Debian 12). started with:\nTcp port: 3399  Unix socket: /run/mysqld/mysqld.sock\nTime\t\t    Id Command\tArgument\n';
+
+/** `261126  5:21:57`: MariaDB's stamp in its general and slow logs, the hour padded with a space. */
+function mariadbStamp(second: number): string {
+  const h = Math.floor(second / 3600) % 24;
+  return `261126 ${String(h).padStart(2, ' ')}:${String(Math.floor(second / 60) % 60).padStart(2, '0')}:${String(second % 60).padStart(2, '0')}`;
+}
+
+/** MariaDB's general log (its shape: test/fixtures/text/mariadb-general.log): the time only when the second changes. */
+function mariadbGeneral(entries: number): string {
+  const r = rng(17);
+  const out = [MARIADB_HEADER];
+  for (let i = 0, second = 0; i < entries; i++) {
+    const thread = `${Math.floor(r() * 90)}`.padStart(6, ' ');
+    const query = r() < 0.2 ? `select *\nfrom t${i}\nwhere id = ${i}` : `select ${i}`;
+    if (r() < 0.05) out.push(`${mariadbStamp(++second)}\t${thread} Query\t${query}\n`);
+    else out.push(`\t\t${thread} Query\t${query}\n`);
+  }
+  return out.join('');
+}
+
+/** MariaDB's slow query log (test/fixtures/text/mariadb-slow.log): `# Time:` only when the second changes. */
+function mariadbSlow(entries: number): string {
+  const r = rng(19);
+  const out = [MARIADB_HEADER];
+  for (let i = 0, second = 0; i < entries; i++) {
+    if (r() < 0.1) out.push(`# Time: ${mariadbStamp(++second)}\n`);
+    out.push(`# User@Host: root[root] @ localhost []\n# Thread_id: ${i % 90}  Schema: shop  QC_hit: No\n`
+      + `# Query_time: 0.000${Math.floor(r() * 900)}  Lock_time: 0.000000  Rows_sent: 1  Rows_examined: 0\n# Rows_affected: 0  Bytes_sent: 66\n`
+      + `SET timestamp=${1795670517 + second};\n${r() < 0.3 ? `select *\nfrom t\nwhere id = ${i};` : `select ${i};`}\n`);
+  }
+  return out.join('');
+}
+
 /** The report without the per-file `ranges` count, which says how the work was cut, not what was found. */
 function answer(report: { files: { ranges?: number }[] }) {
   return { ...report, files: report.files.map(({ ranges: _, ...f }) => f) };
@@ -85,6 +120,9 @@ describe('split files give the same summary as one pass', () => {
     ['app.log', () => textLog(40_000)],
     ['app.ndjson', () => ndjson(30_000)],
     ['access.log', () => accessLog(30_000)],
+    // An entry without a stamp of its own starts a record only after the lines before it.
+    ['general.log', () => mariadbGeneral(30_000)],
+    ['slow.log', () => mariadbSlow(12_000)],
   ])('%s', async (name, make) => {
     const dir = tempDir();
     writeFileSync(path.join(dir, name), make());

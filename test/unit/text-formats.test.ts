@@ -107,6 +107,115 @@ describe('text: logs written by real programs (test/fixtures/text)', () => {
     expect(records[3].message).toContain('\tat App.main(App.java:15)');
   });
 
+  it("MariaDB's error log: the space-padded hour (`2026-11-26  5:21:51`), `[Note]` as info, the banner line kept", () => {
+    const records = parseInvariant(fixture('mariadb-error.log'));
+    expect(records).toHaveLength(17);
+    expect(counts(records)).toEqual({ info: 11, warn: 5, error: 1 });
+    expect(iso(records[0])).toBe('2026-11-26T05:21:51.000000Z');
+    expect(iso(records[16])).toBe('2026-11-26T05:22:04.000000Z');
+    expect(records[5].message).toMatch(/^0 \[Note\] mariadbd: ready for connections\.\nVersion: '10\.11/);
+    expect(records[13]).toMatchObject({ severityText: 'ERROR', message: '12 [ERROR] mariadbd: Got an error writing communication packets' });
+  });
+
+  it("MariaDB's general log: one record per entry, an entry without a stamp at the time of the one before, multi-line queries kept", () => {
+    const records = parseInvariant(fixture('mariadb-general.log'));
+    // The three header lines, then 26 entries.
+    expect(records).toHaveLength(29);
+    expect(records.slice(0, 3).every((r) => r.time === null)).toBe(true);
+    expect(records.slice(3).every((r) => r.time !== null)).toBe(true);
+    expect(iso(records[3])).toBe('2026-11-26T05:21:57.000000Z');
+    expect(records[4]).toMatchObject({ message: 'Query\tcreate database shop', fields: { thread: '3', command: 'Query' } });
+    expect(iso(records[4])).toBe('2026-11-26T05:21:57.000000Z');
+    expect(records[9].message).toBe('Query\tselect *\nfrom t\nwhere id = 1');
+    const late = records.find((r) => r.line === 27)!;
+    expect(iso(late)).toBe('2026-11-26T05:22:00.000000Z');
+    expect(iso(records[28])).toBe('2026-11-26T05:22:02.000000Z');
+    expect(records[28].fields).toEqual({ thread: '12', command: 'Query' });
+  });
+
+  it("MariaDB's slow query log: one record per entry, from `# Time:` or `# User@Host:`, the statement with it", () => {
+    const records = parseInvariant(fixture('mariadb-slow.log'));
+    expect(records.map((r) => r.line)).toEqual([1, 2, 3, 4, 11, 17, 24, 30, 38, 44, 50, 57, 64, 71, 78]);
+    expect(records.slice(3).map((r) => iso(r)!.slice(11, 19))).toEqual([
+      '05:21:57', '05:21:57', '05:21:57', '05:21:57', '05:21:57', '05:21:57', '05:21:57', '05:22:00', '05:22:01', '05:22:02', '05:22:03', '05:22:02',
+    ]);
+    expect(records[3].message.split('\n')).toEqual([
+      '# Time: 261126  5:21:57', '# User@Host: root[root] @ localhost []', '# Thread_id: 3  Schema:   QC_hit: No',
+      '# Query_time: 0.000645  Lock_time: 0.000000  Rows_sent: 0  Rows_examined: 0', '# Rows_affected: 1  Bytes_sent: 11',
+      'SET timestamp=1795670517;', 'create database shop;',
+    ]);
+    expect(records[7].message.endsWith('select *\nfrom t\nwhere id = 1;')).toBe(true);
+  });
+
+  it("supervisord's log: its four-letter levels (`DEBG`, `CRIT`), a child's stderr kept with the line that logs it", () => {
+    const records = parseInvariant(fixture('supervisord.log'));
+    expect(records).toHaveLength(35);
+    expect(counts(records)).toEqual({ debug: 16, info: 13, warn: 4, fatal: 2 });
+    expect(iso(records[0])).toBe('2026-11-26T05:38:22.903000Z');
+    expect(iso(records[34])).toBe('2026-11-26T05:38:30.447000Z');
+    expect(records[9]).toMatchObject({ severityText: 'DEBG', message: "'crash' stderr output:\nboom" });
+  });
+
+  it("squid's access log: epoch seconds, and the HTTP status after the result code as the level", () => {
+    const records = parseInvariant(fixture('squid-access.log'));
+    expect(records.map((r) => [iso(r), severityName(r.severity), r.severityText])).toEqual([
+      ['2026-11-26T05:42:20.941000Z', 'error', '503'],
+      ['2026-11-26T05:42:20.964000Z', 'error', '503'],
+      ['2026-11-26T05:42:20.992000Z', 'error', '502'],
+      ['2026-11-26T05:42:21.048000Z', 'info', '200'],
+      ['2026-11-26T05:42:21.078000Z', 'warn', '404'],
+    ]);
+  });
+
+  it('journalctl -o short-iso: `Error: ` after the tag is a level, a kernel subsystem named `… Trace:` mid-sentence is not', () => {
+    const records = parseInvariant(fixture('journalctl-short-iso.log'));
+    expect(records).toHaveLength(12);
+    expect(records.map((r) => severityName(r.severity))).toEqual([
+      'unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'error', 'warn',
+    ]);
+    expect(iso(records[11])).toBe('2026-11-26T05:47:37.000000Z');
+  });
+
+  it('PostgreSQL without a log_line_prefix: one record per message line, the statement continued under it; a date in prose is no stamp', () => {
+    const records = parseInvariant(fixture('postgres-noprefix.log'));
+    expect(records).toHaveLength(30);
+    expect(counts(records)).toEqual({ info: 24, warn: 1, error: 5 });
+    expect(records.every((r) => r.time === null)).toBe(true);
+    expect(records[3].message).toBe('database system was shut down at 2026-11-26 05:23:42 UTC');
+    expect(records[16]).toMatchObject({ severityText: 'STATEMENT', message: "SELECT\n\t  id\n\tFROM t\n\tWHERE id = 'x';" });
+  });
+
+  it('dmesg -r: `<PRI>` before the seconds since boot gives each kernel line its level', () => {
+    const records = parseInvariant(fixture('dmesg-r.log'));
+    expect(records.map((r) => r.severityText)).toEqual(['<5>', '<4>', '<4>', '<6>', '<6>', '<7>', '<7>', '<5>']);
+    expect(counts(records)).toEqual({ debug: 2, info: 2, notice: 2, warn: 2 });
+    expect(records.every((r) => r.time === null)).toBe(true);
+    expect(records[2].message).toBe("[    0.000000] [Firmware Bug]: TSC doesn't count with P0 frequency!");
+  });
+
+  it("haproxy's HTTP log on stdout (raw): the status as the level, and its stderr `[WARNING]  (pid) : ` lines as records of their own", () => {
+    const records = parseInvariant(fixture('haproxy-raw.log'));
+    expect(records.map((r) => [r.line, severityName(r.severity), r.severityText])).toEqual([
+      [1, 'info', '200'], [2, 'error', '503'], [3, 'warn', '403'], [4, 'error', '502'], [5, 'error', '503'], [6, 'info', '200'],
+      [7, 'warn', 'WARNING'], [9, 'warn', 'WARNING'], [11, 'warn', 'WARNING'],
+    ]);
+    expect(iso(records[0])).toBe('2026-11-26T05:22:40.866000Z');
+    expect(iso(records[5])).toBe('2026-11-26T05:22:46.950000Z');
+    expect(records[5].message.includes('\n')).toBe(false);
+    // The stop event as stdout wrote it (untimed, unmarked) stays with stderr's copy.
+    expect(records[6]).toMatchObject({ time: null, message: 'Proxy fe stopped (cumulated conns: FE: 6, BE: 0).\nProxy fe stopped (cumulated conns: FE: 6, BE: 0).', fields: { pid: '13723' } });
+  });
+
+  it("haproxy's `short` format: `<PRI>` levels, the request's time a column in, untimed events their own records", () => {
+    const records = parseInvariant(fixture('haproxy-short.log'));
+    expect(records).toHaveLength(12);
+    expect(records.map((r) => r.severityText)).toEqual(['<6>', '<6>', '<6>', '<6>', '<6>', '<6>', 'WARNING', '<4>', 'WARNING', '<4>', 'WARNING', '<4>']);
+    expect(counts(records)).toEqual({ info: 6, warn: 6 });
+    expect(records.slice(0, 6).every((r) => r.time !== null)).toBe(true);
+    expect(iso(records[5])).toBe('2026-11-26T05:23:09.646000Z');
+    expect(records[7]).toMatchObject({ time: null, message: 'Proxy fe stopped (cumulated conns: FE: 6, BE: 0).' });
+  });
+
   it('strace -tt, -f -tt and -ttt: time of day (dated today), after a pid, epoch seconds', () => {
     const tt = parseInvariant(fixture('strace-tt.log'));
     expect(tt).toHaveLength(8);

@@ -10,12 +10,12 @@ var severityWords = map[string]Severity{}
 
 func init() {
 	for sev, list := range map[Severity]string{
-		SevTrace:  "trace finest finer verbose v",
-		SevDebug:  "debug dbg fine config debug1 debug2 debug3 debug4 debug5 d",
-		SevInfo:   "info information informational i log detail statement hint context query",
+		SevTrace:  "trace finest finer verbose v trac blat",
+		SevDebug:  "debug dbg debg fine config debug1 debug2 debug3 debug4 debug5 d",
+		SevInfo:   "info information informational i log detail statement hint context query note",
 		SevNotice: "notice n",
 		SevWarn:   "warn warning w",
-		SevError:  "error err severe e",
+		SevError:  "error err erro severe e",
 		SevFatal:  "fatal panic emerg emergency alert critical crit f a",
 	} {
 		for _, w := range strings.Fields(list) {
