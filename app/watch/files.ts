@@ -37,6 +37,14 @@ import { Limiter, track, type Tracked } from './tracked.js';
  */
 const IDLE_MS = 1000;
 const POLL_MS = 1000;
+/**
+ * The followed paths are listed again this often (and once right after the
+ * watchers are ready), so a file whose event was missed is still followed:
+ * one created while chokidar made its first scan, or lost when inotify's
+ * queue overflowed (Fluent Bit's tail rescans its paths likewise, every
+ * refresh_interval).
+ */
+const RESCAN_MS = 30_000;
 /** A renamed-away or deleted file is still read this long (Fluent Bit's rotate_wait, 5 s). */
 export const ROTATE_WAIT_MS = 5000;
 /** A plugin worker that dies idle this often after reading the same file fails that file. */
@@ -80,6 +88,7 @@ export class Follower {
   private startup = true;
   private stopping = false;
   private poll?: NodeJS.Timeout;
+  private rescanTimer?: NodeJS.Timeout;
   private missing: string[] = [];
   private readonly queues = new Map<string, Promise<void>>();
 
@@ -119,6 +128,27 @@ export class Follower {
     // File events can be missed or merged (a truncation and a write in one tick):
     // like tail -F, also look at every followed file once a second.
     this.poll = setInterval(() => void this.recheck(), POLL_MS);
+    void this.rescan();
+    this.rescanTimer = setInterval(() => void this.rescan(), RESCAN_MS);
+  }
+
+  /** Follows every wanted file there is that no event announced (see RESCAN_MS). */
+  private async rescan(): Promise<void> {
+    for (const p of await this.paths.present()) {
+      if (this.queues.has(p) || !(await this.unknown(p))) continue;
+      // Queued behind any event for the path: by the time it runs, the event may have made it known.
+      this.enqueue(p, async () => {
+        if (await this.unknown(p)) await this.onAdd(p);
+      });
+    }
+  }
+
+  /** Whether the file at `p` was never seen: not followed, not skipped, not read to its end and let go. */
+  private async unknown(p: string): Promise<boolean> {
+    const st = await stat(p).catch(() => null);
+    if (!st?.isFile()) return false;
+    const id = `${st.dev}:${st.ino}`;
+    return !this.byId.has(id) && !this.skipped.has(id) && !this.ended.has(id);
   }
 
   private listen(watcher: FSWatcher): void {
@@ -161,6 +191,7 @@ export class Follower {
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.poll);
+    clearInterval(this.rescanTimer);
     for (const t of this.byId.values()) {
       clearTimeout(t.idleTimer);
       clearTimeout(t.rotating);

@@ -44,4 +44,24 @@ export class PathMatcher {
   wanted(p: string): boolean {
     return this.matchers.some((m) => m(p));
   }
+
+  /**
+   * Every file there is now that `wanted` takes, named as chokidar names it
+   * (root or directory joined with the relative path): for the rescan that
+   * finds a file whose event was missed. Symbolic links are not followed
+   * here (chokidar follows them; a loop must not make this walk endless).
+   */
+  async present(): Promise<string[]> {
+    const found: string[] = [];
+    const walk = async (base: string, deep?: number) => {
+      const rel = await fg('**/*', { cwd: base, onlyFiles: true, followSymbolicLinks: false, suppressErrors: true, dot: false, deep });
+      for (const r of rel) {
+        const p = path.join(base, r);
+        if (this.wanted(p)) found.push(p);
+      }
+    };
+    for (const root of this.roots) if (statSync(root, { throwIfNoEntry: false })?.isDirectory()) await walk(root);
+    for (const dir of this.fileDirs) await walk(dir, 1);
+    return found;
+  }
 }
