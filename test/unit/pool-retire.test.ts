@@ -64,13 +64,15 @@ describe('worker pool: idle workers end when no job waits', () => {
     try {
       const w = (await pool.dedicated(BUILTIN_KEY))!;
       const pid = w.child.pid!;
-      // Between fork and exec the child's cmdline is empty: wait for node to be running.
+      // Around exec the child's cmdline and environ read empty (or as its parent's): wait until
+      // both are the worker's own.
       const cmdline = () => readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      await until(() => /[/\\]worker\.c?js\0/.test(cmdline()), 20_000, 'the worker has exec-ed node with its entry script');
+      const environ = () => readFileSync(`/proc/${pid}/environ`, 'utf8');
+      await until(() => /[/\\]worker\.c?js\0/.test(cmdline()) && environ() !== '', 20_000, 'the worker has exec-ed node with its entry script');
       const args = cmdline().split('\0');
       expect(args).toContain('--max-semi-space-size=1');
       expect(args).toContain('--heap-growing-percent=20');
-      const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      const env = environ().split('\0');
       expect(env).toContain(process.env.MALLOC_ARENA_MAX ? `MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX}` : 'MALLOC_ARENA_MAX=2');
       pool.giveBack(w);
     } finally {
