@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { patternKey, patternKeyOfBytes } from '../../app/analysis/patterns.js';
 import { patternKeysLibrary } from '../../app/plugins/native.js';
 import { REPO } from '../helpers/paths.js';
+import { prng } from '../helpers/prng.js';
 
 /** A record batch (contract/BATCH.md) with one record per message, severity text "INFO". */
 function batchOf(messages: string[]): Buffer {
@@ -58,20 +59,6 @@ function compare(messages: string[]): number {
     if (keys[i] !== patternKey(m)) expect({ message: m, key: keys[i] }).toEqual({ message: m, key: patternKey(m) });
   });
   return keyed;
-}
-
-function prng(seed: number): () => number {
-  let a = seed, b = 0x9e3779b9, c = 0x243f6a88, d = 0xb7e15162;
-  return () => {
-    a |= 0; b |= 0; c |= 0; d |= 0;
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
 }
 
 const PIECES = ['0', '1', '7', '9', '12', '123', '2026', '255', 'a', 'f', 'B', 'E', 'g', 'x', 'z', '_', ':', '::', '.', ',', '-', '/',

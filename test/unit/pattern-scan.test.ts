@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { lastPatternText, patternKey, patternKeyOfBytes, patternOf, patternText, scanPattern, type PatternSink } from '../../app/analysis/patterns.js';
+import { prng } from '../helpers/prng.js';
 
 const MASK_TEXT = ['<date>', '<time>', '<uuid>', '<ip>', '<hex>', '', '<num>'];
 
@@ -16,21 +17,6 @@ function scanned(message: string): string {
   };
   scanPattern(message, sink);
   return out;
-}
-
-/** sfc32, so a failure names a seed that reproduces it. */
-function prng(seed: number): () => number {
-  let a = seed, b = 0x9e3779b9, c = 0x243f6a88, d = 0xb7e15162;
-  return () => {
-    a |= 0; b |= 0; c |= 0; d |= 0;
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
 }
 
 const PIECES = ['0', '1', '7', '9', '12', '123', '2026', '255', 'a', 'f', 'B', 'E', 'g', 'x', 'z', '_', ':', '::', '.', ',', '-', '/',
